@@ -1,0 +1,31 @@
+package org.lopt4j.tensor.cpu;
+
+import java.util.stream.IntStream;
+
+/** A tiny parallel-for over index ranges on the common fork-join pool; small ranges run on the caller. */
+public final class Parallel {
+    private Parallel() {}
+
+    /** Body over {@code [from, to)}. */
+    public interface Range { void run(int from, int to); }
+
+    /** Number of worker threads used for large loops. */
+    public static int threads() { return Math.max(1, Runtime.getRuntime().availableProcessors()); }
+
+    /**
+     * Splits {@code [0, n)} into at most {@link #threads()} × 4 ranges of at least {@code grain} items and runs them in
+     * parallel; runs inline when {@code n < 2 * grain}.
+     */
+    public static void forRange(int n, int grain, Range body) {
+        if (n <= 0) return;
+        int parts = Math.min(threads() * 4, Math.max(1, n / Math.max(1, grain)));
+        if (parts <= 1 || threads() == 1) {
+            body.run(0, n);
+            return;
+        }
+        IntStream.range(0, parts).parallel().forEach(p -> {
+            int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
+            if (from < to) body.run(from, to);
+        });
+    }
+}
