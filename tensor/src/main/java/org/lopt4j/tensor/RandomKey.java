@@ -8,7 +8,7 @@ package org.lopt4j.tensor;
  */
 public record RandomKey(int k0, int k1) {
     static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
-    private static final int SPLIT = 0x53504C54, FOLD = 0x464F4C44;
+    private static final int SPLIT = 0x53504C54, FOLD = 0x464F4C44, PERM = 0x5045524D;
 
     /** A key from a 64-bit seed. */
     public static RandomKey of(long seed) { return new RandomKey((int) seed, (int) (seed >>> 32)); }
@@ -37,6 +37,22 @@ public record RandomKey(int k0, int k1) {
 
     /** Element {@code i} of a random tensor of {@code dtype} drawn from {@code dist}; see {@link Sampling}. */
     public double sample(Op.Dist dist, DType dtype, long i) { return Sampling.sample(this, dist, dtype, i); }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1}: indices sorted by the 64-bit unsigned key
+     * {@code (w0 << 32) | w1} of the block at counter {@code (i, 0, 0, PERM)}, ties by index. Integer-only, so every
+     * backend agrees.
+     */
+    public int[] permutation(int n) {
+        long[] k = new long[n];
+        for (int i = 0; i < n; i++) {
+            int[] w = philox(k0, k1, i, 0, 0, PERM);
+            k[i] = ((long) w[0] << 32) | (w[1] & 0xFFFFFFFFL);
+        }
+        return java.util.stream.IntStream.range(0, n).boxed()
+                .sorted((a, b) -> { int c = Long.compareUnsigned(k[a], k[b]); return c != 0 ? c : Integer.compare(a, b); })
+                .mapToInt(Integer::intValue).toArray();
+    }
 
     /** Philox-4x32 with 10 rounds (Salmon et al. 2011). */
     static int[] philox(int key0, int key1, int c0, int c1, int c2, int c3) {
