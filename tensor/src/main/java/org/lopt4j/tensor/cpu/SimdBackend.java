@@ -1,9 +1,5 @@
 package org.lopt4j.tensor.cpu;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Device;
@@ -12,33 +8,23 @@ import org.lopt4j.tensor.Storage;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * The Panama Vector API CPU backend: F32 and F64 primitives in vectors of a width fixed at construction (128, 256
- * or 512 bits), scalar tails, both cores for large ops. I32 and mixed-dtype copies use the scalar definitions.
+ * The Panama Vector API CPU backend: F32 and F64 primitives in vectors of the width {@link Species} fixes per JVM
+ * (128, 256 or 512 bits), scalar tails, both cores for large ops. I32 and mixed-dtype copies use the scalar definitions.
  * Outputs may be strided views; an output may alias an input only element for element (in-place ops).
  */
 public final class SimdBackend implements Backend {
     /** Elements per parallel work unit: below this an op runs on the calling thread. */
     static final int GRAIN = 1 << 15;
 
-    private final int bits;
-    private final VectorSpecies<Float> fs;
-    private final VectorSpecies<Double> ds;
+    public static final SimdBackend INSTANCE = new SimdBackend();
 
-    /** A backend with vectors of {@code bits} bits (128, 256 or 512; wider than the hardware runs in software). */
-    public SimdBackend(int bits) {
-        this.bits = bits;
-        VectorShape shape = VectorShape.forBitSize(bits);
-        this.fs = VectorSpecies.of(float.class, shape);
-        this.ds = VectorSpecies.of(double.class, shape);
-    }
+    private SimdBackend() {}
 
-    /** The widest vectors the hardware supports natively. */
-    public static int preferredBits() { return FloatVector.SPECIES_PREFERRED.vectorBitSize(); }
-
-    public int bits() { return bits; }
+    /** Vector width in bits, fixed per JVM by {@link Species}. */
+    public int bits() { return Species.BITS; }
 
     @Override public Device device() { return new Device.Cpu(); }
-    @Override public String name() { return "simd-" + bits; }
+    @Override public String name() { return "simd-" + Species.BITS; }
     @Override public Storage allocate(DType dtype, int length) { return new CpuStorage(dtype, length); }
     @Override public boolean supports(DType dtype) { return true; }
     @Override public void sync() {}
@@ -55,10 +41,10 @@ public final class SimdBackend implements Backend {
                 int[] s = p.inner;
                 if (f32) {
                     float[] o = st(out).f32, x = st(in[0]).f32;
-                    p.forEach(GRAIN, (off, n) -> SimdF32.unary(fs, u, o, off[0], s[0], x, off[1], s[1], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF32.unary(u, o, off[0], s[0], x, off[1], s[1], n));
                 } else {
                     double[] o = st(out).f64, x = st(in[0]).f64;
-                    p.forEach(GRAIN, (off, n) -> SimdF64.unary(ds, u, o, off[0], s[0], x, off[1], s[1], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF64.unary(u, o, off[0], s[0], x, off[1], s[1], n));
                 }
             }
             case Op.Binary b -> {
@@ -66,10 +52,10 @@ public final class SimdBackend implements Backend {
                 int[] s = p.inner;
                 if (f32) {
                     float[] o = st(out).f32, x = st(in[0]).f32, y = st(in[1]).f32;
-                    p.forEach(GRAIN, (off, n) -> SimdF32.binary(fs, b, o, off[0], s[0], x, off[1], s[1], y, off[2], s[2], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF32.binary(b, o, off[0], s[0], x, off[1], s[1], y, off[2], s[2], n));
                 } else {
                     double[] o = st(out).f64, x = st(in[0]).f64, y = st(in[1]).f64;
-                    p.forEach(GRAIN, (off, n) -> SimdF64.binary(ds, b, o, off[0], s[0], x, off[1], s[1], y, off[2], s[2], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF64.binary(b, o, off[0], s[0], x, off[1], s[1], y, off[2], s[2], n));
                 }
             }
             case Op.Where w -> {
@@ -77,10 +63,10 @@ public final class SimdBackend implements Backend {
                 int[] s = p.inner;
                 if (f32) {
                     float[] o = st(out).f32, c = st(in[0]).f32, x = st(in[1]).f32, y = st(in[2]).f32;
-                    p.forEach(GRAIN, (off, n) -> SimdF32.where(fs, o, off[0], s[0], c, off[1], s[1], x, off[2], s[2], y, off[3], s[3], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF32.where(o, off[0], s[0], c, off[1], s[1], x, off[2], s[2], y, off[3], s[3], n));
                 } else {
                     double[] o = st(out).f64, c = st(in[0]).f64, x = st(in[1]).f64, y = st(in[2]).f64;
-                    p.forEach(GRAIN, (off, n) -> SimdF64.where(ds, o, off[0], s[0], c, off[1], s[1], x, off[2], s[2], y, off[3], s[3], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF64.where(o, off[0], s[0], c, off[1], s[1], x, off[2], s[2], y, off[3], s[3], n));
                 }
             }
             case Op.Copy c -> {
@@ -88,10 +74,10 @@ public final class SimdBackend implements Backend {
                 int[] s = p.inner;
                 if (f32) {
                     float[] o = st(out).f32, x = st(in[0]).f32;
-                    p.forEach(GRAIN, (off, n) -> SimdF32.copy(fs, o, off[0], s[0], x, off[1], s[1], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF32.copy(o, off[0], s[0], x, off[1], s[1], n));
                 } else {
                     double[] o = st(out).f64, x = st(in[0]).f64;
-                    p.forEach(GRAIN, (off, n) -> SimdF64.copy(ds, o, off[0], s[0], x, off[1], s[1], n));
+                    p.forEach(GRAIN, (off, n) -> SimdF64.copy(o, off[0], s[0], x, off[1], s[1], n));
                 }
             }
             case Op.Fill f -> {
@@ -106,8 +92,8 @@ public final class SimdBackend implements Backend {
                     p.forEach(GRAIN, (off, n) -> { for (int j = 0; j < n; j++) o[off[0] + j * s0] = f.value(); });
                 }
             }
-            case Op.Reduce r -> SimdReduce.run(fs, ds, r, out, in[0]);
-            case Op.MatMul m -> SimdMatmul.run(fs, ds, m, out, in[0], in[1]);
+            case Op.Reduce r -> SimdReduce.run(r, out, in[0]);
+            case Op.MatMul m -> SimdMatmul.run(m, out, in[0], in[1]);
             case Op.Gather g -> ScalarBackend.INSTANCE.execute(op, out, in);
             case Op.Random r -> {
                 // element e is a pure function of (key, e): chunks in parallel give the scalar backend's numbers

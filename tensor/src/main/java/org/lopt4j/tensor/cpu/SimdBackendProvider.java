@@ -16,20 +16,14 @@ public final class SimdBackendProvider implements BackendProvider {
     @Override public String name() { return "simd"; }
 
     @Override public Optional<Backend> probe() {
-        String pinned = System.getProperty("lopt4j.simd.bits");
+        if ("0".equals(System.getProperty("lopt4j.simd.bits", "").trim())) {
+            LOG.log(Level.INFO, "lopt4j: SIMD backend off (-Dlopt4j.simd.bits=0)");
+            return Optional.empty();
+        }
         try {
-            int bits = pinned == null || pinned.isBlank() ? SimdBackend.preferredBits() : Integer.parseInt(pinned.trim());
-            if (bits == 0) {
-                LOG.log(Level.INFO, "lopt4j: SIMD backend off (-Dlopt4j.simd.bits=0)");
-                return Optional.empty();
-            }
-            if (bits != 128 && bits != 256 && bits != 512) {
-                LOG.log(Level.INFO, "lopt4j: SIMD backend off: lopt4j.simd.bits=" + bits + " is not 0, 128, 256 or 512");
-                return Optional.empty();
-            }
-            return Optional.of(new SimdBackend(bits));
-        } catch (NumberFormatException e) {
-            LOG.log(Level.INFO, "lopt4j: SIMD backend off: lopt4j.simd.bits='" + pinned + "' is not a number");
+            return Optional.of(SimdBackend.INSTANCE);
+        } catch (IllegalArgumentException | ExceptionInInitializerError e) {
+            LOG.log(Level.INFO, "lopt4j: SIMD backend off: " + e);
             return Optional.empty();
         } catch (LinkageError e) {
             LOG.log(Level.INFO, "lopt4j: SIMD backend off: the jdk.incubator.vector module is missing (" + e + ")");

@@ -11,10 +11,12 @@ import org.lopt4j.tensor.Op;
  * (broadcast) runs in vectors with a scalar tail, any other stride runs the scalar definition of {@link ScalarBackend}.
  */
 final class SimdF32 {
+    private static final VectorSpecies<Float> S = Species.F32;
+
     private SimdF32() {}
 
-    private static FloatVector load(VectorSpecies<Float> s, float[] a, int off, int stride, int j) {
-        return stride == 0 ? FloatVector.broadcast(s, a[off]) : FloatVector.fromArray(s, a, off + j);
+    private static FloatVector load(float[] a, int off, int stride, int j) {
+        return stride == 0 ? FloatVector.broadcast(S, a[off]) : FloatVector.fromArray(S, a, off + j);
     }
 
     private static boolean vectorizable(int... strides) {
@@ -22,10 +24,10 @@ final class SimdF32 {
         return true;
     }
 
-    static void unary(VectorSpecies<Float> s, Op.Unary op, float[] o, int oo, int os, float[] x, int xo, int xs, int n) {
+    static void unary(Op.Unary op, float[] o, int oo, int os, float[] x, int xo, int xs, int n) {
         int j = 0;
         if (os == 1 && vectorizable(xs)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) apply(op, load(s, x, xo, xs, j)).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) apply(op, load(x, xo, xs, j)).intoArray(o, oo + j);
         }
         for (; j < n; j++) o[oo + j * os] = (float) ScalarBackend.unary(op, x[xo + j * xs]);
     }
@@ -48,12 +50,12 @@ final class SimdF32 {
         };
     }
 
-    static void binary(VectorSpecies<Float> s, Op.Binary op, float[] o, int oo, int os,
+    static void binary(Op.Binary op, float[] o, int oo, int os,
                        float[] x, int xo, int xs, float[] y, int yo, int ys, int n) {
         int j = 0;
         if (os == 1 && vectorizable(xs, ys)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                apply(op, load(s, x, xo, xs, j), load(s, y, yo, ys, j)).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                apply(op, load(x, xo, xs, j), load(y, yo, ys, j)).intoArray(o, oo + j);
             }
         }
         for (; j < n; j++) o[oo + j * os] = (float) ScalarBackend.binary(op, x[xo + j * xs], y[yo + j * ys]);
@@ -72,32 +74,32 @@ final class SimdF32 {
         };
     }
 
-    static void where(VectorSpecies<Float> s, float[] o, int oo, int os, float[] c, int co, int cs,
+    static void where(float[] o, int oo, int os, float[] c, int co, int cs,
                       float[] x, int xo, int xs, float[] y, int yo, int ys, int n) {
         int j = 0;
         if (os == 1 && vectorizable(cs, xs, ys)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                VectorMask<Float> m = load(s, c, co, cs, j).compare(VectorOperators.NE, 0f);
-                load(s, y, yo, ys, j).blend(load(s, x, xo, xs, j), m).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                VectorMask<Float> m = load(c, co, cs, j).compare(VectorOperators.NE, 0f);
+                load(y, yo, ys, j).blend(load(x, xo, xs, j), m).intoArray(o, oo + j);
             }
         }
         for (; j < n; j++) o[oo + j * os] = c[co + j * cs] != 0 ? x[xo + j * xs] : y[yo + j * ys];
     }
 
-    static void copy(VectorSpecies<Float> s, float[] o, int oo, int os, float[] x, int xo, int xs, int n) {
+    static void copy(float[] o, int oo, int os, float[] x, int xo, int xs, int n) {
         if (os == 1 && xs == 1) { System.arraycopy(x, xo, o, oo, n); return; }
         if (os == 1 && xs == 0) { java.util.Arrays.fill(o, oo, oo + n, x[xo]); return; }
         for (int j = 0; j < n; j++) o[oo + j * os] = x[xo + j * xs];
     }
 
     /** Sum or max of a row (F32 accumulation in vector lanes, then across lanes). */
-    static float reduce(VectorSpecies<Float> s, Op.Reduce op, float[] x, int xo, int xs, int n) {
+    static float reduce(Op.Reduce op, float[] x, int xo, int xs, int n) {
         int j = 0;
         float acc = op == Op.Reduce.SUM ? 0f : Float.NEGATIVE_INFINITY;
-        if (xs == 1 && n >= s.length()) {
-            FloatVector va = FloatVector.broadcast(s, acc);
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                FloatVector v = FloatVector.fromArray(s, x, xo + j);
+        if (xs == 1 && n >= S.length()) {
+            FloatVector va = FloatVector.broadcast(S, acc);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + j);
                 va = op == Op.Reduce.SUM ? va.add(v) : va.max(v);
             }
             acc = op == Op.Reduce.SUM ? va.reduceLanes(VectorOperators.ADD) : maxLanes(va);

@@ -11,10 +11,12 @@ import org.lopt4j.tensor.Op;
  * (broadcast) runs in vectors with a scalar tail, any other stride runs the scalar definition of {@link ScalarBackend}.
  */
 final class SimdF64 {
+    private static final VectorSpecies<Double> S = Species.F64;
+
     private SimdF64() {}
 
-    private static DoubleVector load(VectorSpecies<Double> s, double[] a, int off, int stride, int j) {
-        return stride == 0 ? DoubleVector.broadcast(s, a[off]) : DoubleVector.fromArray(s, a, off + j);
+    private static DoubleVector load(double[] a, int off, int stride, int j) {
+        return stride == 0 ? DoubleVector.broadcast(S, a[off]) : DoubleVector.fromArray(S, a, off + j);
     }
 
     private static boolean vectorizable(int... strides) {
@@ -22,10 +24,10 @@ final class SimdF64 {
         return true;
     }
 
-    static void unary(VectorSpecies<Double> s, Op.Unary op, double[] o, int oo, int os, double[] x, int xo, int xs, int n) {
+    static void unary(Op.Unary op, double[] o, int oo, int os, double[] x, int xo, int xs, int n) {
         int j = 0;
         if (os == 1 && vectorizable(xs)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) apply(op, load(s, x, xo, xs, j)).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) apply(op, load(x, xo, xs, j)).intoArray(o, oo + j);
         }
         for (; j < n; j++) o[oo + j * os] = ScalarBackend.unary(op, x[xo + j * xs]);
     }
@@ -48,12 +50,12 @@ final class SimdF64 {
         };
     }
 
-    static void binary(VectorSpecies<Double> s, Op.Binary op, double[] o, int oo, int os,
+    static void binary(Op.Binary op, double[] o, int oo, int os,
                        double[] x, int xo, int xs, double[] y, int yo, int ys, int n) {
         int j = 0;
         if (os == 1 && vectorizable(xs, ys)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                apply(op, load(s, x, xo, xs, j), load(s, y, yo, ys, j)).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                apply(op, load(x, xo, xs, j), load(y, yo, ys, j)).intoArray(o, oo + j);
             }
         }
         for (; j < n; j++) o[oo + j * os] = ScalarBackend.binary(op, x[xo + j * xs], y[yo + j * ys]);
@@ -72,32 +74,32 @@ final class SimdF64 {
         };
     }
 
-    static void where(VectorSpecies<Double> s, double[] o, int oo, int os, double[] c, int co, int cs,
+    static void where(double[] o, int oo, int os, double[] c, int co, int cs,
                       double[] x, int xo, int xs, double[] y, int yo, int ys, int n) {
         int j = 0;
         if (os == 1 && vectorizable(cs, xs, ys)) {
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                VectorMask<Double> m = load(s, c, co, cs, j).compare(VectorOperators.NE, 0.0);
-                load(s, y, yo, ys, j).blend(load(s, x, xo, xs, j), m).intoArray(o, oo + j);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                VectorMask<Double> m = load(c, co, cs, j).compare(VectorOperators.NE, 0.0);
+                load(y, yo, ys, j).blend(load(x, xo, xs, j), m).intoArray(o, oo + j);
             }
         }
         for (; j < n; j++) o[oo + j * os] = c[co + j * cs] != 0 ? x[xo + j * xs] : y[yo + j * ys];
     }
 
-    static void copy(VectorSpecies<Double> s, double[] o, int oo, int os, double[] x, int xo, int xs, int n) {
+    static void copy(double[] o, int oo, int os, double[] x, int xo, int xs, int n) {
         if (os == 1 && xs == 1) { System.arraycopy(x, xo, o, oo, n); return; }
         if (os == 1 && xs == 0) { java.util.Arrays.fill(o, oo, oo + n, x[xo]); return; }
         for (int j = 0; j < n; j++) o[oo + j * os] = x[xo + j * xs];
     }
 
     /** Sum or max of a row (F64 accumulation in vector lanes, then across lanes). */
-    static double reduce(VectorSpecies<Double> s, Op.Reduce op, double[] x, int xo, int xs, int n) {
+    static double reduce(Op.Reduce op, double[] x, int xo, int xs, int n) {
         int j = 0;
         double acc = op == Op.Reduce.SUM ? 0.0 : Double.NEGATIVE_INFINITY;
-        if (xs == 1 && n >= s.length()) {
-            DoubleVector va = DoubleVector.broadcast(s, acc);
-            for (int bound = s.loopBound(n); j < bound; j += s.length()) {
-                DoubleVector v = DoubleVector.fromArray(s, x, xo + j);
+        if (xs == 1 && n >= S.length()) {
+            DoubleVector va = DoubleVector.broadcast(S, acc);
+            for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+                DoubleVector v = DoubleVector.fromArray(S, x, xo + j);
                 va = op == Op.Reduce.SUM ? va.add(v) : va.max(v);
             }
             acc = op == Op.Reduce.SUM ? va.reduceLanes(VectorOperators.ADD) : maxLanes(va);

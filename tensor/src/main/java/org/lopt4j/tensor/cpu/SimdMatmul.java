@@ -7,52 +7,87 @@ import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;
 
-/** SIMD matrix multiplication for the SIMD backend: batched, strided inputs, both cores. */
+/**
+ * SIMD matrix multiplication for the SIMD backend, batched over leading axes with any strides (broadcast batch axes
+ * have stride 0, transposes are strides): F32 products of at least {@link #SMALL} multiply-adds run the packed GEMM
+ * ({@link SimdGemmF32}); smaller ones and F64 run row-broadcast FMA kernels over contiguous copies.
+ */
 final class SimdMatmul {
+    /** Below this many multiply-adds per matrix, packing costs more than it saves: row kernels instead. */
+    static final long SMALL = 32L * 32 * 32;
+
     private SimdMatmul() {}
 
     /** {@code out[b] = op(a[b]) @ op(b[b])}; inputs already broadcast over batch axes (see {@link Op.MatMul}). */
-    static void run(VectorSpecies<Float> fs, VectorSpecies<Double> ds, Op.MatMul op, Tensor out, Tensor a, Tensor b) {
-        Tensor aa = (op.ta() ? a.mT() : a).contiguous(), bb = (op.tb() ? b.mT() : b).contiguous();
+    static void run(Op.MatMul op, Tensor out, Tensor a, Tensor b) {
+        Tensor av = op.ta() ? a.mT() : a, bv = op.tb() ? b.mT() : b;
         Tensor oc = out.isContiguous() ? out : Tensor.zeros(out.backend(), out.dtype(), out.shape());
-        int m = out.dim(-2), n = out.dim(-1), k = aa.dim(-1);
+        int m = out.dim(-2), n = out.dim(-1), k = av.dim(-1);
         int batches = m * n == 0 ? 0 : out.numel() / (m * n);
-        CpuStorage x = ScalarBackend.cpu(aa), y = ScalarBackend.cpu(bb), o = ScalarBackend.cpu(oc);
-        int rows = batches * m;
-        Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, n * k / 64 + 1)), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int bi = r / m, i = r % m;
-                int ao = aa.offset() + bi * m * k + i * k, bo = bb.offset() + bi * k * n, oo = oc.offset() + bi * m * n + i * n;
-                if (out.dtype() == DType.F32) rowF32(fs, x.f32, ao, y.f32, bo, o.f32, oo, k, n);
-                else rowF64(ds, x.f64, ao, y.f64, bo, o.f64, oo, k, n);
-            }
-        });
+        if (out.dtype() == DType.F32 && (long) m * n * k >= SMALL) {
+            packed(oc, av, bv, m, n, k, batches);
+        } else {
+            rows(oc, av.contiguous(), bv.contiguous(), m, n, k, batches);
+        }
         if (oc != out) out.assign(oc);
     }
 
-    private static void rowF32(VectorSpecies<Float> s, float[] a, int ao, float[] b, int bo, float[] o, int oo, int k, int n) {
+    private static void packed(Tensor oc, Tensor av, Tensor bv, int m, int n, int k, int batches) {
+        int r = oc.rank();
+        int[] as = av.strides(), bs = bv.strides(), bd = oc.shape().dims();
+        float[] x = ScalarBackend.cpu(av).f32, y = ScalarBackend.cpu(bv).f32, o = ScalarBackend.cpu(oc).f32;
+        for (int bi = 0; bi < batches; bi++) {
+            int ao = av.offset(), bo = bv.offset();
+            for (int i = r - 3, rem = bi; i >= 0; i--) {
+                int idx = rem % bd[i];
+                rem /= bd[i];
+                ao += idx * as[i];
+                bo += idx * bs[i];
+            }
+            SimdGemmF32.gemm(m, n, k, x, ao, as[r - 2], as[r - 1], y, bo, bs[r - 2], bs[r - 1], o, oc.offset() + bi * m * n, n);
+        }
+    }
+
+    private static void rows(Tensor oc, Tensor aa, Tensor bb,
+                             int m, int n, int k, int batches) {
+        CpuStorage x = ScalarBackend.cpu(aa), y = ScalarBackend.cpu(bb), o = ScalarBackend.cpu(oc);
+        boolean f32 = oc.dtype() == DType.F32;
+        Parallel.forRange(batches * m, Math.max(1, 4096 / Math.max(1, n * k / 64 + 1)), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int bi = row / m, i = row % m;
+                int ao = aa.offset() + bi * m * k + i * k, bo = bb.offset() + bi * k * n, oo = oc.offset() + bi * m * n + i * n;
+                if (f32) rowF32(x.f32, ao, y.f32, bo, o.f32, oo, k, n);
+                else rowF64(x.f64, ao, y.f64, bo, o.f64, oo, k, n);
+            }
+        });
+    }
+
+    private static final VectorSpecies<Float> FS = Species.F32;
+    private static final VectorSpecies<Double> DS = Species.F64;
+
+    private static void rowF32(float[] a, int ao, float[] b, int bo, float[] o, int oo, int k, int n) {
         java.util.Arrays.fill(o, oo, oo + n, 0f);
-        int bound = s.loopBound(n);
+        int bound = FS.loopBound(n);
         for (int p = 0; p < k; p++) {
             float av = a[ao + p];
-            FloatVector va = FloatVector.broadcast(s, av);
+            FloatVector va = FloatVector.broadcast(FS, av);
             int brow = bo + p * n, j = 0;
-            for (; j < bound; j += s.length()) {
-                FloatVector.fromArray(s, b, brow + j).fma(va, FloatVector.fromArray(s, o, oo + j)).intoArray(o, oo + j);
+            for (; j < bound; j += FS.length()) {
+                FloatVector.fromArray(FS, b, brow + j).fma(va, FloatVector.fromArray(FS, o, oo + j)).intoArray(o, oo + j);
             }
             for (; j < n; j++) o[oo + j] = Math.fma(av, b[brow + j], o[oo + j]);
         }
     }
 
-    private static void rowF64(VectorSpecies<Double> s, double[] a, int ao, double[] b, int bo, double[] o, int oo, int k, int n) {
+    private static void rowF64(double[] a, int ao, double[] b, int bo, double[] o, int oo, int k, int n) {
         java.util.Arrays.fill(o, oo, oo + n, 0.0);
-        int bound = s.loopBound(n);
+        int bound = DS.loopBound(n);
         for (int p = 0; p < k; p++) {
             double av = a[ao + p];
-            DoubleVector va = DoubleVector.broadcast(s, av);
+            DoubleVector va = DoubleVector.broadcast(DS, av);
             int brow = bo + p * n, j = 0;
-            for (; j < bound; j += s.length()) {
-                DoubleVector.fromArray(s, b, brow + j).fma(va, DoubleVector.fromArray(s, o, oo + j)).intoArray(o, oo + j);
+            for (; j < bound; j += DS.length()) {
+                DoubleVector.fromArray(DS, b, brow + j).fma(va, DoubleVector.fromArray(DS, o, oo + j)).intoArray(o, oo + j);
             }
             for (; j < n; j++) o[oo + j] = Math.fma(av, b[brow + j], o[oo + j]);
         }

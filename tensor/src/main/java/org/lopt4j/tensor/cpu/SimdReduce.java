@@ -1,6 +1,5 @@
 package org.lopt4j.tensor.cpu;
 
-import jdk.incubator.vector.VectorSpecies;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Shape;
@@ -14,7 +13,7 @@ import org.lopt4j.tensor.Tensor;
 final class SimdReduce {
     private SimdReduce() {}
 
-    static void run(VectorSpecies<Float> fs, VectorSpecies<Double> ds, Op.Reduce op, Tensor out, Tensor in) {
+    static void run(Op.Reduce op, Tensor out, Tensor in) {
         int rank = in.rank();
         int[] id = in.shape().dims(), od = out.shape().dims(), is = in.strides();
         boolean f32 = in.dtype() == DType.F32;
@@ -36,8 +35,8 @@ final class SimdReduce {
             int base = in.offset(), run = red;
             Parallel.forRange(outer, Math.max(1, SimdBackend.GRAIN / run), (from, to) -> {
                 for (int e = from; e < to; e++) {
-                    if (f32) o.f32[oOff[e]] = SimdF32.reduce(fs, op, x.f32, base + e * run, 1, run);
-                    else o.f64[oOff[e]] = SimdF64.reduce(ds, op, x.f64, base + e * run, 1, run);
+                    if (f32) o.f32[oOff[e]] = SimdF32.reduce(op, x.f32, base + e * run, 1, run);
+                    else o.f64[oOff[e]] = SimdF64.reduce(op, x.f64, base + e * run, 1, run);
                 }
             });
             return;
