@@ -1,0 +1,92 @@
+package org.lopt4j.metatrain.task;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lopt4j.autodiff.Tape;
+import org.lopt4j.autodiff.Var;
+import org.lopt4j.autodiff.nn.Conv2d;
+import org.lopt4j.autodiff.nn.Linear;
+import org.lopt4j.autodiff.nn.Model;
+import org.lopt4j.autodiff.nn.ParamSpec;
+import org.lopt4j.autodiff.nn.Params;
+import org.lopt4j.metatrain.data.Batch;
+import org.lopt4j.metatrain.data.Datasets;
+import org.lopt4j.metatrain.data.ImageDataset;
+import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Nn;
+import org.lopt4j.tensor.Tensor;
+
+/**
+ * learned_optimization's small conv nets ({@code Conv_*}): 3×3 SAME convolutions with bias, stride 2 on the first
+ * and 1 after, ReLU after each, global mean pool, linear head, softmax cross-entropy.
+ */
+public final class ConvTask extends MemberLoopTask {
+    private final String name, dataset;
+    private final int size, batch;
+    private final Path dataDir;
+    private final List<Conv2d> convs;
+    private final Linear head;
+
+    public ConvTask(String name, String dataset, int size, int[] channels, int batch, Path dataDir) {
+        super(model(channels));
+        this.name = name;
+        this.dataset = dataset;
+        this.size = size;
+        this.batch = batch;
+        this.dataDir = dataDir;
+        this.convs = convs(channels);
+        this.head = new Linear("linear", channels[channels.length - 1], 10, true);
+    }
+
+    private static List<Conv2d> convs(int[] ch) {
+        List<Conv2d> l = new ArrayList<>();
+        for (int i = 0; i < ch.length; i++) l.add(new Conv2d(i == 0 ? "conv2_d" : "conv2_d_" + i, 3, i == 0 ? 1 : ch[i - 1], ch[i], i == 0 ? 2 : 1, true));
+        return l;
+    }
+
+    private static Model model(int[] ch) {
+        List<ParamSpec> p = new ArrayList<>();
+        for (Conv2d c : convs(ch)) p.addAll(c.params());
+        p.addAll(new Linear("linear", ch[ch.length - 1], 10, true).params());
+        return new Model(p);
+    }
+
+    @Override public String name() { return name; }
+    @Override public int batchSize() { return batch; }
+
+    private ImageDataset data(Split split) {
+        try {
+            return Datasets.image(dataset, size, split, dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("task " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override public int examples(Split split) { return data(split).n(); }
+
+    @Override public Batch batch(Backend backend, Split split, int[][] idx) {
+        ImageDataset d = data(split);
+        int p = idx.length, b = idx[0].length, f = d.features();
+        float[] x = new float[p * b * f];
+        int[] y = new int[p * b];
+        for (int m = 0; m < p; m++) {
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(d.pixels(), idx[m][i] * f, x, (m * b + i) * f, f);
+                y[m * b + i] = d.labels()[idx[m][i]];
+            }
+        }
+        return new Batch(Tensor.of(backend, x, p, b, size, size, 1), Tensor.of(backend, y, p, b));
+    }
+
+    @Override protected Var memberLoss(Params p, Tape tape, Batch b) {
+        Var h = tape.constant(b.x());
+        for (Conv2d c : convs) h = Nn.relu(c.apply(p, h));
+        return Nn.crossEntropy(head.apply(p, h.mean(1, 2)), b.y());
+    }
+
+    @Override public double normalize(double loss) { return Double.isFinite(loss) ? Math.max(0, loss) : 1.5 * Math.log(10); }
+}

@@ -1,0 +1,10 @@
+package org.lopt4j.metatrain.task;
+
+import org.lopt4j.tensor.RandomKey;
+
+/** Samples tasks (learned_optimization's {@code TaskFamily}): the same key gives the same task. */
+public interface TaskFamily {
+    String name();
+
+    Task sample(RandomKey key);
+}

@@ -1,0 +1,47 @@
+package org.lopt4j.metatrain.task;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.lopt4j.metatrain.task.ImageMlpTask.Activation;
+
+/**
+ * The fixed tasks by learned_optimization's names and shapes (tasks.md §4), plus lopt4j's conv and Tiny Shakespeare
+ * stand-ins. Tasks at 8×8 and 16×16 Fashion-MNIST run on the embedded data; the others need {@code dataDir} with the
+ * IDX files ({@code mnist/}, {@code fashion-mnist/}) or {@code tinyshakespeare/input.txt}.
+ */
+public final class Tasks {
+    private Tasks() {}
+
+    private static Map<String, Function<Path, Task>> registry() {
+        Map<String, Function<Path, Task>> m = new LinkedHashMap<>();
+        m.put("ImageMLP_FashionMnist8_Relu32", d -> new ImageMlpTask("ImageMLP_FashionMnist8_Relu32", "fashion_mnist", 8, new int[] {32}, Activation.RELU, 128, false, d));
+        m.put("ImageMLP_FashionMnist16_Relu32", d -> new ImageMlpTask("ImageMLP_FashionMnist16_Relu32", "fashion_mnist", 16, new int[] {32}, Activation.RELU, 128, false, d));
+        m.put("ImageMLP_FashionMnist_Relu128x128", d -> new ImageMlpTask("ImageMLP_FashionMnist_Relu128x128", "fashion_mnist", 28, new int[] {128, 128}, Activation.RELU, 128, false, need(d)));
+        m.put("ImageMLP_Mnist_128x128x128_Relu", d -> new ImageMlpTask("ImageMLP_Mnist_128x128x128_Relu", "mnist", 28, new int[] {128, 128, 128}, Activation.RELU, 128, false, need(d)));
+        m.put("ImageMLPAE_Mnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_Mnist_128x32x128_bs128", "mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
+        m.put("ImageMLPAE_FashionMnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_FashionMnist_128x32x128_bs128", "fashion_mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
+        m.put("Conv_FashionMnist8_16x32", d -> new ConvTask("Conv_FashionMnist8_16x32", "fashion_mnist", 8, new int[] {16, 32}, 128, d));
+        m.put("RNNLM_TinyShakespeare_LSTM64_Seq32", d -> new CharLmTask("RNNLM_TinyShakespeare_LSTM64_Seq32", CharLmTask.Kind.LSTM, 32, 32, 64, 1, corpus(d)));
+        m.put("TransformerLM_TinyShakespeare_2L64_Seq32", d -> new CharLmTask("TransformerLM_TinyShakespeare_2L64_Seq32", CharLmTask.Kind.TRANSFORMER, 16, 32, 64, 2, corpus(d)));
+        return m;
+    }
+
+    private static Path need(Path d) {
+        if (d == null) throw new IllegalArgumentException("this task needs full-resolution IDX files: pass --data-dir (e.g. ../shared/data)");
+        return d;
+    }
+
+    private static Path corpus(Path d) { return need(d).resolve("tinyshakespeare/input.txt"); }
+
+    /** Names of all fixed tasks, in listing order. */
+    public static java.util.List<String> names() { return java.util.List.copyOf(registry().keySet()); }
+
+    /** The task called {@code name}; {@code dataDir} may be null for tasks on the embedded data. */
+    public static Task byName(String name, Path dataDir) {
+        Function<Path, Task> f = registry().get(name);
+        if (f == null) throw new IllegalArgumentException("unknown task '" + name + "'; see `lopt4j tasks`");
+        return f.apply(dataDir);
+    }
+}
