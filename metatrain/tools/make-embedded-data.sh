@@ -5,5 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SRC=${1:-$ROOT/../shared/data/fashion-mnist}
 OUT=$ROOT/metatrain/src/main/resources/org/lopt4j/metatrain/data/fashion_mnist
-cd "$ROOT" && ./mvnw -q -DskipTests -pl metatrain -am install
-./mvnw -q -pl metatrain exec:exec -Dlopt4j.main="org.lopt4j.metatrain.data.EmbeddedDataGenerator $SRC $OUT"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+cd "$ROOT" && ./mvnw -q -DskipTests -pl metatrain -am compile
+"$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -cp metatrain/target/classes:tensor/target/classes \
+  org.lopt4j.metatrain.data.EmbeddedDataGenerator "$SRC" "$OUT"

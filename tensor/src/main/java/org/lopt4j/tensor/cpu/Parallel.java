@@ -9,8 +9,11 @@ public final class Parallel {
     /** Body over {@code [from, to)}. */
     public interface Range { void run(int from, int to); }
 
+    /** Read once: in containers availableProcessors() consults cgroups on every call, which costs microseconds. */
+    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
     /** Number of worker threads used for large loops. */
-    public static int threads() { return Math.max(1, Runtime.getRuntime().availableProcessors()); }
+    public static int threads() { return THREADS; }
 
     /**
      * Splits {@code [0, n)} into at most {@link #threads()} × 4 ranges of at least {@code grain} items and runs them in

@@ -37,7 +37,7 @@ final class SimdGemmF32 {
                 int units = blocksM * groups;
                 long work = (long) m * nc * kc;
                 final int fjc = jc, fpc = pc;
-                Parallel.forRange(units, work < (1 << 18) ? units : 1, (from, to) -> {
+                Parallel.forRange(units, work < (1 << 21) ? units : 1, (from, to) -> {
                     float[] pa = new float[MC * kc];
                     int packed = -1;
                     for (int u = from; u < to; u++) {
