@@ -12,6 +12,11 @@ public record Lion(Schedule lr, double beta1, double beta2, double weightDecay, 
 
     @Override public OptState update(OptState s, Slab params, Slab grads, StepInfo info) {
         if (!Fused.admit(policy, grads)) return s.skippedStep();
+        if (params.dtype() == org.lopt4j.tensor.DType.F32) {
+            SimdKernels.lion(SimdKernels.arr(params), SimdKernels.arr(grads), SimdKernels.arr(s.slab("m")),
+                    (float) lr.at(s.step(), info.numSteps()), (float) beta1, (float) beta2, (float) weightDecay);
+            return s.applied();
+        }
         Buf p = Buf.of(params), g = Buf.of(grads), m = Buf.of(s.slab("m"));
         double b1 = Fused.c(beta1, params), b2 = Fused.c(beta2, params), wd = weightDecay;
         double rate = lr.at(s.step(), info.numSteps());

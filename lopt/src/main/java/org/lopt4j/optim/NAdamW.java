@@ -21,6 +21,11 @@ public record NAdamW(Schedule lr, double beta1, double beta2, double eps, double
         int t = s.step() + 1;
         double b1 = Fused.c(beta1, params), b2 = Fused.c(beta2, params);
         double lrT = lr.at(s.step(), info.numSteps()) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        if (params.dtype() == org.lopt4j.tensor.DType.F32) {
+            SimdKernels.nadamw(SimdKernels.arr(params), SimdKernels.arr(grads), SimdKernels.arr(s.slab("m")), SimdKernels.arr(s.slab("v")),
+                    (float) lrT, (float) b1, (float) b2, (float) eps, (float) adamwWeightDecay, (float) l2WeightDecay, nesterov);
+            return s.applied();
+        }
         Fused.pass(params.layout().size(), (from, to) -> {
             for (int i = from; i < to; i++) {
                 double pi = p.get(i), gi = g.get(i) - l2WeightDecay * pi;

@@ -27,6 +27,11 @@ public record RmsProp(Schedule lr, double decay, double eps, boolean epsInSqrt, 
 
     @Override public OptState update(OptState s, Slab params, Slab grads, StepInfo info) {
         if (!Fused.admit(policy, grads)) return s.skippedStep();
+        if (params.dtype() == org.lopt4j.tensor.DType.F32 && !centered && momentum == 0) {
+            SimdKernels.rmsprop(SimdKernels.arr(params), SimdKernels.arr(grads), SimdKernels.arr(s.slab("v")),
+                    (float) lr.at(s.step(), info.numSteps()), (float) decay, (float) eps, epsInSqrt);
+            return s.applied();
+        }
         Buf p = Buf.of(params), g = Buf.of(grads), v = Buf.of(s.slab("v"));
         Buf mg = centered ? Buf.of(s.slab("mg")) : null, b = momentum != 0 ? Buf.of(s.slab("b")) : null;
         double rho = Fused.c(decay, params), orho = 1 - rho, mu = Fused.c(momentum, params);

@@ -20,6 +20,11 @@ public record Sgd(Schedule lr, double momentum, boolean nesterov, NonFinitePolic
 
     @Override public OptState update(OptState s, Slab params, Slab grads, StepInfo info) {
         if (!Fused.admit(policy, grads)) return s.skippedStep();
+        if (params.dtype() == org.lopt4j.tensor.DType.F32) {
+            SimdKernels.sgd(SimdKernels.arr(params), SimdKernels.arr(grads), momentum == 0 ? null : SimdKernels.arr(s.slab("b")),
+                    (float) lr.at(s.step(), info.numSteps()), (float) momentum, nesterov);
+            return s.applied();
+        }
         Buf p = Buf.of(params), g = Buf.of(grads);
         double rate = Fused.c(lr.at(s.step(), info.numSteps()), params), mu = Fused.c(momentum, params);
         if (momentum == 0) {
