@@ -50,17 +50,40 @@ public final class Nn {
         return logSoftmax(logits, -1).mul(hot).sum(-1).meanAll().neg();
     }
 
+    /**
+     * Population convention: a parameter with one more leading axis than usual ({@code [P, ...]}) holds P members'
+     * copies, and the input then has the member axis first too ({@code [P, ...]}); each member uses its own copy.
+     * This reshapes a member-stacked vector parameter {@code [P, d]} to broadcast against {@code [P, ..., d]}.
+     */
+    static <T extends TensorLike<T>> T perMember(T param, int usualRank, TensorLike<?> x) {
+        if (param.rank() == usualRank) return param;
+        int[] d = new int[x.rank()];
+        java.util.Arrays.fill(d, 1);
+        d[0] = param.dim(0);
+        int[] pd = param.shape().dims();
+        System.arraycopy(pd, 1, d, d.length - (pd.length - 1), pd.length - 1);
+        return param.reshape(d);
+    }
+
     /** Layer normalisation over the last axis: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
     public static <T extends TensorLike<T>> T layerNorm(T x, T gamma, T beta, double eps) {
         T centered = x.sub(x.meanKeep(-1));
         T var = centered.square().meanKeep(-1);
-        return centered.div(var.add(eps).sqrt()).mul(gamma).add(beta);
+        return centered.div(var.add(eps).sqrt()).mul(perMember(gamma, 1, x)).add(perMember(beta, 1, x));
     }
 
-    /** {@code x @ w + b} with {@code w [in, out]}; {@code b} may be null. */
+    /**
+     * {@code x @ w + b} with {@code w [in, out]}; {@code b} may be null. Member-stacked {@code w [P, in, out]} and
+     * {@code b [P, out]} apply member p's weights to {@code x[p]} in one batched matmul.
+     */
     public static <T extends TensorLike<T>> T linear(T x, T w, T b) {
-        T y = x.rank() == 2 ? x.matmul(w) : x.reshape(-1, x.dim(-1)).matmul(w).reshape(outDims(x, w.dim(-1)));
-        return b == null ? y : y.add(b);
+        T y;
+        if (w.rank() == 3) {
+            y = x.reshape(w.dim(0), -1, x.dim(-1)).matmul(w).reshape(outDims(x, w.dim(-1)));
+        } else {
+            y = x.rank() == 2 ? x.matmul(w) : x.reshape(-1, x.dim(-1)).matmul(w).reshape(outDims(x, w.dim(-1)));
+        }
+        return b == null ? y : y.add(perMember(b, 1, y));
     }
 
     private static int[] outDims(TensorLike<?> x, int out) {
@@ -69,8 +92,21 @@ public final class Nn {
         return d;
     }
 
-    /** Rows of an embedding table {@code [vocab, dim]} for integer ids of any shape. */
-    public static <T extends TensorLike<T>> T embedding(T table, Tensor ids) { return table.gather(ids); }
+    /**
+     * Rows of an embedding table {@code [vocab, dim]} for integer ids of any shape; a member-stacked table
+     * {@code [P, vocab, dim]} looks up member p's ids {@code ids[p]} in its own table.
+     */
+    public static <T extends TensorLike<T>> T embedding(T table, Tensor ids) {
+        if (table.rank() == 2) return table.gather(ids);
+        int p = table.dim(0), v = table.dim(1);
+        double[] offs = new double[p];
+        for (int m = 0; m < p; m++) offs[m] = (double) m * v;
+        int[] od = new int[ids.rank()];
+        java.util.Arrays.fill(od, 1);
+        od[0] = p;
+        Tensor shifted = ids.to(DType.F64).add(Tensor.of(ids.backend(), offs, p).reshape(od));
+        return table.reshape(p * v, table.dim(2)).gather(shifted);
+    }
 
     /** Zero padding per spatial side, as the two numbers a conv or pool adds before and after each axis. */
     public record Padding(int top, int bottom, int left, int right) {
@@ -91,32 +127,49 @@ public final class Nn {
      * reshaped to {@code [kh*kw*c, o]} multiplies them.
      */
     public static <T extends TensorLike<T>> T im2col(T x, int kh, int kw, int stride, Padding p) {
-        T xp = p.equals(Padding.VALID) ? x : x.pad(new int[] {0, p.top, p.left, 0}, new int[] {0, p.bottom, p.right, 0});
-        int h = xp.dim(1), w = xp.dim(2);
+        int r = x.rank(), ha = r - 3, wa = r - 2;   // [..., h, w, c]: any leading axes (batch, member)
+        T xp = p.equals(Padding.VALID) ? x : x.pad(spatial(r, p.top, p.left), spatial(r, p.bottom, p.right));
+        int h = xp.dim(ha), w = xp.dim(wa);
         int oh = (h - kh) / stride + 1, ow = (w - kw) / stride + 1;
         List<T> parts = new ArrayList<>();
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
-                parts.add(xp.slice(1, i, i + (oh - 1) * stride + 1, stride).slice(2, j, j + (ow - 1) * stride + 1, stride));
+                parts.add(xp.slice(ha, i, i + (oh - 1) * stride + 1, stride).slice(wa, j, j + (ow - 1) * stride + 1, stride));
             }
         }
-        return parts.size() == 1 ? parts.get(0) : parts.get(0).cat(3, parts.subList(1, parts.size()));
+        return parts.size() == 1 ? parts.get(0) : parts.get(0).cat(r - 1, parts.subList(1, parts.size()));
     }
 
-    /** 2-D convolution of NHWC {@code x} with an HWIO kernel, by im2col and one matmul; {@code b} may be null. */
+    private static int[] spatial(int rank, int h, int w) {
+        int[] a = new int[rank];
+        a[rank - 3] = h;
+        a[rank - 2] = w;
+        return a;
+    }
+
+    /**
+     * 2-D convolution of NHWC {@code x} with an HWIO kernel, by im2col and one matmul; {@code b} may be null. A
+     * member-stacked kernel {@code [P, kh, kw, c, o]} convolves {@code x [P, n, h, w, c]} member by member in one
+     * batched matmul.
+     */
     public static <T extends TensorLike<T>> T conv2d(T x, T kernel, T b, int stride, Padding p) {
-        int kh = kernel.dim(0), kw = kernel.dim(1), c = kernel.dim(2), o = kernel.dim(3);
-        if (x.dim(3) != c) throw new IllegalArgumentException("conv2d: input has " + x.dim(3) + " channels, kernel expects " + c);
+        int lead = kernel.rank() - 4;
+        int kh = kernel.dim(lead), kw = kernel.dim(lead + 1), c = kernel.dim(lead + 2), o = kernel.dim(lead + 3);
+        if (x.dim(-1) != c) throw new IllegalArgumentException("conv2d: input has " + x.dim(-1) + " channels, kernel expects " + c);
         T cols = im2col(x, kh, kw, stride, p);
-        int n = cols.dim(0), oh = cols.dim(1), ow = cols.dim(2);
-        T y = cols.reshape(n * oh * ow, kh * kw * c).matmul(kernel.reshape(kh * kw * c, o)).reshape(n, oh, ow, o);
-        return b == null ? y : y.add(b);
+        int[] cd = cols.shape().dims();
+        int[] yd = cd.clone();
+        yd[yd.length - 1] = o;
+        T y = lead == 0
+                ? cols.reshape(-1, kh * kw * c).matmul(kernel.reshape(kh * kw * c, o)).reshape(yd)
+                : cols.reshape(kernel.dim(0), -1, kh * kw * c).matmul(kernel.reshape(kernel.dim(0), kh * kw * c, o)).reshape(yd);
+        return b == null ? y : y.add(perMember(b, 1, y));
     }
 
     /** Max pooling over {@code k x k} windows of an NHWC image. */
     public static <T extends TensorLike<T>> T maxPool2d(T x, int k, int stride, Padding p) {
         T xp = p.equals(Padding.VALID) ? x
-                : x.pad(new int[] {0, p.top, p.left, 0}, new int[] {0, p.bottom, p.right, 0}); // zero pad, as after relu
+                : x.pad(spatial(x.rank(), p.top, p.left), spatial(x.rank(), p.bottom, p.right)); // zero pad, as after relu
         return pool(xp, k, stride, true);
     }
 
@@ -124,11 +177,12 @@ public final class Nn {
     public static <T extends TensorLike<T>> T avgPool2d(T x, int k, int stride) { return pool(x, k, stride, false).mul(1.0 / (k * k)); }
 
     private static <T extends TensorLike<T>> T pool(T x, int k, int stride, boolean max) {
-        int oh = (x.dim(1) - k) / stride + 1, ow = (x.dim(2) - k) / stride + 1;
+        int ha = x.rank() - 3, wa = x.rank() - 2;
+        int oh = (x.dim(ha) - k) / stride + 1, ow = (x.dim(wa) - k) / stride + 1;
         T acc = null;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
-                T s = x.slice(1, i, i + (oh - 1) * stride + 1, stride).slice(2, j, j + (ow - 1) * stride + 1, stride);
+                T s = x.slice(ha, i, i + (oh - 1) * stride + 1, stride).slice(wa, j, j + (ow - 1) * stride + 1, stride);
                 acc = acc == null ? s : max ? acc.maximum(s) : acc.add(s);
             }
         }

@@ -24,18 +24,33 @@ public record CausalSelfAttention(String name, int dim, int heads) {
         return p;
     }
 
+    /** {@code x [..., t, dim]} (leading axes: batch, and members when the parameters are member-stacked). */
     public Var apply(Params p, Var x) {
-        int b = x.dim(0), t = x.dim(1), hd = dim / heads;
-        Var q = split(proj("query").apply(p, x), b, t, hd);   // [b, heads, t, hd]
-        Var k = split(proj("key").apply(p, x), b, t, hd);
-        Var v = split(proj("value").apply(p, x), b, t, hd);
-        Var scores = q.matmul(k.mT()).mul(1.0 / Math.sqrt(hd)); // [b, heads, t, t]
+        int r = x.rank(), t = x.dim(-2), hd = dim / heads;
+        Var q = split(proj("query").apply(p, x), hd);            // [..., heads, t, hd]
+        Var k = split(proj("key").apply(p, x), hd);
+        Var v = split(proj("value").apply(p, x), hd);
+        Var scores = q.matmul(k.mT()).mul(1.0 / Math.sqrt(hd)); // [..., heads, t, t]
         Var masked = x.constant(causalMask(x, t)).where(scores, scores.scalar(-1e9));
-        Var y = Nn.softmax(masked, -1).matmul(v);                // [b, heads, t, hd]
-        return proj("linear").apply(p, y.permute(0, 2, 1, 3).reshape(b, t, dim));
+        Var y = Nn.softmax(masked, -1).matmul(v);                // [..., heads, t, hd]
+        return proj("linear").apply(p, y.permute(swap(r + 1, r - 2, r - 1)).reshape(x.shape().dims()));
     }
 
-    private Var split(Var z, int b, int t, int hd) { return z.reshape(b, t, heads, hd).permute(0, 2, 1, 3); }
+    /** [..., t, heads·hd] → [..., heads, t, hd]. */
+    private Var split(Var z, int hd) {
+        int[] d = z.shape().dims(), n = java.util.Arrays.copyOf(d, d.length + 1);
+        n[d.length - 1] = heads;
+        n[d.length] = hd;
+        return z.reshape(n).permute(swap(n.length, n.length - 3, n.length - 2));
+    }
+
+    private static int[] swap(int rank, int a, int b) {
+        int[] p = new int[rank];
+        for (int i = 0; i < rank; i++) p[i] = i;
+        p[a] = b;
+        p[b] = a;
+        return p;
+    }
 
     /** 1 where key position <= query position. */
     private static Tensor causalMask(Var like, int t) {

@@ -13,7 +13,7 @@ public record Conv2d(String name, int kernel, int in, int out, int stride, boole
     }
 
     public Var apply(Params p, Var x) {
-        Nn.Padding pad = same ? Nn.Padding.same(x.dim(1), x.dim(2), kernel, kernel, stride) : Nn.Padding.VALID;
+        Nn.Padding pad = same ? Nn.Padding.same(x.dim(-3), x.dim(-2), kernel, kernel, stride) : Nn.Padding.VALID;
         return Nn.conv2d(x, p.get(name + "/w"), p.get(name + "/b"), stride, pad);
     }
 }

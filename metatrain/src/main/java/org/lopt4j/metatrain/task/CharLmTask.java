@@ -29,7 +29,7 @@ import org.lopt4j.tensor.Tensor;
  * Character-level language models on Tiny Shakespeare (lopt4j's stand-in for the LM1B byte tasks): an LSTM or a small
  * pre-norm transformer over windows of {@code seq} characters; loss = mean next-character cross-entropy.
  */
-public final class CharLmTask extends MemberLoopTask {
+public final class CharLmTask extends BatchedModelTask {
     /** The model family. */
     public enum Kind { LSTM, TRANSFORMER }
 
@@ -106,21 +106,22 @@ public final class CharLmTask extends MemberLoopTask {
         return new Batch(Tensor.of(backend, x, p, b, seq), Tensor.of(backend, y, p, b, seq));
     }
 
-    @Override protected Var memberLoss(Params p, Tape tape, Batch b) {
-        Var e = new Embedding("embed", VOCAB, width).apply(p, b.x());          // [B, T, W]
+    @Override protected Var memberLosses(Params p, Tape tape, Batch b) {
+        int members = b.x().dim(0);
+        Var e = new Embedding("embed", VOCAB, width).apply(p, b.x());          // [P, B, T, W]
         Var h;
         if (kind == Kind.LSTM) {
             LstmCell cell = new LstmCell("lstm", width, width);
-            Var zero = tape.constant(Tensor.zeros(b.x().backend(), org.lopt4j.tensor.DType.F32, Shape.of(batch, width)));
+            Var zero = tape.constant(Tensor.zeros(b.x().backend(), org.lopt4j.tensor.DType.F32, Shape.of(members, batch, width)));
             LstmCell.State s = new LstmCell.State(zero, zero);
             List<Var> outs = new ArrayList<>();
             for (int t = 0; t < seq; t++) {
-                s = cell.step(p, e.slice(1, t, t + 1, 1).reshape(batch, width), s);
-                outs.add(s.h().unsqueeze(1));
+                s = cell.step(p, e.slice(2, t, t + 1, 1).reshape(members, batch, width), s);
+                outs.add(s.h().unsqueeze(2));
             }
-            h = outs.get(0).cat(1, outs.subList(1, outs.size()));
+            h = outs.get(0).cat(2, outs.subList(1, outs.size()));
         } else {
-            h = e.add(p.get("pos_embed"));
+            h = e.add(p.get("pos_embed").unsqueeze(1));
             for (int l = 0; l < layers; l++) {
                 String n = "block_" + l;
                 h = h.add(new CausalSelfAttention(n + "/attn", width, 4).apply(p, new LayerNorm(n + "/ln_1", width).apply(p, h)));
@@ -132,8 +133,8 @@ public final class CharLmTask extends MemberLoopTask {
             }
             h = new LayerNorm("ln_f", width).apply(p, h);
         }
-        Var logits = new Linear("head", width, VOCAB, true).apply(p, h);      // [B, T, V]
-        return Nn.crossEntropy(logits.reshape(batch * seq, VOCAB), b.y().reshape(-1));
+        Var logits = new Linear("head", width, VOCAB, true).apply(p, h);      // [P, B, T, V]
+        return crossEntropyPerMember(logits.reshape(members, batch * seq, VOCAB), b.y().reshape(members, batch * seq));
     }
 
     @Override public double normalize(double loss) { return Double.isFinite(loss) ? Math.max(0, Math.min(1.5 * Math.log(VOCAB), loss)) : 1.5 * Math.log(VOCAB); }

@@ -24,7 +24,7 @@ import org.lopt4j.tensor.Tensor;
  * learned_optimization's small conv nets ({@code Conv_*}): 3×3 SAME convolutions with bias, stride 2 on the first
  * and 1 after, ReLU after each, global mean pool, linear head, softmax cross-entropy.
  */
-public final class ConvTask extends MemberLoopTask {
+public final class ConvTask extends BatchedModelTask {
     private final String name, dataset;
     private final int size, batch;
     private final Path dataDir;
@@ -82,10 +82,10 @@ public final class ConvTask extends MemberLoopTask {
         return new Batch(Tensor.of(backend, x, p, b, size, size, 1), Tensor.of(backend, y, p, b));
     }
 
-    @Override protected Var memberLoss(Params p, Tape tape, Batch b) {
-        Var h = tape.constant(b.x());
+    @Override protected Var memberLosses(Params p, Tape tape, Batch b) {
+        Var h = tape.constant(b.x());                          // [P, B, H, W, 1]
         for (Conv2d c : convs) h = Nn.relu(c.apply(p, h));
-        return Nn.crossEntropy(head.apply(p, h.mean(1, 2)), b.y());
+        return crossEntropyPerMember(head.apply(p, h.mean(2, 3)), b.y());
     }
 
     @Override public double normalize(double loss) { return Double.isFinite(loss) ? Math.max(0, loss) : 1.5 * Math.log(10); }

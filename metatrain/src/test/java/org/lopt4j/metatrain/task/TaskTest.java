@@ -58,6 +58,12 @@ class TaskTest {
         populationMatchesOneByOne(Tasks.byName("Conv_FashionMnist8_16x32", null), 2);
     }
 
+    @Test void languageModelPopulationsAreBatchedAndExact() {
+        Path d = data();
+        populationMatchesOneByOne(new CharLmTask("lstm", CharLmTask.Kind.LSTM, 4, 6, 8, 1, d.resolve("tinyshakespeare/input.txt")), 2);
+        populationMatchesOneByOne(new CharLmTask("tf", CharLmTask.Kind.TRANSFORMER, 4, 6, 8, 2, d.resolve("tinyshakespeare/input.txt")), 2);
+    }
+
     @Test void fixedTasksHaveTheSpecParameterCounts() {
         assertEquals(2410, Tasks.byName("ImageMLP_FashionMnist8_Relu32", null).layout().paramCount());
         assertEquals(8554, Tasks.byName("ImageMLP_FashionMnist16_Relu32", null).layout().paramCount());
