@@ -1,0 +1,161 @@
+package org.lopt4j.learned;
+
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.lopt4j.tensor.ChunkTable;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.cpu.CpuStorage;
+import org.lopt4j.tensor.cpu.Parallel;
+import org.lopt4j.tensor.cpu.Species;
+
+/**
+ * MLPLOpt's update over a whole parameter slab in two passes, whatever the tensor count: (1) over the chunk table,
+ * update the six momenta and sum the squares of the 8 features per tensor; (2) over the chunk table, normalize,
+ * append time features, evaluate the MLP {@link Species#F32}-lanes at a time and update the parameters. {@link #twin}
+ * is the plain-loop version (double arithmetic, one tensor after another) that the fused pass is tested against.
+ */
+final class MlpLoptKernel {
+    /** Elements per chunk of the chunk table. */
+    static final int CHUNK = 4096;
+    private static final VectorSpecies<Float> S = Species.F32;
+
+    private MlpLoptKernel() {}
+
+    private static CpuStorage st(Slab s) { return (CpuStorage) s.flat().storage(); }
+
+    /** θ index of parameter tensor t. */
+    private static int member(int t, int tensors, int members) { return t / (tensors / members); }
+
+    static void fused(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int step) {
+        if (params.dtype() != DType.F32) { twin(lo, thetas, params, grads, m, step); return; }
+        SlabLayout l = params.layout();
+        ChunkTable ct = l.chunks(CHUNK);
+        float[] p = st(params).f32, g = st(grads).f32;
+        float[][] mk = new float[m.length][];
+        for (int k = 0; k < m.length; k++) mk[k] = st(m[k]).f32;
+        int nf = MlpLopt.NORMALIZED;
+        double[][] partial = new double[ct.size()][nf];
+        // pass 1: momenta and per-chunk sums of squares
+        Parallel.forRange(ct.size(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int t = ct.tensorOf(c), off = l.offset(t), s0 = ct.startOf(c), s1 = Math.min(s0 + CHUNK, l.numel(t));
+                double[] acc = partial[c];
+                for (int e = off + s0; e < off + s1; e++) {
+                    float gi = g[e], pi = p[e];
+                    acc[0] += gi * gi;
+                    acc[1] += pi * pi;
+                    for (int k = 0; k < mk.length; k++) {
+                        float b = MlpLopt.DECAYS[k], mi = b * mk[k][e] + (1f - b) * gi;
+                        mk[k][e] = mi;
+                        acc[2 + k] += mi * mi;
+                    }
+                }
+            }
+        });
+        float[][] scale = new float[l.count()][nf];
+        double[][] sums = new double[l.count()][nf];
+        for (int c = 0; c < ct.size(); c++) for (int f = 0; f < nf; f++) sums[ct.tensorOf(c)][f] += partial[c][f];
+        for (int t = 0; t < l.count(); t++) {
+            for (int f = 0; f < nf; f++) scale[t][f] = (float) (1 / Math.sqrt(Features.NORM_EPS + sums[t][f] / Math.max(1, l.numel(t))));
+        }
+        float[] time = Features.time(step);
+        int members = thetas.size();
+        float expMult = (float) lo.expMult(), stepMult = (float) lo.stepMult();
+        int[] widths = lo.widths();
+        // pass 2: features, MLP, update
+        Parallel.forRange(ct.size(), 1, (from, to) -> {
+            int lanes = S.length(), maxw = 0;
+            for (int w : widths) maxw = Math.max(maxw, w);
+            float[] a = new float[maxw * lanes], b = new float[maxw * lanes];
+            for (int c = from; c < to; c++) {
+                int t = ct.tensorOf(c), off = l.offset(t), s0 = ct.startOf(c), s1 = Math.min(s0 + CHUNK, l.numel(t));
+                MlpLopt.Weights w = thetas.get(member(t, l.count(), members));
+                float[] sc = scale[t];
+                for (int e0 = off + s0; e0 < off + s1; e0 += lanes) {
+                    int n = Math.min(lanes, off + s1 - e0);
+                    java.util.Arrays.fill(a, 0, widths[0] * lanes, 0f);
+                    for (int j = 0; j < n; j++) {
+                        int e = e0 + j;
+                        a[j] = g[e] * sc[0];
+                        a[lanes + j] = p[e] * sc[1];
+                        for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
+                    }
+                    for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
+                    float[] out = mlp(w, widths, a, b);
+                    for (int j = 0; j < n; j++) {
+                        float dir = out[j], mag = out[lanes + j];
+                        p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Evaluates the MLP on lane-blocked inputs ({@code x[i·L + lane]}); returns the buffer holding the 2 outputs. */
+    private static float[] mlp(MlpLopt.Weights w, int[] widths, float[] x, float[] y) {
+        int lanes = S.length();
+        float[] in = x, out = y;
+        for (int layer = 0; layer + 1 < widths.length; layer++) {
+            int fi = widths[layer], fo = widths[layer + 1];
+            float[] wl = w.w()[layer], bl = w.b()[layer];
+            boolean relu = layer + 2 < widths.length;
+            for (int j = 0; j < fo; j++) {
+                FloatVector acc = FloatVector.broadcast(S, bl[j]);
+                for (int i = 0; i < fi; i++) acc = FloatVector.fromArray(S, in, i * lanes).fma(FloatVector.broadcast(S, wl[i * fo + j]), acc);
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(out, j * lanes);
+            }
+            float[] tmp = in;
+            in = out;
+            out = tmp;
+        }
+        return in;
+    }
+
+    /** The plain-loop twin: tensor after tensor, element after element, in double. */
+    static void twin(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int step) {
+        SlabLayout l = params.layout();
+        CpuStorage p = st(params), g = st(grads);
+        CpuStorage[] mk = new CpuStorage[m.length];
+        for (int k = 0; k < m.length; k++) mk[k] = st(m[k]);
+        float[] time = Features.time(step);
+        int[] widths = lo.widths();
+        for (int t = 0; t < l.count(); t++) {
+            int off = l.offset(t), n = l.numel(t);
+            double[] sumsq = new double[MlpLopt.NORMALIZED];
+            for (int e = off; e < off + n; e++) {
+                double gi = g.get(e);
+                sumsq[0] += gi * gi;
+                sumsq[1] += p.get(e) * p.get(e);
+                for (int k = 0; k < mk.length; k++) {
+                    double b = MlpLopt.DECAYS[k], mi = b * mk[k].get(e) + (1 - b) * gi;
+                    mk[k].set(e, mi);
+                    sumsq[2 + k] += mk[k].get(e) * mk[k].get(e);
+                }
+            }
+            MlpLopt.Weights w = thetas.get(member(t, l.count(), thetas.size()));
+            for (int e = off; e < off + n; e++) {
+                double[] x = new double[MlpLopt.INPUTS];
+                x[0] = g.get(e);
+                x[1] = p.get(e);
+                for (int k = 0; k < mk.length; k++) x[2 + k] = mk[k].get(e);
+                for (int f = 0; f < MlpLopt.NORMALIZED; f++) x[f] *= 1 / Math.sqrt(Features.NORM_EPS + sumsq[f] / n);
+                for (int k = 0; k < time.length; k++) x[MlpLopt.NORMALIZED + k] = time[k];
+                for (int layer = 0; layer + 1 < widths.length; layer++) {
+                    int fi = widths[layer], fo = widths[layer + 1];
+                    double[] y = new double[fo];
+                    for (int j = 0; j < fo; j++) {
+                        double acc = w.b()[layer][j];
+                        for (int i = 0; i < fi; i++) acc += x[i] * w.w()[layer][i * fo + j];
+                        y[j] = layer + 2 < widths.length ? Math.max(acc, 0) : acc;
+                    }
+                    x = y;
+                }
+                p.set(e, p.get(e) - x[0] * Math.exp(lo.expMult() * x[1]) * lo.stepMult());
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.lopt4j.learned;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+
+/** MLPLOpt's three rungs: tensor-op spec (F64) → plain-loop twin (F64) → fused SIMD pass (F32), and populations. */
+class MlpLoptTest {
+    /** Twin vs spec, both float64: only summation order differs. */
+    static final double TWIN_TOL = 1e-10;
+    /** Fused float32 vs float64 spec, relative to the size of the parameter change (step_mult 0.1 makes it visible). */
+    static final double FUSED_REL = 2e-4;
+
+    static final SlabLayout LAYOUT = SlabLayout.of(List.of("a", "b", "c", "d"),
+            List.of(Shape.of(32, 16), Shape.of(16), Shape.of(8, 3, 3, 3), Shape.of(1)));
+    static final MlpLopt LO = new MlpLopt(new int[] {32, 32}, 0.5, 0.1, org.lopt4j.optim.NonFinitePolicy.SKIP_AND_COUNT);
+
+    static Slab random(Backend b, DType d, SlabLayout l, int seed) {
+        Slab s = Slab.zeros(b, d, l);
+        for (int i = 0; i < l.count(); i++) {
+            Tensor r = Tensor.random(ScalarBackend.INSTANCE, DType.F64, l.shape(i), RandomKey.of(seed).child(i), Op.Dist.NORMAL);
+            s.tensor(i).assign(r.mul(r.scalar(i == 1 ? 1e-3 : 1)).to(d).to(b));   // a tensor of tiny gradients too
+        }
+        return s;
+    }
+
+    @Test void thetaLayoutHasTheSpecSize() {
+        assertEquals(1762, MlpLopt.defaults().thetaLayout().paramCount());
+        assertEquals(19, MlpLopt.INPUTS);
+    }
+
+    @Test void twinMatchesSpecAndFusedMatchesTwin() {
+        Slab theta = LO.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE);
+        Optimizer opt = LO.optimizer(theta);
+        Backend fast = Backends.best();
+        Slab pSpec = random(ScalarBackend.INSTANCE, DType.F64, LAYOUT, 1), pTwin = pSpec.copy();
+        Slab pFused = random(fast, DType.F32, LAYOUT, 1);
+        Slab p0 = pSpec.copy();
+        OptState sTwin = opt.init(pTwin), sFused = opt.init(pFused), sSpec = opt.init(pSpec);
+        for (int t = 0; t < 5; t++) {
+            Slab g64 = random(ScalarBackend.INSTANCE, DType.F64, LAYOUT, 100 + t), g32 = random(fast, DType.F32, LAYOUT, 100 + t);
+            for (int i = 0; i < LAYOUT.count(); i++) {
+                Tensor[] m = new Tensor[6];
+                for (int k = 0; k < 6; k++) m[k] = sSpec.slab("m" + k).tensor(i);
+                MlpLoptSpec.update(LO, theta, pSpec.tensor(i), g64.tensor(i), m, t);
+            }
+            sSpec = sSpec.applied();
+            Slab[] mt = new Slab[6];
+            for (int k = 0; k < 6; k++) mt[k] = sTwin.slab("m" + k);
+            MlpLoptKernel.twin(LO, List.of(LO.weights(theta, 0)), pTwin, g64, mt, t);
+            sFused = opt.update(sFused, pFused, g32, StepInfo.NONE);
+            double[] spec = pSpec.flat().toDoubleArray(), twin = pTwin.flat().toDoubleArray(), fused = pFused.flat().toDoubleArray();
+            double[] start = p0.flat().toDoubleArray();
+            for (int e = 0; e < spec.length; e++) {
+                assertEquals(spec[e], twin[e], TWIN_TOL, "twin step " + t + " [" + e + "]");
+                double moved = Math.abs(spec[e] - start[e]);
+                assertEquals(spec[e], fused[e], FUSED_REL * Math.max(moved, 1e-3) + 1e-6 * Math.abs(spec[e]), "fused step " + t + " [" + e + "]");
+            }
+        }
+    }
+
+    @Test void zeroWeightsGiveZeroUpdates() {
+        Slab theta = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, LO.thetaLayout());
+        Slab p = random(Backends.best(), DType.F32, LAYOUT, 1), g = random(Backends.best(), DType.F32, LAYOUT, 2);
+        float[] before = p.flat().toFloatArray();
+        Optimizer o = LO.optimizer(theta);
+        o.update(o.init(p), p, g, StepInfo.NONE);
+        assertArrayEquals(before, p.flat().toFloatArray());
+    }
+
+    /** One fused step over a population slab with each member's own θ equals each member stepped alone. */
+    @Test void populationAppliesEachMembersTheta() {
+        Backend b = Backends.best();
+        int members = 3;
+        Slab thetas = Slab.zeros(b, DType.F32, LO.thetaLayout().repeat(members));
+        for (int m = 0; m < members; m++) {
+            int sz = LO.thetaLayout().size();
+            thetas.flat().slice(0, m * sz, (m + 1) * sz, 1).assign(LO.initTheta(RandomKey.of(10 + m), b).flat());
+        }
+        SlabLayout pop = LAYOUT.repeat(members);
+        Slab p = random(b, DType.F32, pop, 4), g = random(b, DType.F32, pop, 5);
+        Slab pAlone = p.copy();
+        Optimizer po = LO.optimizer(thetas);
+        po.update(po.init(p), p, g, StepInfo.NONE);
+        for (int m = 0; m < members; m++) {
+            int sz = LAYOUT.size();
+            Slab pm = Slab.zeros(b, DType.F32, LAYOUT), gm = pm.zerosLike();
+            pm.flat().assign(pAlone.flat().slice(0, m * sz, (m + 1) * sz, 1));
+            gm.flat().assign(g.flat().slice(0, m * sz, (m + 1) * sz, 1));
+            Optimizer one = LO.optimizer(LO.initTheta(RandomKey.of(10 + m), b));
+            one.update(one.init(pm), pm, gm, StepInfo.NONE);
+            assertArrayEquals(pm.flat().toFloatArray(), p.flat().slice(0, m * sz, (m + 1) * sz, 1).toFloatArray(), "member " + m);
+        }
+    }
+
+    @Test void nonFiniteGradientsNeverReachParameters() {
+        Slab p = random(Backends.best(), DType.F32, LAYOUT, 1), g = random(Backends.best(), DType.F32, LAYOUT, 2);
+        g.tensor(0).slice(0, 3, 4, 1).fill(Double.NaN);
+        float[] before = p.flat().toFloatArray();
+        Optimizer o = MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(1), Backends.best()));
+        OptState s = o.update(o.init(p), p, g, StepInfo.NONE);
+        assertArrayEquals(before, p.flat().toFloatArray());
+        assertEquals(1, s.skipped());
+    }
+}
