@@ -1,8 +1,6 @@
 package org.lopt4j.learned;
 
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.lopt4j.tensor.ChunkTable;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -20,7 +18,6 @@ import org.lopt4j.tensor.cpu.Species;
 final class MlpLoptKernel {
     /** Elements per chunk of the chunk table. */
     static final int CHUNK = 4096;
-    private static final VectorSpecies<Float> S = Species.F32;
 
     private MlpLoptKernel() {}
 
@@ -67,7 +64,7 @@ final class MlpLoptKernel {
         int[] widths = lo.widths();
         // pass 2: features, MLP, update
         Parallel.forRange(ct.size(), 1, (from, to) -> {
-            int lanes = S.length(), maxw = 0;
+            int lanes = LaneMlp.lanes(), maxw = 0;
             for (int w : widths) maxw = Math.max(maxw, w);
             float[] a = new float[maxw * lanes], b = new float[maxw * lanes];
             for (int c = from; c < to; c++) {
@@ -84,7 +81,7 @@ final class MlpLoptKernel {
                         for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
                     }
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = mlp(w, widths, a, b);
+                    float[] out = LaneMlp.eval(w.w(), w.b(), widths, a, b);
                     for (int j = 0; j < n; j++) {
                         float dir = out[j], mag = out[lanes + j];
                         p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;
@@ -92,27 +89,6 @@ final class MlpLoptKernel {
                 }
             }
         });
-    }
-
-    /** Evaluates the MLP on lane-blocked inputs ({@code x[i·L + lane]}); returns the buffer holding the 2 outputs. */
-    private static float[] mlp(MlpLopt.Weights w, int[] widths, float[] x, float[] y) {
-        int lanes = S.length();
-        float[] in = x, out = y;
-        for (int layer = 0; layer + 1 < widths.length; layer++) {
-            int fi = widths[layer], fo = widths[layer + 1];
-            float[] wl = w.w()[layer], bl = w.b()[layer];
-            boolean relu = layer + 2 < widths.length;
-            for (int j = 0; j < fo; j++) {
-                FloatVector acc = FloatVector.broadcast(S, bl[j]);
-                for (int i = 0; i < fi; i++) acc = FloatVector.fromArray(S, in, i * lanes).fma(FloatVector.broadcast(S, wl[i * fo + j]), acc);
-                if (relu) acc = acc.max(0f);
-                acc.intoArray(out, j * lanes);
-            }
-            float[] tmp = in;
-            in = out;
-            out = tmp;
-        }
-        return in;
     }
 
     /** The plain-loop twin: tensor after tensor, element after element, in double. */
@@ -144,16 +120,7 @@ final class MlpLoptKernel {
                 for (int k = 0; k < mk.length; k++) x[2 + k] = mk[k].get(e);
                 for (int f = 0; f < MlpLopt.NORMALIZED; f++) x[f] *= 1 / Math.sqrt(Features.NORM_EPS + sumsq[f] / n);
                 for (int k = 0; k < time.length; k++) x[MlpLopt.NORMALIZED + k] = time[k];
-                for (int layer = 0; layer + 1 < widths.length; layer++) {
-                    int fi = widths[layer], fo = widths[layer + 1];
-                    double[] y = new double[fo];
-                    for (int j = 0; j < fo; j++) {
-                        double acc = w.b()[layer][j];
-                        for (int i = 0; i < fi; i++) acc += x[i] * w.w()[layer][i * fo + j];
-                        y[j] = layer + 2 < widths.length ? Math.max(acc, 0) : acc;
-                    }
-                    x = y;
-                }
+                x = LaneMlp.eval(w.w(), w.b(), widths, x);
                 p.set(e, p.get(e) - x[0] * Math.exp(lo.expMult() * x[1]) * lo.stepMult());
             }
         }
