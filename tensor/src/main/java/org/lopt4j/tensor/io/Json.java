@@ -9,14 +9,14 @@ import java.util.Map;
  * A strict reader and writer for the JSON subset of safetensors headers: objects, arrays, strings (with escapes),
  * integers and the literals true/false/null. Numbers with fractions or exponents are rejected.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
     private Json(String s) { this.s = s; }
 
     /** Parses one JSON value filling the whole text; objects keep key order; integers become Long. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value();
