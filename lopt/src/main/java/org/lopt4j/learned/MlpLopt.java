@@ -39,6 +39,18 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
 
     @Override public String name() { return "mlp_lopt"; }
 
+    @Override public int[] hidden() { return hidden.clone(); }
+
+    @Override public String toString() {
+        return "MlpLopt[hidden=" + java.util.Arrays.toString(hidden) + ", expMult=" + expMult + ", stepMult=" + stepMult + ", policy=" + policy + "]";
+    }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof MlpLopt m && java.util.Arrays.equals(hidden, m.hidden) && expMult == m.expMult && stepMult == m.stepMult && policy == m.policy;
+    }
+
+    @Override public int hashCode() { return java.util.Arrays.hashCode(hidden) * 31 + Double.hashCode(expMult); }
+
     /** Layer widths, input to output. */
     int[] widths() {
         int[] w = new int[hidden.length + 2];

@@ -1,0 +1,65 @@
+package org.lopt4j.learned;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.io.SafeTensors;
+
+/**
+ * A learned optimizer's θ, optionally with an optimizer state, in one safetensors file: tensors {@code theta/<name>}
+ * and {@code state/<buffer>/<tensor>}, metadata {@code format}, {@code architecture} (the learned optimizer's record,
+ * hyperparameters included), {@code step} and {@code skipped}. Written atomically; loading checks the architecture
+ * and every name, shape and dtype, and lists all mismatches.
+ */
+public final class LearnedCheckpoint {
+    /** Format version. */
+    public static final String FORMAT = "lopt4j-learned-1";
+
+    private LearnedCheckpoint() {}
+
+    /** What a checkpoint holds; {@code state} is null when none was saved. */
+    public record Contents(Slab theta, OptState state) {}
+
+    public static void save(Path file, LearnedOptimizer lo, Slab theta, OptState state) throws IOException {
+        Map<String, Slab> roles = new LinkedHashMap<>();
+        roles.put("theta", theta);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("architecture", lo.toString());
+        if (state != null) {
+            new java.util.TreeMap<>(state.slabs()).forEach((k, v) -> roles.put("state/" + k, v));
+            meta.put("step", Integer.toString(state.step()));
+            meta.put("skipped", Integer.toString(state.skipped()));
+            meta.put("buffers", String.join(",", new java.util.TreeSet<>(state.slabs().keySet())));
+        }
+        SafeTensors.writeSlabs(file, roles, meta);
+    }
+
+    /**
+     * Loads θ (checked against {@code lo}'s layout) and, when {@code expectedState} is given (what {@code init} returns
+     * for the same parameters), the state checked against it.
+     */
+    public static Contents load(Path file, LearnedOptimizer lo, OptState expectedState, Backend b) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file, b);
+        Map<String, String> meta = c.metadata();
+        List<String> problems = new ArrayList<>();
+        if (!FORMAT.equals(meta.get("format"))) problems.add("format " + meta.get("format") + ", expected " + FORMAT);
+        if (!lo.toString().equals(meta.get("architecture"))) problems.add("architecture " + meta.get("architecture") + ", expected " + lo);
+        if (!problems.isEmpty()) throw new IOException(file + ": " + String.join("; ", problems));
+        Slab theta = SafeTensors.slab(file, c, "theta", lo.thetaLayout(), DType.F32, b);
+        if (expectedState == null) return new Contents(theta, null);
+        if (meta.get("step") == null) throw new IOException(file + ": holds no optimizer state");
+        Map<String, Slab> s = new LinkedHashMap<>();
+        for (var e : expectedState.slabs().entrySet()) {
+            s.put(e.getKey(), SafeTensors.slab(file, c, "state/" + e.getKey(), e.getValue().layout(), e.getValue().dtype(), b));
+        }
+        return new Contents(theta, new OptState(Integer.parseInt(meta.get("step")), Integer.parseInt(meta.get("skipped")), s));
+    }
+}
