@@ -8,7 +8,7 @@ import org.lopt4j.tensor.Shape;
  * Also the index arithmetic that maps an element to its row accumulator (axis d0 removed) and column accumulator
  * (axis d1 removed).
  */
-record FactoredDims(Shape shape, int d0, int d1) {
+record FactoredDims(Shape shape, int d0, int d1, int lo0, int span0, int lo1, int span1, int loR, int spanR) {
     /** The factored dims of {@code s}, or null when it is not factored (rank < 2). */
     static FactoredDims of(Shape s) {
         int n = s.rank();
@@ -16,20 +16,24 @@ record FactoredDims(Shape shape, int d0, int d1) {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         java.util.Arrays.sort(order, (a, b) -> Integer.compare(s.dim(a), s.dim(b)));
-        return new FactoredDims(s, order[n - 1], order[n - 2]);
+        int d0 = order[n - 1], d1 = order[n - 2];
+        int lo0 = inner(s, d0), lo1 = inner(s, d1);
+        Shape rs = drop(s, d0);
+        int a = d1 > d0 ? d1 - 1 : d1, loR = inner(rs, a);
+        return new FactoredDims(s, d0, d1, lo0, lo0 * s.dim(d0), lo1, lo1 * s.dim(d1), loR, loR * rs.dim(a));
     }
 
-    private int inner(int axis) {
+    private static int inner(Shape s, int axis) {
         int p = 1;
-        for (int i = axis + 1; i < shape.rank(); i++) p *= shape.dim(i);
+        for (int i = axis + 1; i < s.rank(); i++) p *= s.dim(i);
         return p;
     }
 
     /** Element e's index in the row accumulator (shape without d0). */
-    int row(int e) { int lo = inner(d0); return e / (shape.dim(d0) * lo) * lo + e % lo; }
+    int row(int e) { return e / span0 * lo0 + e % lo0; }
 
     /** Element e's index in the column accumulator (shape without d1). */
-    int col(int e) { int lo = inner(d1); return e / (shape.dim(d1) * lo) * lo + e % lo; }
+    int col(int e) { return e / span1 * lo1 + e % lo1; }
 
     /** Shape without axis {@code a}. */
     static Shape drop(Shape s, int a) {
@@ -46,12 +50,7 @@ record FactoredDims(Shape shape, int d0, int d1) {
     int d1InRow() { return d1 > d0 ? d1 - 1 : d1; }
 
     /** Row-accumulator index r → index in the row-col mean (row shape without axis d1'). */
-    int rowMean(int r) {
-        Shape rs = rowShape();
-        int a = d1InRow(), lo = 1;
-        for (int i = a + 1; i < rs.rank(); i++) lo *= rs.dim(i);
-        return r / (rs.dim(a) * lo) * lo + r % lo;
-    }
+    int rowMean(int r) { return r / spanR * loR + r % loR; }
 
     int rowMeanSize() { return rowShape().numel() / rowShape().dim(d1InRow()); }
 }

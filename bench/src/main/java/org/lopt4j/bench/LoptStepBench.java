@@ -1,0 +1,72 @@
+package org.lopt4j.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.lopt4j.learned.MlpLopt;
+import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.optim.Adam;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One optimizer step over {@code params} floats in 4 tensors (three 2-D {@code [rows, 512]} and one vector), for the
+ * learned optimizers and the fused AdamW on the same slabs.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+public class LoptStepBench {
+    @Param({"1000000"}) int params;
+    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt"}) String optimizer;
+
+    Slab p, g;
+    OptState s;
+    Optimizer o;
+
+    @Setup public void setup() {
+        Backend b = Backends.best();
+        int q = params / 4, rows = q / 512;
+        SlabLayout l = SlabLayout.of(List.of("a", "b", "c", "d"),
+                List.of(Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(params - 3 * rows * 512)));
+        p = Slab.zeros(b, DType.F32, l);
+        g = p.zerosLike();
+        for (int i = 0; i < l.count(); i++) {
+            p.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(1).child(i), Op.Dist.NORMAL));
+            g.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(2).child(i), Op.Dist.NORMAL));
+        }
+        o = switch (optimizer) {
+            case "adamw" -> Adam.adamw(1e-3, 1e-2);
+            case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
+            case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
+            case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
+            default -> throw new IllegalArgumentException(optimizer);
+        };
+        s = o.init(p);
+    }
+
+    @Benchmark public OptState step() { return s = o.update(s, p, g, StepInfo.NONE); }
+}
