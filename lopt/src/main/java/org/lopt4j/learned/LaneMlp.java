@@ -23,7 +23,25 @@ final class LaneMlp {
             int fi = widths[layer], fo = widths[layer + 1];
             float[] wl = w[layer], bl = b[layer];
             boolean relu = layer + 2 < widths.length;
-            for (int j = 0; j < fo; j++) {
+            int j = 0;
+            for (; j + 4 <= fo; j += 4) {   // four outputs share each input load
+                FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
+                FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
+                for (int i = 0; i < fi; i++) {
+                    FloatVector xi = FloatVector.fromArray(S, in, i * lanes);
+                    int wi = i * fo + j;
+                    a0 = xi.fma(FloatVector.broadcast(S, wl[wi]), a0);
+                    a1 = xi.fma(FloatVector.broadcast(S, wl[wi + 1]), a1);
+                    a2 = xi.fma(FloatVector.broadcast(S, wl[wi + 2]), a2);
+                    a3 = xi.fma(FloatVector.broadcast(S, wl[wi + 3]), a3);
+                }
+                if (relu) { a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f); }
+                a0.intoArray(out, j * lanes);
+                a1.intoArray(out, (j + 1) * lanes);
+                a2.intoArray(out, (j + 2) * lanes);
+                a3.intoArray(out, (j + 3) * lanes);
+            }
+            for (; j < fo; j++) {
                 FloatVector acc = FloatVector.broadcast(S, bl[j]);
                 for (int i = 0; i < fi; i++) acc = FloatVector.fromArray(S, in, i * lanes).fma(FloatVector.broadcast(S, wl[i * fo + j]), acc);
                 if (relu) acc = acc.max(0f);

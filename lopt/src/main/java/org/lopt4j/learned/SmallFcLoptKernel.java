@@ -13,8 +13,9 @@ import org.lopt4j.tensor.cpu.Parallel;
  * small_fc_lopt's update over a whole slab in three passes, whatever the tensor count: (A) per tensor, in parallel
  * over tensors: momenta, RMS, the row/column means of g² + 1e-30 and the factored (or diagonal) accumulators, then
  * row/column factors; (B) over the chunk table: the 28 features and their sums of squares per tensor; (C) over the
- * chunk table: normalized features + time features through the MLP (vector lanes for F32) and the parameter update.
- * Accumulators update in double and round once to the slab's dtype.
+ * chunk table: normalized features + time features through the MLP and the parameter update. Accumulators update in
+ * double and round once to the slab's dtype. This is the plain-loop twin of B and C; F32 slabs run them in
+ * {@link SmallFcLoptSimd}.
  */
 final class SmallFcLoptKernel {
     static final int CHUNK = 4096;
@@ -26,11 +27,18 @@ final class SmallFcLoptKernel {
     private static double safeRsqrt(double x) { return 1 / Math.sqrt(Math.max(x, 1e-9)); }
 
     /** Per-tensor values pass A leaves for B and C. */
-    private record TensorAux(FactoredDims f, double[][] rowFac, double[][] colFac) {}
+    record TensorAux(FactoredDims f, double[][] rowFac, double[][] colFac) {}
 
     static void update(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step) {
+        TensorAux[] aux = accumulators(thetas, params, grads, s);
+        if (params.dtype() == DType.F32) SmallFcLoptSimd.featuresAndApply(lo, thetas, params, grads, s, step, aux);
+        else featuresAndApply(lo, thetas, params, grads, s, step, aux);
+    }
+
+    /** Pass A for every tensor; returns the row/column factors passes B and C read. */
+    static TensorAux[] accumulators(List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
-        CpuStorage p = st(params), g = st(grads), v = st(s.slab("v"));
+        CpuStorage g = st(grads), v = st(s.slab("v"));
         CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];
         for (int k = 0; k < 3; k++) { m[k] = st(s.slab("m" + k)); r[k] = st(s.slab("r" + k)); c[k] = st(s.slab("c" + k)); }
         int members = thetas.size(), perMember = l.count() / members;
@@ -69,6 +77,16 @@ final class SmallFcLoptKernel {
                 aux[t] = new TensorAux(f, rowFac, colFac);
             }
         });
+        return aux;
+    }
+
+    /** Passes B and C, the plain-loop twin (double). */
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step, TensorAux[] aux) {
+        SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
+        CpuStorage p = st(params), g = st(grads), v = st(s.slab("v"));
+        CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];
+        for (int k = 0; k < 3; k++) { m[k] = st(s.slab("m" + k)); r[k] = st(s.slab("r" + k)); c[k] = st(s.slab("c" + k)); }
+        int perMember = l.count() / thetas.size();
         // pass B: sums of squares of the 28 features per chunk, reduced per tensor
         ChunkTable ct = l.chunks(CHUNK);
         double[][] partial = new double[ct.size()][SmallFcLopt.NORMALIZED];
@@ -91,31 +109,17 @@ final class SmallFcLoptKernel {
         // pass C: MLP and update
         float[] time = Features.time(step);
         int[] widths = lo.widths();
-        boolean f32 = params.dtype() == DType.F32;
         Parallel.forRange(ct.size(), 1, (from, to) -> {
             double[] x = new double[SmallFcLopt.NORMALIZED], in = new double[SmallFcLopt.INPUTS];
-            int lanes = LaneMlp.lanes(), maxw = Math.max(SmallFcLopt.INPUTS, lo.hiddenSize());
-            float[] a = new float[maxw * lanes], bb = new float[maxw * lanes];
             for (int ch = from; ch < to; ch++) {
                 int t = ct.tensorOf(ch), off = l.offset(t), s0 = ct.startOf(ch), s1 = Math.min(s0 + CHUNK, l.numel(t));
                 SmallFcLopt.Theta th = thetas.get(t / perMember);
-                double[] sc = scale[t];
-                for (int e0 = s0; e0 < s1; e0 += f32 ? lanes : 1) {
-                    int n = f32 ? Math.min(lanes, s1 - e0) : 1;
-                    if (f32) java.util.Arrays.fill(a, 0, SmallFcLopt.INPUTS * lanes, 0f);
-                    for (int j = 0; j < n; j++) {
-                        features(x, e0 + j, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
-                        for (int f = 0; f < x.length; f++) in[f] = x[f] * sc[f];
-                        for (int k = 0; k < time.length; k++) in[SmallFcLopt.NORMALIZED + k] = time[k];
-                        if (f32) for (int f = 0; f < in.length; f++) a[f * lanes + j] = (float) in[f];
-                    }
-                    if (f32) {
-                        float[] out = LaneMlp.eval(th.w(), th.b(), widths, a, bb);
-                        for (int j = 0; j < n; j++) apply(p, off + e0 + j, out[j], out[lanes + j], lo);
-                    } else {
-                        double[] o = LaneMlp.eval(th.w(), th.b(), widths, in);
-                        apply(p, off + e0, o[0], o[1], lo);
-                    }
+                for (int e = s0; e < s1; e++) {
+                    features(x, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
+                    for (int f = 0; f < x.length; f++) in[f] = x[f] * scale[t][f];
+                    for (int k = 0; k < time.length; k++) in[SmallFcLopt.NORMALIZED + k] = time[k];
+                    double[] o = LaneMlp.eval(th.w(), th.b(), widths, in);
+                    apply(p, off + e, o[0], o[1], lo);
                 }
             }
         });

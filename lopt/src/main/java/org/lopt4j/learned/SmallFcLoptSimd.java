@@ -1,0 +1,188 @@
+package org.lopt4j.learned;
+
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.cpu.CpuStorage;
+import org.lopt4j.tensor.cpu.Parallel;
+import org.lopt4j.tensor.cpu.Species;
+
+/**
+ * small_fc_lopt's passes B and C for F32 slabs in vector lanes ({@link SmallFcLoptKernel} is the twin). Work units are
+ * runs along each tensor's last axis: inside a run the row and column accumulator indices are either constant
+ * (broadcast) or contiguous (vector loads), so the 28 features are built without gathers; per-row and per-column
+ * factors are computed once per step, not per element.
+ */
+final class SmallFcLoptSimd {
+    private static final VectorSpecies<Float> S = Species.F32;
+    static final int UNIT = 4096;
+
+    private SmallFcLoptSimd() {}
+
+    private static float[] f(Slab s) { return ((CpuStorage) s.flat().storage()).f32; }
+
+    /** One tensor's per-step float factors (factored tensors) and its run geometry. */
+    private record Geo(FactoredDims f, int off, int n, int ro, int co, int run, int rowStep, int colStep,
+                       float[][] rowFac, float[][] colFac, float[][] rowRs, float[][] colRs) {}
+
+    /** A unit of work: elements [a, b) of tensor t, inside one run. */
+    private record Unit(int t, int a, int b) {}
+
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step,
+                                 SmallFcLoptKernel.TensorAux[] aux) {
+        SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
+        float[] p = f(params), g = f(grads), v = f(s.slab("v"));
+        float[][] m = new float[3][], r = new float[3][], c = new float[3][];
+        for (int k = 0; k < 3; k++) { m[k] = f(s.slab("m" + k)); r[k] = f(s.slab("r" + k)); c[k] = f(s.slab("c" + k)); }
+        Geo[] geo = new Geo[l.count()];
+        List<Unit> units = new ArrayList<>();
+        for (int t = 0; t < l.count(); t++) {
+            FactoredDims fd = aux[t].f();
+            int n = l.numel(t), run = fd == null ? Math.max(1, n) : l.shape(t).dim(l.shape(t).rank() - 1);
+            int last = l.shape(t).rank() - 1;
+            float[][] rf = null, cf = null, rr = null, cr = null;
+            if (fd != null) {
+                rf = new float[3][]; cf = new float[3][]; rr = new float[3][]; cr = new float[3][];
+                for (int k = 0; k < 3; k++) {
+                    rf[k] = toFloat(aux[t].rowFac()[k]);
+                    cf[k] = toFloat(aux[t].colFac()[k]);
+                    rr[k] = new float[rf[k].length];
+                    cr[k] = new float[cf[k].length];
+                    for (int i = 0; i < rr[k].length; i++) rr[k][i] = (float) (1 / Math.sqrt(r[k][rl.offset(t) + i] + 1e-8));
+                    for (int i = 0; i < cr[k].length; i++) cr[k][i] = (float) (1 / Math.sqrt(c[k][cl.offset(t) + i] + 1e-8));
+                }
+            }
+            geo[t] = new Geo(fd, l.offset(t), n, rl.offset(t), cl.offset(t), run,
+                    fd != null && fd.d0() == last ? 0 : 1, fd != null && fd.d1() == last ? 0 : 1, rf, cf, rr, cr);
+            for (int a = 0; a < n; ) {
+                int runEnd = (a / run + 1) * run, b = Math.min(runEnd, Math.min(n, a + UNIT));
+                units.add(new Unit(t, a, b));
+                a = b;
+            }
+        }
+        int nf = SmallFcLopt.NORMALIZED, lanes = S.length();
+        double[][] partial = new double[units.size()][nf];
+        Parallel.forRange(units.size(), 1, (from, to) -> {
+            float[] x = new float[nf * lanes], acc = new float[nf * lanes], tmp = new float[lanes];
+            for (int u = from; u < to; u++) {
+                Unit un = units.get(u);
+                java.util.Arrays.fill(acc, 0f);
+                for (int e = un.a(); e < un.b(); e += lanes) {
+                    features(x, tmp, geo[un.t()], e, Math.min(lanes, un.b() - e), p, g, v, m, r, c);
+                    for (int q = 0; q < nf; q++) {
+                        FloatVector xv = FloatVector.fromArray(S, x, q * lanes);
+                        xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
+                    }
+                }
+                for (int q = 0; q < nf; q++) partial[u][q] = FloatVector.fromArray(S, acc, q * lanes).reduceLanes(VectorOperators.ADD);
+            }
+        });
+        float[][] scale = new float[l.count()][nf];
+        double[][] sums = new double[l.count()][nf];
+        for (int u = 0; u < units.size(); u++) for (int q = 0; q < nf; q++) sums[units.get(u).t()][q] += partial[u][q];
+        for (int t = 0; t < l.count(); t++) {
+            for (int q = 0; q < nf; q++) scale[t][q] = (float) (1 / Math.sqrt(1e-5 + sums[t][q] / Math.max(1, l.numel(t))));
+        }
+        float[] time = Features.time(step);
+        int[] widths = lo.widths();
+        int perMember = l.count() / thetas.size();
+        float expMult = (float) lo.expMult(), stepScale = (float) (lo.stepMult() * lo.lr());
+        Parallel.forRange(units.size(), 1, (from, to) -> {
+            int maxw = Math.max(SmallFcLopt.INPUTS, lo.hiddenSize());
+            float[] x = new float[nf * lanes], a = new float[maxw * lanes], bb = new float[maxw * lanes], tmp = new float[lanes];
+            for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
+            for (int u = from; u < to; u++) {
+                Unit un = units.get(u);
+                Geo gt = geo[un.t()];
+                SmallFcLopt.Theta th = thetas.get(un.t() / perMember);
+                float[] sc = scale[un.t()];
+                for (int e = un.a(); e < un.b(); e += lanes) {
+                    int n = Math.min(lanes, un.b() - e);
+                    features(x, tmp, gt, e, n, p, g, v, m, r, c);
+                    for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * lanes);
+                    for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
+                    float[] out = LaneMlp.eval(th.w(), th.b(), widths, a, bb);
+                    FloatVector dir = FloatVector.fromArray(S, out, 0), mag = FloatVector.fromArray(S, out, lanes);
+                    FloatVector stepV = dir.mul(mag.mul(expMult).lanewise(VectorOperators.EXP)).mul(stepScale);
+                    int at = gt.off() + e;
+                    if (n == lanes) {
+                        FloatVector.fromArray(S, p, at).sub(stepV).intoArray(p, at);
+                    } else {
+                        stepV.intoArray(tmp, 0);
+                        for (int j = 0; j < n; j++) p[at + j] -= tmp[j];
+                    }
+                }
+            }
+        });
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] o = new float[d.length];
+        for (int i = 0; i < d.length; i++) o[i] = (float) d[i];
+        return o;
+    }
+
+    /** {@code n} values from {@code a[off..]} (zero-padded through {@code tmp} when the block is short). */
+    private static FloatVector load(float[] a, int off, int n, float[] tmp) {
+        if (n == S.length()) return FloatVector.fromArray(S, a, off);
+        java.util.Arrays.fill(tmp, 0f);
+        System.arraycopy(a, off, tmp, 0, n);
+        return FloatVector.fromArray(S, tmp, 0);
+    }
+
+    private static FloatVector at(float[] a, int base, int idx, int stepInRun, int n, float[] tmp) {
+        return stepInRun == 0 ? FloatVector.broadcast(S, a[base + idx]) : load(a, base + idx, n, tmp);
+    }
+
+    /**
+     * The 28 features of the {@code n} lanes starting at element {@code e} (tensor-relative) into {@code x[q·L + lane]};
+     * lanes past {@code n} are zeroed so they add nothing to sums of squares.
+     */
+    private static void features(float[] x, float[] tmp, Geo gt, int e, int n, float[] p, float[] g, float[] v,
+                                 float[][] m, float[][] r, float[][] c) {
+        int lanes = S.length(), at = gt.off() + e;
+        FloatVector gv = load(g, at, n, tmp), vv = load(v, at, n, tmp);
+        FloatVector rs = FloatVector.broadcast(S, 1f).div(vv.add(1e-6f).sqrt());
+        gv.intoArray(x, 0);
+        load(p, at, n, tmp).intoArray(x, lanes);
+        vv.intoArray(x, 5 * lanes);
+        rs.intoArray(x, 9 * lanes);
+        FactoredDims fd = gt.f();
+        int ri = fd == null ? e : fd.row(e), ci = fd == null ? 0 : fd.col(e);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int k = 0; k < 3; k++) {
+            FloatVector mk = load(m[k], at, n, tmp);
+            mk.intoArray(x, (2 + k) * lanes);
+            mk.mul(rs).intoArray(x, (6 + k) * lanes);
+            FloatVector rowFeat, colFeat, rowRs, colRs, fac, mfac;
+            if (fd == null) {
+                FloatVector vd = load(r[k], gt.ro() + e, n, tmp);
+                rowFeat = vd;
+                colFeat = vd;
+                rowRs = one.div(vd.add(1e-8f).sqrt());
+                colRs = rowRs;
+                fac = one.div(vd.add(1e-9f).max(1e-9f).sqrt());
+                mfac = one.div(vd.add(1e-6f).sqrt());
+            } else {
+                rowFeat = at(r[k], gt.ro(), ri, gt.rowStep(), n, tmp);
+                colFeat = at(c[k], gt.co(), ci, gt.colStep(), n, tmp);
+                rowRs = at(gt.rowRs()[k], 0, ri, gt.rowStep(), n, tmp);
+                colRs = at(gt.colRs()[k], 0, ci, gt.colStep(), n, tmp);
+                fac = at(gt.rowFac()[k], 0, ri, gt.rowStep(), n, tmp).mul(at(gt.colFac()[k], 0, ci, gt.colStep(), n, tmp));
+                mfac = fac;
+            }
+            gv.mul(fac).intoArray(x, (10 + k) * lanes);
+            rowFeat.intoArray(x, (13 + k) * lanes);
+            colFeat.intoArray(x, (16 + k) * lanes);
+            rowRs.intoArray(x, (19 + k) * lanes);
+            colRs.intoArray(x, (22 + k) * lanes);
+            mk.mul(mfac).intoArray(x, (25 + k) * lanes);
+        }
+        if (n < lanes) for (int q = 0; q < SmallFcLopt.NORMALIZED; q++) java.util.Arrays.fill(x, q * lanes + n, (q + 1) * lanes, 0f);
+    }
+}
