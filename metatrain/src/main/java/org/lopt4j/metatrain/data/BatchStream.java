@@ -1,15 +1,18 @@
 package org.lopt4j.metatrain.data;
 
+import java.util.Arrays;
 import org.lopt4j.tensor.RandomKey;
 
 /**
- * Deterministic epoch-wise shuffled batch indices: epoch e's order is {@code key.fold(e).permutation(n)}, consecutive
- * batches of {@code batchSize}, the incomplete last batch dropped (learned_optimization's pipeline).
+ * Deterministic epoch-wise shuffled batch indices (learned_optimization's pipeline, tasks.md §2): epoch e's order is
+ * {@code key.fold(e).permutation(n)}, consecutive batches of {@code batchSize} are taken from it, and the incomplete
+ * last batch is dropped. Batch b is a pure function of (key, n, batchSize, b).
  */
 public final class BatchStream {
     private final int n, batchSize;
     private final RandomKey key;
-    private int epoch = -1, pos;
+    private long cachedEpoch = -1;
+    private long pos;
     private int[] order;
 
     public BatchStream(int n, int batchSize, RandomKey key) {
@@ -19,16 +22,28 @@ public final class BatchStream {
         this.key = key;
     }
 
-    /** Batch number {@code b} of the whole stream (a pure function of the key and b). */
-    public int[] batch(long b) {
-        int perEpoch = n / batchSize;
-        int e = (int) (b / perEpoch), i = (int) (b % perEpoch);
-        if (e != epoch) { order = key.fold(e).permutation(n); epoch = e; }
-        return java.util.Arrays.copyOfRange(order, i * batchSize, (i + 1) * batchSize);
+    /** The order of the examples in epoch {@code e}. */
+    public int[] epochOrder(long e) {
+        if (e < 0) throw new IllegalArgumentException("epoch " + e);
+        if (e != cachedEpoch) {
+            order = key.fold(e).permutation(n);
+            cachedEpoch = e;
+        }
+        return order.clone();
     }
 
-    /** The next batch. */
+    /** Batch number {@code b} of the whole stream. */
+    public int[] batch(long b) {
+        if (b < 0) throw new IllegalArgumentException("batch " + b);
+        long perEpoch = batchesPerEpoch(), e = b / perEpoch;
+        int i = (int) (b % perEpoch);
+        if (e != cachedEpoch) epochOrder(e);
+        return Arrays.copyOfRange(order, i * batchSize, (i + 1) * batchSize);
+    }
+
+    /** The next batch (the first call gives batch 0). */
     public int[] next() { return batch(pos++); }
 
+    /** Full batches per epoch: {@code n / batchSize}. */
     public int batchesPerEpoch() { return n / batchSize; }
 }

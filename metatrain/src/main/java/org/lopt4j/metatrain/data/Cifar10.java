@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * 1,024 blue, each a 32×32 plane, row-major), converted to NHWC.
  */
 public final class Cifar10 {
+    /** Bytes per record: the label, then the red, green and blue planes. */
     public static final int RECORD = 1 + 3 * 32 * 32;
 
     private Cifar10() {}
@@ -16,10 +17,11 @@ public final class Cifar10 {
     /** Images {@code [n, 32, 32, 3]} as unsigned bytes in NHWC order, and labels. */
     public record Batch(int n, byte[] nhwc, int[] labels) {}
 
+    /** Reads one batch file; its size must be a positive multiple of {@link #RECORD}. */
     public static Batch read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new DataFormatException(file, "no such file (expected a CIFAR-10 binary batch)");
         long size = Files.size(file);
-        if (size == 0 || size % RECORD != 0) {
+        if (size == 0 || size % RECORD != 0 || size > Integer.MAX_VALUE - 16) {
             throw new DataFormatException(file, size + " bytes is not a positive multiple of the " + RECORD + "-byte CIFAR-10 record");
         }
         byte[] all = Files.readAllBytes(file);

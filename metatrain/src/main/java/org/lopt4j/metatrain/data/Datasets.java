@@ -1,73 +1,129 @@
 package org.lopt4j.metatrain.data;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Image datasets by name ("fashion_mnist", "mnist"), resolution and split, from full IDX files in a data directory
- * ({@code <dir>/<name with '-'>/...-idx3-ubyte.gz}) or, with no directory, from the embedded Fashion-MNIST at 8×8 and
- * 16×16 (no download needed; at 16×16 the embedded training set is its first 24,000 images). Pixels are resized as learned_optimization does (see {@link Resize}), then divided by 255.
- * Loaded datasets are cached.
+ * Datasets by name, resolution and split, from a {@link DataSource}. Image names: {@code "fashion_mnist"},
+ * {@code "mnist"} (gzipped IDX in {@code fashion-mnist/}, {@code mnist/}) and {@code "cifar10"}
+ * ({@code cifar-10-batches-bin/data_batch_1..5.bin} and {@code test_batch.bin}); text: {@code "tiny_shakespeare"}
+ * ({@code tinyshakespeare/input.txt}). The embedded source has Fashion-MNIST at 8×8 and 16×16 (at 16×16 a prefix of
+ * each training split, see {@link EmbeddedData}) and Tiny Shakespeare. Splits follow {@link Split} (IDX/file order);
+ * pixels go through {@link Preprocess}. Loaded splits are cached (each is a copy; loading a split reads its file).
  */
 public final class Datasets {
-    /** Class-path folder of the embedded data (made by {@link EmbeddedDataGenerator}). */
-    static final String EMBEDDED = "/org/lopt4j/metatrain/data/fashion_mnist/";
-    /** Fixed-point scale of the embedded resized pixels: 28→8 and 28→16 bilinear values are exact multiples of 1/16 and 1/64. */
-    static int embeddedScale(int size) { return size == 8 ? 16 : 64; }
+    /** Image dataset names. */
+    public static final List<String> IMAGE_NAMES = List.of("fashion_mnist", "mnist", "cifar10");
+    /** The character-level text corpus. */
+    public static final String TINY_SHAKESPEARE = "tiny_shakespeare";
 
-    private static final Map<String, ImageDataset> CACHE = new ConcurrentHashMap<>();
+    private record Key(String name, Preprocess preprocess, Split split, DataSource source) {}
+
+    private static final Map<Key, ImageDataset> CACHE = new ConcurrentHashMap<>();
+    private static final Map<DataSource, CharText> TEXT_CACHE = new ConcurrentHashMap<>();
 
     private Datasets() {}
 
-    /** A dataset split at {@code size}×{@code size}; {@code dataDir} null means the embedded data. */
+    /** {@code name} resized to {@code size}×{@code size}; {@code dataDir} null means the embedded data. */
     public static ImageDataset image(String name, int size, Split split, Path dataDir) throws IOException {
-        String key = name + "/" + size + "/" + split + "/" + dataDir;
+        return image(name, Preprocess.resize(size), split, DataSource.of(dataDir));
+    }
+
+    /** {@code name} resized to {@code size}×{@code size} and scaled to [0, 1]. */
+    public static ImageDataset image(String name, int size, Split split, DataSource source) throws IOException {
+        return image(name, Preprocess.resize(size), split, source);
+    }
+
+    /** {@code split} of {@code name} through the pipeline {@code p}. */
+    public static ImageDataset image(String name, Preprocess p, Split split, DataSource source) throws IOException {
+        if (!IMAGE_NAMES.contains(name)) throw new IllegalArgumentException("unknown image dataset '" + name + "', expected one of " + IMAGE_NAMES);
+        Key key = new Key(name, p, split, source);
         ImageDataset hit = CACHE.get(key);
         if (hit != null) return hit;
-        ImageDataset full = dataDir == null ? embedded(name, size, split == Split.TEST) : fromIdx(name, size, split == Split.TEST, dataDir);
-        ImageDataset out = split == Split.TEST ? full : full.slice(split.start(full.n()), split.end(full.n()));
+        ImageDataset out = switch (source) {
+            case DataSource.Embedded e -> {
+                if (!name.equals("fashion_mnist")) {
+                    throw new IllegalArgumentException("only fashion_mnist is embedded; pass --data-dir with the files for " + name);
+                }
+                yield EmbeddedData.fashionMnist(p, split);
+            }
+            case DataSource.Directory d -> {
+                RawImages raw = name.equals("cifar10") ? cifar10(d.root(), split == Split.TEST) : idx(d.root(), name, split == Split.TEST);
+                int n = raw.n(), from = split.start(n), to = split.end(n);
+                RawImages part = raw.slice(from, to);
+                float[] px = p.apply(part.pixels(), part.n(), part.h(), part.w(), part.c());
+                yield new ImageDataset(name, part.n(), p.height(), p.width(), p.channels(part.c()), px, part.labels(), 10);
+            }
+        };
         CACHE.put(key, out);
         return out;
     }
 
-    private static ImageDataset fromIdx(String name, int size, boolean test, Path dir) throws IOException {
-        Path d = dir.resolve(name.replace('_', '-'));
-        String prefix = test ? "t10k" : "train";
-        Idx.Images im = Idx.images(d.resolve(prefix + "-images-idx3-ubyte.gz"));
-        int[] labels = Idx.labels(d.resolve(prefix + "-labels-idx1-ubyte.gz"));
-        if (labels.length != im.n()) throw new DataFormatException(d, im.n() + " images but " + labels.length + " labels");
-        float[] px;
-        if (size == im.rows() && size == im.cols()) {
-            px = new float[im.pixels().length];
-            for (int i = 0; i < px.length; i++) px[i] = (im.pixels()[i] & 0xFF);
-        } else {
-            px = Resize.bilinear(im.pixels(), im.n(), im.rows(), im.cols(), 1, size, size);
-        }
-        for (int i = 0; i < px.length; i++) px[i] /= 255f;
-        return new ImageDataset(name, im.n(), size, size, 1, px, labels, 10);
+    /** The character-level corpus {@code name} ({@code "tiny_shakespeare"}). */
+    public static CharText text(String name, DataSource source) throws IOException {
+        if (!name.equals(TINY_SHAKESPEARE)) throw new IllegalArgumentException("unknown text dataset '" + name + "', expected " + TINY_SHAKESPEARE);
+        CharText hit = TEXT_CACHE.get(source);
+        if (hit != null) return hit;
+        CharText t = switch (source) {
+            case DataSource.Embedded e -> CharText.of(EmbeddedData.tinyShakespeare(), EmbeddedData.TINY_SHAKESPEARE);
+            case DataSource.Directory d -> CharText.read(d.root().resolve("tinyshakespeare/input.txt"));
+        };
+        TEXT_CACHE.put(source, t);
+        return t;
     }
 
-    private static ImageDataset embedded(String name, int size, boolean test) throws IOException {
-        if (!name.equals("fashion_mnist") || (size != 8 && size != 16)) {
-            throw new IOException("only fashion_mnist at 8x8 and 16x16 is embedded; pass --data-dir with the IDX files for "
-                    + name + " at " + size + "x" + size);
+    /** Uint8 NHWC images with labels, before preprocessing. */
+    record RawImages(int n, int h, int w, int c, byte[] pixels, int[] labels) {
+        RawImages slice(int from, int to) {
+            int f = h * w * c;
+            return new RawImages(to - from, h, w, c, java.util.Arrays.copyOfRange(pixels, from * f, to * f),
+                    java.util.Arrays.copyOfRange(labels, from, to));
         }
+    }
+
+    /** The training (or test) part of an IDX dataset in {@code root/<name with '-'>/}. */
+    static RawImages idx(Path root, String name, boolean test) throws IOException {
+        Path dir = root.resolve(name.replace('_', '-'));
         String prefix = test ? "t10k" : "train";
-        Idx.ShortImages im;
-        int[] labels;
-        try (DataInputStream in = Idx.openResource(EMBEDDED + prefix + "-images-" + size + "x" + size + "-idx3-short.gz")) {
-            im = Idx.shortImages(in, Path.of(EMBEDDED, prefix + "-images"));
+        Path imagesFile = dir.resolve(prefix + "-images-idx3-ubyte.gz"), labelsFile = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
+        Idx.Images im = Idx.images(imagesFile);
+        int[] labels = Idx.labels(labelsFile);
+        if (labels.length != im.n()) {
+            throw new DataFormatException(labelsFile, labels.length + " labels, expected " + im.n() + " to match " + imagesFile.getFileName());
         }
-        try (DataInputStream in = Idx.openResource(EMBEDDED + prefix + "-labels-idx1-ubyte.gz")) {
-            labels = Idx.labels(in, Path.of(EMBEDDED, prefix + "-labels"));
+        checkLabels(labels, labelsFile);
+        return new RawImages(im.n(), im.rows(), im.cols(), 1, im.pixels(), labels);
+    }
+
+    /** CIFAR-10's five training batches (or the test batch) in {@code root/cifar-10-batches-bin/}, in file order. */
+    static RawImages cifar10(Path root, boolean test) throws IOException {
+        Path dir = root.resolve("cifar-10-batches-bin");
+        List<Path> files = test ? List.of(dir.resolve("test_batch.bin"))
+                : java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(i -> dir.resolve("data_batch_" + i + ".bin")).toList();
+        List<Cifar10.Batch> batches = new java.util.ArrayList<>();
+        int n = 0;
+        for (Path f : files) {
+            Cifar10.Batch b = Cifar10.read(f);
+            batches.add(b);
+            n = Math.addExact(n, b.n());
         }
-        if (labels.length < im.n()) throw new DataFormatException(Path.of(EMBEDDED), im.n() + " images but " + labels.length + " labels");
-        labels = java.util.Arrays.copyOf(labels, im.n()); // the 16x16 training images are a prefix of the set
-        float[] px = new float[im.values().length];
-        for (int i = 0; i < px.length; i++) px[i] = (im.values()[i] / (float) embeddedScale(size)) / 255f;
-        return new ImageDataset(name, im.n(), size, size, 1, px, labels, 10);
+        byte[] px = new byte[Math.multiplyExact(n, 3 * 32 * 32)];
+        int[] labels = new int[n];
+        int at = 0;
+        for (Cifar10.Batch b : batches) {
+            System.arraycopy(b.nhwc(), 0, px, at * 3072, b.nhwc().length);
+            System.arraycopy(b.labels(), 0, labels, at, b.n());
+            at += b.n();
+        }
+        return new RawImages(n, 32, 32, 3, px, labels);
+    }
+
+    private static void checkLabels(int[] labels, Path file) throws DataFormatException {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] > 9) throw new DataFormatException(file, "label " + i + " is " + labels[i] + ", expected 0..9");
+        }
     }
 }

@@ -1,74 +1,110 @@
 package org.lopt4j.metatrain.data;
 
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Makes the embedded default data from the real Fashion-MNIST files: verifies their SHA-256, resizes to 8×8 and
- * 16×16 with {@link Resize}, and writes gzipped IDX files of 16-bit fixed-point values (×16 and ×64, which are exact
- * for these bilinear weights; the generator checks it) plus copies of the label files. Usage:
- * {@code EmbeddedDataGenerator <fashion-mnist dir> <output dir>} (see metatrain/tools/make-embedded-data.sh).
- * At 16×16 only the first {@link #TRAIN_16} training images are kept, so that each resource stays under 8 MB
- * (all 60,000 would take 18.7 MB); full resolution data comes from {@code --data-dir}.
+ * Makes the embedded data ({@link EmbeddedData}) from the real files: checks their SHA-256 against
+ * shared/data/README.md, resizes Fashion-MNIST to 8×8 and 16×16 with {@link Resize}, writes gzipped 16-bit
+ * fixed-point IDX files (failing if a value is not exactly representable), copies the label files and gzips Tiny
+ * Shakespeare. The NOTICE files beside the resources are kept in the repository by hand. Usage:
+ * {@code EmbeddedDataGenerator <shared data dir> <resource dir>} (see metatrain/tools/make-embedded-data.sh). The
+ * output is deterministic (Java's gzip header has no time stamp), so regenerating reproduces the committed bytes.
  */
 public final class EmbeddedDataGenerator {
-    static final Map<String, String> SHA256 = Map.of(
-            "train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-            "train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-            "t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-            "t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5");
-
-    /** Training images kept at 16×16. */
-    static final int TRAIN_16 = 24_000;
+    /** SHA-256 of the source files, from shared/data/README.md. */
+    static final Map<String, String> SHA256 = new TreeMap<>(Map.of(
+            "fashion-mnist/train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+            "fashion-mnist/train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+            "fashion-mnist/t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+            "fashion-mnist/t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+            "tinyshakespeare/input.txt", "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"));
 
     private EmbeddedDataGenerator() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 2) throw new IllegalArgumentException("usage: EmbeddedDataGenerator <fashion-mnist dir> <output dir>");
-        Path src = Path.of(args[0]), out = Path.of(args[1]);
-        Files.createDirectories(out);
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) throw new IllegalArgumentException("usage: EmbeddedDataGenerator <shared data dir> <resource dir>");
+        Path src = Path.of(args[0]), res = Path.of(args[1]);
         for (var e : SHA256.entrySet()) {
-            String got = sha256(src.resolve(e.getKey()));
-            if (!got.equals(e.getValue())) throw new IOException(src.resolve(e.getKey()) + ": SHA-256 " + got + ", expected " + e.getValue());
+            Path f = src.resolve(e.getKey());
+            if (!Files.isRegularFile(f)) throw new DataFormatException(f, "no such file");
+            String got = sha256(f);
+            if (!got.equals(e.getValue())) throw new DataFormatException(f, "SHA-256 " + got + ", expected " + e.getValue());
         }
-        for (String prefix : new String[] {"train", "t10k"}) {
-            Idx.Images im = Idx.images(src.resolve(prefix + "-images-idx3-ubyte.gz"));
-            for (int size : new int[] {8, 16}) {
-                int n = size == 16 && prefix.equals("train") ? TRAIN_16 : im.n();
-                float[] px = Resize.bilinear(im.pixels(), n, im.rows(), im.cols(), 1, size, size);
-                int scale = Datasets.embeddedScale(size);
-                Path f = out.resolve(prefix + "-images-" + size + "x" + size + "-idx3-short.gz");
-                try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(f), 1 << 16)))) {
-                    o.writeInt(Idx.SHORT_IMAGES_MAGIC);
-                    o.writeInt(n);
-                    o.writeInt(size);
-                    o.writeInt(size);
-                    for (float v : px) {
-                        float fixed = v * scale;
-                        if (fixed != Math.rint(fixed)) throw new IllegalStateException("value " + v + " is not a multiple of 1/" + scale);
-                        o.writeShort((int) fixed);
-                    }
-                }
-                System.out.printf("%s: %d images %dx%d, %d bytes%n", f, n, size, size, Files.size(f));
+        Path fashion = res.resolve("fashion_mnist"), text = res.resolve("tiny_shakespeare");
+        Files.createDirectories(fashion);
+        Files.createDirectories(text);
+        for (boolean test : new boolean[] {false, true}) {
+            String prefix = test ? "t10k" : "train";
+            Idx.Images im = Idx.images(src.resolve("fashion-mnist/" + prefix + "-images-idx3-ubyte.gz"));
+            for (int size : EmbeddedData.SIZES) {
+                byte[] kept = test ? im.pixels() : keptTrainImages(im, size);
+                int n = kept.length / (im.rows() * im.cols());
+                float[] px = Resize.bilinear(kept, n, im.rows(), im.cols(), 1, size, size);
+                String file = EmbeddedData.imagesResource(size, test).substring(EmbeddedData.FASHION_MNIST.length());
+                writeFixedPoint(fashion.resolve(file), px, n, size, EmbeddedData.scale(size));
             }
-            Files.copy(src.resolve(prefix + "-labels-idx1-ubyte.gz"), out.resolve(prefix + "-labels-idx1-ubyte.gz"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            String labels = prefix + "-labels-idx1-ubyte.gz";
+            Files.write(fashion.resolve(labels), Files.readAllBytes(src.resolve("fashion-mnist/" + labels))); // bytes only, not the source's permissions
         }
+        Path shakespeare = text.resolve("input.txt.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(shakespeare), 1 << 16)) {
+            o.write(Files.readAllBytes(src.resolve("tinyshakespeare/input.txt")));
+        }
+        System.out.printf("%s: %d bytes%n", shakespeare, Files.size(shakespeare));
     }
 
-    static String sha256(Path f) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(f)) {
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+    /** The first {@link EmbeddedData#kept} images of train, inner_valid and outer_valid, concatenated. */
+    static byte[] keptTrainImages(Idx.Images im, int size) {
+        int px = im.rows() * im.cols();
+        byte[] out = new byte[EmbeddedData.trainTotal(size, im.n()) * px];
+        for (Split s : EmbeddedData.TRAIN_PARTS) {
+            System.arraycopy(im.pixels(), s.start(im.n()) * px, out, EmbeddedData.offset(size, s, im.n()) * px, EmbeddedData.kept(size, s, im.n()) * px);
         }
+        return out;
+    }
+
+    private static void writeFixedPoint(Path f, float[] px, int n, int size, int scale) throws IOException {
+        try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(f), 1 << 16)))) {
+            o.writeInt(Idx.SHORT_IMAGES_MAGIC);
+            o.writeInt(n);
+            o.writeInt(size);
+            o.writeInt(size);
+            for (float v : px) {
+                float fixed = v * scale;
+                if (fixed != Math.rint(fixed)) throw new IllegalStateException(f + ": value " + v + " is not a multiple of 1/" + scale);
+                o.writeShort((int) fixed);
+            }
+        }
+        System.out.printf("%s: %d images %dx%d, %d bytes%n", f, n, size, size, Files.size(f));
+    }
+
+    /** Hex SHA-256 of a file's bytes. */
+    static String sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) { return sha256(in); }
+    }
+
+    /** Hex SHA-256 of a stream's remaining bytes. */
+    static String sha256(InputStream in) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
         return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -6,7 +6,10 @@ import org.lopt4j.tensor.Tensor;
 /** Images {@code [n, h, w, c]} as floats scaled to [0, 1] (NHWC) with integer labels, one split of a dataset. */
 public record ImageDataset(String name, int n, int h, int w, int c, float[] pixels, int[] labels, int classes) {
     public ImageDataset {
-        if (pixels.length != n * h * w * c || labels.length != n) throw new IllegalArgumentException("sizes do not match");
+        if (pixels.length != (long) n * h * w * c || labels.length != n) {
+            throw new IllegalArgumentException(name + ": " + pixels.length + " pixels and " + labels.length + " labels, expected "
+                    + n + "x" + h + "x" + w + "x" + c + " and " + n);
+        }
     }
 
     /** Features per image. */
