@@ -27,7 +27,8 @@ import org.lopt4j.tensor.Tensor;
 
 /**
  * Character-level language models on Tiny Shakespeare (lopt4j's stand-in for the LM1B byte tasks): an LSTM or a small
- * pre-norm transformer over windows of {@code seq} characters; loss = mean next-character cross-entropy.
+ * pre-norm transformer over windows of {@code seq} characters; loss = mean next-character cross-entropy. The corpus
+ * comes from {@code dataDir/tinyshakespeare/input.txt}, or the embedded copy when {@code dataDir} is null.
  */
 public final class CharLmTask extends BatchedModelTask {
     /** The model family. */
@@ -36,10 +37,10 @@ public final class CharLmTask extends BatchedModelTask {
     private final String name;
     private final Kind kind;
     private final int batch, seq, width, layers;
-    private final Path corpus;
+    private final Path dataDir;
     private CharText text;
 
-    public CharLmTask(String name, Kind kind, int batch, int seq, int width, int layers, Path corpus) {
+    public CharLmTask(String name, Kind kind, int batch, int seq, int width, int layers, Path dataDir) {
         super(model(kind, seq, width, layers));
         this.name = name;
         this.kind = kind;
@@ -47,7 +48,7 @@ public final class CharLmTask extends BatchedModelTask {
         this.seq = seq;
         this.width = width;
         this.layers = layers;
-        this.corpus = corpus;
+        this.dataDir = dataDir;
     }
 
     static final int VOCAB = 65;
@@ -73,11 +74,12 @@ public final class CharLmTask extends BatchedModelTask {
     private synchronized CharText text() {
         if (text == null) {
             try {
-                text = CharText.read(corpus);
+                text = org.lopt4j.metatrain.data.Datasets.text(org.lopt4j.metatrain.data.Datasets.TINY_SHAKESPEARE,
+                        org.lopt4j.metatrain.data.DataSource.of(dataDir));
             } catch (IOException e) {
-                throw new UncheckedIOException("task " + name + " needs Tiny Shakespeare: " + e.getMessage(), e);
+                throw new UncheckedIOException("task " + name + ": " + e.getMessage(), e);
             }
-            if (text.vocabSize() != VOCAB) throw new IllegalStateException(corpus + ": vocabulary of " + text.vocabSize() + " characters, expected " + VOCAB);
+            if (text.vocabSize() != VOCAB) throw new IllegalStateException("Tiny Shakespeare: vocabulary of " + text.vocabSize() + " characters, expected " + VOCAB);
         }
         return text;
     }

@@ -8,8 +8,8 @@ import org.lopt4j.metatrain.task.ImageMlpTask.Activation;
 
 /**
  * The fixed tasks by learned_optimization's names and shapes (tasks.md §4), plus lopt4j's conv and Tiny Shakespeare
- * stand-ins. Tasks at 8×8 and 16×16 Fashion-MNIST run on the embedded data; the others need {@code dataDir} with the
- * IDX files ({@code mnist/}, {@code fashion-mnist/}) or {@code tinyshakespeare/input.txt}.
+ * stand-ins. Tasks at 8×8 and 16×16 Fashion-MNIST and the Tiny Shakespeare models run on the embedded data; the 28×28
+ * tasks need {@code dataDir} with the IDX files ({@code mnist/}, {@code fashion-mnist/}).
  */
 public final class Tasks {
     private Tasks() {}
@@ -23,8 +23,8 @@ public final class Tasks {
         m.put("ImageMLPAE_Mnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_Mnist_128x32x128_bs128", "mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
         m.put("ImageMLPAE_FashionMnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_FashionMnist_128x32x128_bs128", "fashion_mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
         m.put("Conv_FashionMnist8_16x32", d -> new ConvTask("Conv_FashionMnist8_16x32", "fashion_mnist", 8, new int[] {16, 32}, 128, d));
-        m.put("RNNLM_TinyShakespeare_LSTM64_Seq32", d -> new CharLmTask("RNNLM_TinyShakespeare_LSTM64_Seq32", CharLmTask.Kind.LSTM, 32, 32, 64, 1, corpus(d)));
-        m.put("TransformerLM_TinyShakespeare_2L64_Seq32", d -> new CharLmTask("TransformerLM_TinyShakespeare_2L64_Seq32", CharLmTask.Kind.TRANSFORMER, 16, 32, 64, 2, corpus(d)));
+        m.put("RNNLM_TinyShakespeare_LSTM64_Seq32", d -> new CharLmTask("RNNLM_TinyShakespeare_LSTM64_Seq32", CharLmTask.Kind.LSTM, 32, 32, 64, 1, d));
+        m.put("TransformerLM_TinyShakespeare_2L64_Seq32", d -> new CharLmTask("TransformerLM_TinyShakespeare_2L64_Seq32", CharLmTask.Kind.TRANSFORMER, 16, 32, 64, 2, d));
         return m;
     }
 
@@ -32,8 +32,6 @@ public final class Tasks {
         if (d == null) throw new IllegalArgumentException("this task needs full-resolution IDX files: pass --data-dir (e.g. ../shared/data)");
         return d;
     }
-
-    private static Path corpus(Path d) { return need(d).resolve("tinyshakespeare/input.txt"); }
 
     /** Names of all fixed tasks, in listing order. */
     public static java.util.List<String> names() { return java.util.List.copyOf(registry().keySet()); }
