@@ -23,6 +23,20 @@ public record ImageDataset(String name, int n, int h, int w, int c, float[] pixe
     }
 
     /** Images {@code idx} as an {@code [b, h, w, c]} F32 tensor and their labels as I32 {@code [b]}. */
+    /** Population minibatches: member m gets images {@code idx[m]}; x {@code [P, b, h, w, c]}, y {@code [P, b]}. */
+    public Batch batch(Backend backend, int[][] idx) {
+        int p = idx.length, b = idx[0].length, f = features();
+        float[] x = new float[p * b * f];
+        int[] y = new int[p * b];
+        for (int m = 0; m < p; m++) {
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(pixels, idx[m][i] * f, x, (m * b + i) * f, f);
+                y[m * b + i] = labels[idx[m][i]];
+            }
+        }
+        return new Batch(Tensor.of(backend, x, p, b, h, w, c), Tensor.of(backend, y, p, b));
+    }
+
     public Batch batch(Backend backend, int[] idx) {
         int f = features();
         float[] x = new float[idx.length * f];

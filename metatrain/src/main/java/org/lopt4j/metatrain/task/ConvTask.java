@@ -68,19 +68,7 @@ public final class ConvTask extends BatchedModelTask {
 
     @Override public int examples(Split split) { return data(split).n(); }
 
-    @Override public Batch batch(Backend backend, Split split, int[][] idx) {
-        ImageDataset d = data(split);
-        int p = idx.length, b = idx[0].length, f = d.features();
-        float[] x = new float[p * b * f];
-        int[] y = new int[p * b];
-        for (int m = 0; m < p; m++) {
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(d.pixels(), idx[m][i] * f, x, (m * b + i) * f, f);
-                y[m * b + i] = d.labels()[idx[m][i]];
-            }
-        }
-        return new Batch(Tensor.of(backend, x, p, b, size, size, 1), Tensor.of(backend, y, p, b));
-    }
+    @Override public Batch batch(Backend backend, Split split, int[][] idx) { return data(split).batch(backend, idx); }
 
     @Override protected Var memberLosses(Params p, Tape tape, Batch b) {
         Var h = tape.constant(b.x());                          // [P, B, H, W, 1]

@@ -71,16 +71,8 @@ public final class ImageMlpTask implements Task {
 
     @Override public Batch batch(Backend backend, Split split, int[][] idx) {
         ImageDataset d = data(split);
-        int p = idx.length, b = idx[0].length, f = d.features();
-        float[] x = new float[p * b * f];
-        int[] y = new int[p * b];
-        for (int m = 0; m < p; m++) {
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(d.pixels(), idx[m][i] * f, x, (m * b + i) * f, f);
-                y[m * b + i] = d.labels()[idx[m][i]];
-            }
-        }
-        return new Batch(Tensor.of(backend, x, p, b, f), Tensor.of(backend, y, p, b));
+        Batch b = d.batch(backend, idx);
+        return new Batch(b.x().reshape(idx.length, idx[0].length, d.features()), b.y());   // flattened images
     }
 
     /** Per-member losses {@code [P]} of the batched model. */
