@@ -24,6 +24,36 @@ final class LaneMlp {
             float[] wl = w[layer], bl = b[layer];
             boolean relu = layer + 2 < widths.length;
             int j = 0;
+            for (; j + 8 <= fo; j += 8) {   // eight outputs share each input load
+                FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
+                FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
+                FloatVector a4 = FloatVector.broadcast(S, bl[j + 4]), a5 = FloatVector.broadcast(S, bl[j + 5]);
+                FloatVector a6 = FloatVector.broadcast(S, bl[j + 6]), a7 = FloatVector.broadcast(S, bl[j + 7]);
+                for (int i = 0; i < fi; i++) {
+                    FloatVector xi = FloatVector.fromArray(S, in, i * lanes);
+                    int wi = i * fo + j;
+                    a0 = xi.fma(FloatVector.broadcast(S, wl[wi]), a0);
+                    a1 = xi.fma(FloatVector.broadcast(S, wl[wi + 1]), a1);
+                    a2 = xi.fma(FloatVector.broadcast(S, wl[wi + 2]), a2);
+                    a3 = xi.fma(FloatVector.broadcast(S, wl[wi + 3]), a3);
+                    a4 = xi.fma(FloatVector.broadcast(S, wl[wi + 4]), a4);
+                    a5 = xi.fma(FloatVector.broadcast(S, wl[wi + 5]), a5);
+                    a6 = xi.fma(FloatVector.broadcast(S, wl[wi + 6]), a6);
+                    a7 = xi.fma(FloatVector.broadcast(S, wl[wi + 7]), a7);
+                }
+                if (relu) {
+                    a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
+                    a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f); a7 = a7.max(0f);
+                }
+                a0.intoArray(out, j * lanes);
+                a1.intoArray(out, (j + 1) * lanes);
+                a2.intoArray(out, (j + 2) * lanes);
+                a3.intoArray(out, (j + 3) * lanes);
+                a4.intoArray(out, (j + 4) * lanes);
+                a5.intoArray(out, (j + 5) * lanes);
+                a6.intoArray(out, (j + 6) * lanes);
+                a7.intoArray(out, (j + 7) * lanes);
+            }
             for (; j + 4 <= fo; j += 4) {   // four outputs share each input load
                 FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
                 FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
