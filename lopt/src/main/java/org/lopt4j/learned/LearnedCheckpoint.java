@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -25,9 +25,9 @@ public final class LearnedCheckpoint {
     private LearnedCheckpoint() {}
 
     /** What a checkpoint holds; {@code state} is null when none was saved. */
-    public record Contents(Slab theta, OptState state) {}
+    public record Contents(Slab theta, NamedState state) {}
 
-    public static void save(Path file, LearnedOptimizer lo, Slab theta, OptState state) throws IOException {
+    public static void save(Path file, LearnedOptimizer lo, Slab theta, NamedState state) throws IOException {
         Map<String, Slab> roles = new LinkedHashMap<>();
         roles.put("theta", theta);
         Map<String, String> meta = new LinkedHashMap<>();
@@ -46,7 +46,7 @@ public final class LearnedCheckpoint {
      * Loads θ (checked against {@code lo}'s layout) and, when {@code expectedState} is given (what {@code init} returns
      * for the same parameters), the state checked against it.
      */
-    public static Contents load(Path file, LearnedOptimizer lo, OptState expectedState, Backend b) throws IOException {
+    public static Contents load(Path file, LearnedOptimizer lo, NamedState expectedState, Backend b) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file, b);
         Map<String, String> meta = c.metadata();
         List<String> problems = new ArrayList<>();
@@ -60,6 +60,6 @@ public final class LearnedCheckpoint {
         for (var e : expectedState.slabs().entrySet()) {
             s.put(e.getKey(), SafeTensors.slab(file, c, "state/" + e.getKey(), e.getValue().layout(), e.getValue().dtype(), b));
         }
-        return new Contents(theta, new OptState(Integer.parseInt(meta.get("step")), Integer.parseInt(meta.get("skipped")), s));
+        return new Contents(theta, new NamedState(Integer.parseInt(meta.get("step")), Integer.parseInt(meta.get("skipped")), s));
     }
 }

@@ -1,5 +1,6 @@
 package org.lopt4j.learned;
 
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.RandomKey;
@@ -22,5 +23,5 @@ public interface LearnedOptimizer {
     Slab initTheta(RandomKey key, Backend backend);
 
     /** The optimizer with meta-parameters {@code theta} (one member's layout, or repeated for a population). */
-    Optimizer optimizer(Slab theta);
+    Optimizer<NamedState> optimizer(Slab theta);
 }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.NonFiniteGuard;
 import org.lopt4j.optim.NonFinitePolicy;
-import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -100,7 +100,7 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
         return new Weights(w, b);
     }
 
-    @Override public Optimizer optimizer(Slab theta) {
+    @Override public Optimizer<NamedState> optimizer(Slab theta) {
         int members = theta.layout().size() / thetaLayout().size();
         if (members * thetaLayout().size() != theta.layout().size()) throw new IllegalArgumentException("θ does not have the " + name() + " layout");
         List<Weights> ws = new ArrayList<>();
@@ -109,20 +109,22 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
     }
 
     /** MLPLOpt with fixed θ as an ordinary optimizer: state = six momentum slabs. */
-    record Opt(MlpLopt lopt, List<Weights> thetas) implements Optimizer {
-        @Override public OptState init(Slab params) {
+    record Opt(MlpLopt lopt, List<Weights> thetas) implements Optimizer<NamedState> {
+        @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < DECAYS.length; k++) s.put("m" + k, params.zerosLike());
-            return new OptState(0, 0, s);
+            return new NamedState(0, 0, s);
         }
 
-        @Override public OptState update(OptState state, Slab params, Slab grads, StepInfo info) {
-            if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skippedStep();
+        @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
+            if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             Slab[] m = new Slab[DECAYS.length];
             for (int k = 0; k < m.length; k++) m[k] = state.slab("m" + k);
             MlpLoptKernel.fused(lopt, thetas, params, grads, m, state.step());
             return state.applied();
         }
+
+        @Override public String name() { return "mlp_lopt"; }
 
         @Override public String describe() {
             return "mlp_lopt(hidden=" + java.util.Arrays.toString(lopt.hidden()) + ", exp_mult=" + lopt.expMult() + ", step_mult=" + lopt.stepMult() + ")";

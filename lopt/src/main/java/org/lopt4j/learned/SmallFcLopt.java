@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lopt4j.optim.FactoredDims;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.NonFiniteGuard;
 import org.lopt4j.optim.NonFinitePolicy;
-import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -105,7 +106,7 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         return java.util.Arrays.copyOfRange(flat, l.offset(i), l.offset(i) + l.numel(i));
     }
 
-    @Override public Optimizer optimizer(Slab theta) {
+    @Override public Optimizer<NamedState> optimizer(Slab theta) {
         int members = theta.layout().size() / thetaLayout().size();
         if (members * thetaLayout().size() != theta.layout().size()) throw new IllegalArgumentException("θ does not have the " + name() + " layout");
         List<Theta> ts = new ArrayList<>();
@@ -134,8 +135,8 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
     }
 
     /** small_fc_lopt with fixed θ as an ordinary optimizer. State: m0..m2, v (like params), r0..r2, c0..c2. */
-    record Opt(SmallFcLopt lopt, List<Theta> thetas) implements Optimizer {
-        @Override public OptState init(Slab params) {
+    record Opt(SmallFcLopt lopt, List<Theta> thetas) implements Optimizer<NamedState> {
+        @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) s.put("m" + k, params.zerosLike());
             s.put("v", params.zerosLike());
@@ -143,14 +144,16 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
                 s.put("r" + k, Slab.zeros(params.backend(), params.dtype(), rowLayout(params.layout())));
                 s.put("c" + k, Slab.zeros(params.backend(), params.dtype(), colLayout(params.layout())));
             }
-            return new OptState(0, 0, s);
+            return new NamedState(0, 0, s);
         }
 
-        @Override public OptState update(OptState state, Slab params, Slab grads, StepInfo info) {
-            if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skippedStep();
+        @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
+            if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             SmallFcLoptKernel.update(lopt, thetas, params, grads, state, state.step());
             return state.applied();
         }
+
+        @Override public String name() { return "small_fc_lopt"; }
 
         @Override public String describe() {
             return "small_fc_lopt(hidden=" + lopt.hiddenSize() + "x" + lopt.hiddenLayers() + ", step_mult=" + lopt.stepMult() + ", exp_mult=" + lopt.expMult() + ")";

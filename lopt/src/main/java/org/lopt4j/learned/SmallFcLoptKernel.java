@@ -1,7 +1,8 @@
 package org.lopt4j.learned;
 
 import java.util.List;
-import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.FactoredDims;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.tensor.ChunkTable;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -29,14 +30,14 @@ final class SmallFcLoptKernel {
     /** Per-tensor values pass A leaves for B and C. */
     record TensorAux(FactoredDims f, double[][] rowFac, double[][] colFac) {}
 
-    static void update(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step) {
+    static void update(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step) {
         TensorAux[] aux = accumulators(thetas, params, grads, s);
         if (params.dtype() == DType.F32) SmallFcLoptSimd.featuresAndApply(lo, thetas, params, grads, s, step, aux);
         else featuresAndApply(lo, thetas, params, grads, s, step, aux);
     }
 
     /** Pass A for every tensor; returns the row/column factors passes B and C read. */
-    static TensorAux[] accumulators(List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s) {
+    static TensorAux[] accumulators(List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         CpuStorage g = st(grads), v = st(s.slab("v"));
         CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];
@@ -81,7 +82,7 @@ final class SmallFcLoptKernel {
     }
 
     /** Passes B and C, the plain-loop twin (double). */
-    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step, TensorAux[] aux) {
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step, TensorAux[] aux) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         CpuStorage p = st(params), g = st(grads), v = st(s.slab("v"));
         CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];

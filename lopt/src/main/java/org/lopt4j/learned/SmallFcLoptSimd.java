@@ -5,7 +5,8 @@ import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.FactoredDims;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.cpu.CpuStorage;
@@ -33,7 +34,7 @@ final class SmallFcLoptSimd {
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
     private record Unit(int t, int a, int b) {}
 
-    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, OptState s, int step,
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step,
                                  SmallFcLoptKernel.TensorAux[] aux) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         float[] p = f(params), g = f(grads), v = f(s.slab("v"));

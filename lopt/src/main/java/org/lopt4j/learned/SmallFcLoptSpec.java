@@ -2,6 +2,7 @@ package org.lopt4j.learned;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Tensor;
 

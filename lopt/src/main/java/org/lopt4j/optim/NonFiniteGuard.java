@@ -1,11 +1,65 @@
 package org.lopt4j.optim;
 
+import org.lopt4j.tensor.FusedOps;
+import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.Tensor;
 
-/** The non-finite gradient policy as one call, for optimizers outside this package (learned optimizers). */
+/**
+ * The non-finite gradient policy as one fused statistics pass ({@link FusedOps#gradStats}), shared by every optimizer:
+ * it counts NaN/±Inf gradient elements (zeroing them under {@link NonFinitePolicy#ZERO_NONFINITE}) and, in the same
+ * pass, applies the gradient wrappers' transforms and sums the squares that global-norm clipping needs.
+ */
 public final class NonFiniteGuard {
     private NonFiniteGuard() {}
 
-    /** Applies {@code policy} to {@code grads}; false means: skip this step (parameters and state untouched). */
-    public static boolean admit(NonFinitePolicy policy, Slab grads) { return Fused.admit(policy, grads); }
+    /** What the statistics pass saw: {@code Σg²} after the transforms and the number of non-finite inputs. */
+    public record GradStats(double sumSquares, long nonFinite) {}
+
+    /**
+     * One pass over {@code grads}: transforms it in place ({@code g ← clip(g + weightDecay·p)}, non-finite elements
+     * zeroed when the policy says so) and returns its statistics.
+     */
+    public static GradStats stats(NonFinitePolicy policy, Slab params, Slab grads, FusedOps.Chunks chunks,
+                                  double weightDecay, double clipValue) {
+        checkPair(params, grads);
+        Tensor out = Tensor.zeros(grads.backend(), grads.dtype(), Shape.of(2));
+        grads.backend().fused().gradStats(new FusedOps.GradStatsArgs(params.flat(), grads.flat(), out,
+                chunks.tensorOf(), chunks.startOf(), chunks.offsets(), chunks.sizes(), chunks.chunk(),
+                weightDecay, clipValue, policy == NonFinitePolicy.ZERO_NONFINITE ? 1 : 0));
+        double[] s = out.toDoubleArray();
+        return new GradStats(s[0], (long) s[1]);
+    }
+
+    /**
+     * Applies {@code policy} to statistics: true when the step goes ahead, false when it must be skipped.
+     * Throws {@link NonFiniteGradientException} under {@link NonFinitePolicy#THROW}.
+     */
+    public static boolean admit(NonFinitePolicy policy, GradStats s, Slab grads) {
+        if (s.nonFinite() == 0) return true;
+        return switch (policy) {
+            case SKIP_AND_COUNT -> false;
+            case ZERO_NONFINITE -> true;
+            case THROW -> throw new NonFiniteGradientException(s.nonFinite() + " non-finite gradient elements in a slab of "
+                    + grads.layout().count() + " tensors " + grads.layout().names());
+        };
+    }
+
+    /** The statistics pass without transforms, then the policy: false means skip this step. */
+    public static boolean admit(NonFinitePolicy policy, Slab params, Slab grads, FusedOps.Chunks chunks) {
+        return admit(policy, stats(policy, params, grads, chunks, 0, 0), grads);
+    }
+
+    /** As {@link #admit(NonFinitePolicy, Slab, Slab, FusedOps.Chunks)} with a chunk table built for this call. */
+    public static boolean admit(NonFinitePolicy policy, Slab grads) {
+        return admit(policy, grads, grads, FusedOps.Chunks.of(grads.layout(), grads.backend()));
+    }
+
+    /** Checks that parameters and gradients share layout and dtype. */
+    public static void checkPair(Slab params, Slab grads) {
+        if (!params.layout().equals(grads.layout()) || params.dtype() != grads.dtype()) {
+            throw new IllegalArgumentException("gradient slab (" + grads.dtype() + ", " + grads.layout().names()
+                    + ") does not match the parameter slab (" + params.dtype() + ", " + params.layout().names() + ")");
+        }
+    }
 }

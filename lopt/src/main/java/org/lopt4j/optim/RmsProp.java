@@ -1,63 +1,68 @@
 package org.lopt4j.optim;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.Slab;
 
 /**
- * RMSProp, optax semantics by default: {@code v ← ρ·v + (1−ρ)·g²}, {@code u = g / sqrt(v + eps)} (eps inside the
- * sqrt); {@code epsInSqrt = false} gives PyTorch's {@code g / (sqrt(v) + eps)}; centered subtracts the squared mean;
- * momentum μ keeps {@code b ← μ·b + u} and steps by b.
+ * RMSProp. Default semantics are optax's ({@code epsInSqrt = true}): {@code v ← ρ·v + (1−ρ)·g²} (v starts at 0),
+ * {@code u = g/sqrt(v + eps)}; centered also keeps {@code mg ← ρ·mg + (1−ρ)·g} and uses {@code v − mg²}; momentum
+ * μ > 0 keeps {@code b ← μ·b + u} and steps by b (Nesterov: by {@code u + μ·b}); {@code p ← p − lr·u}.
+ * PyTorch's {@code RMSprop} puts eps <b>outside</b> the sqrt, {@code u = g/(sqrt(v) + eps)}, and defaults to
+ * α = 0.99: that is {@link #torch} ({@code epsInSqrt = false}).
  */
 public record RmsProp(Schedule lr, double decay, double eps, boolean epsInSqrt, boolean centered, double momentum,
-                      NonFinitePolicy policy) implements Optimizer {
-    /** [LO] {@code RMSProp}: decay 0.9, eps 1e-8, eps inside the sqrt, no momentum. */
-    public static RmsProp lo(double lr) { return new RmsProp(new Schedule.Constant(lr), 0.9, 1e-8, true, false, 0, NonFinitePolicy.SKIP_AND_COUNT); }
-
-    /** PyTorch's {@code RMSprop} defaults: alpha 0.99, eps 1e-8 outside the sqrt. */
-    public static RmsProp torch(double lr) { return new RmsProp(new Schedule.Constant(lr), 0.99, 1e-8, false, false, 0, NonFinitePolicy.SKIP_AND_COUNT); }
-
-    @Override public OptState init(Slab params) {
-        Map<String, Slab> s = new HashMap<>();
-        s.put("v", params.zerosLike());
-        if (centered) s.put("mg", params.zerosLike());
-        if (momentum != 0) s.put("b", params.zerosLike());
-        return new OptState(0, 0, s);
+                      boolean nesterov, NonFinitePolicy policy) implements Optimizer<RmsProp.State> {
+    public RmsProp {
+        Hyper.present("rmsprop", "lr", lr);
+        Hyper.present("rmsprop", "policy", policy);
+        Hyper.inRange("rmsprop", "decay", decay, 0, 1);
+        Hyper.nonNegative("rmsprop", "eps", eps);
+        if (eps == 0) throw new IllegalArgumentException("rmsprop: eps must be > 0 (a zero gradient would give 0/0)");
+        Hyper.inRange("rmsprop", "momentum", momentum, 0, 1);
+        if (nesterov && momentum == 0) throw new IllegalArgumentException("rmsprop: Nesterov needs momentum > 0");
     }
 
-    @Override public OptState update(OptState s, Slab params, Slab grads, StepInfo info) {
-        if (!Fused.admit(policy, grads)) return s.skippedStep();
-        if (params.dtype() == org.lopt4j.tensor.DType.F32 && !centered && momentum == 0) {
-            SimdKernels.rmsprop(SimdKernels.arr(params), SimdKernels.arr(grads), SimdKernels.arr(s.slab("v")),
-                    (float) lr.at(s.step(), info.numSteps()), (float) decay, (float) eps, epsInSqrt);
-            return s.applied();
+    /** [LO] {@code RMSProp(learning_rate=lr)}: decay 0.9, eps 1e-8 inside the sqrt, no momentum (optax defaults). */
+    public static RmsProp lo(double lr) { return new RmsProp(new Schedule.Constant(lr), 0.9, 1e-8, true, false, 0, false, NonFinitePolicy.SKIP_AND_COUNT); }
+
+    /** PyTorch's {@code RMSprop(lr)}: alpha 0.99, eps 1e-8 outside the sqrt. */
+    public static RmsProp torch(double lr) { return new RmsProp(new Schedule.Constant(lr), 0.99, 1e-8, false, false, 0, false, NonFinitePolicy.SKIP_AND_COUNT); }
+
+    /** Second moment {@code v}; {@code mg} only when centered and {@code trace} only with momentum (else null). */
+    public record State(Slab v, Slab mg, Slab trace, FusedOps.Chunks chunks, int step, int skipped) implements OptState<State> {
+        @Override public Map<String, Slab> buffers() {
+            Map<String, Slab> b = new LinkedHashMap<>();
+            b.put("v", v);
+            if (mg != null) b.put("mg", mg);
+            if (trace != null) b.put("trace", trace);
+            return b;
         }
-        Buf p = Buf.of(params), g = Buf.of(grads), v = Buf.of(s.slab("v"));
-        Buf mg = centered ? Buf.of(s.slab("mg")) : null, b = momentum != 0 ? Buf.of(s.slab("b")) : null;
-        double rho = Fused.c(decay, params), orho = 1 - rho, mu = Fused.c(momentum, params);
-        double rate = lr.at(s.step(), info.numSteps());
-        Fused.pass(params.layout().size(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double gi = g.get(i), vi = rho * v.get(i) + orho * gi * gi;
-                v.set(i, vi);
-                double var = vi;
-                if (mg != null) {
-                    double mi = rho * mg.get(i) + orho * gi;
-                    mg.set(i, mi);
-                    var = vi - mi * mi;
-                }
-                double u = epsInSqrt ? gi / Math.sqrt(var + eps) : gi / (Math.sqrt(var) + eps);
-                if (b != null) {
-                    u = mu * b.get(i) + u;
-                    b.set(i, u);
-                }
-                p.set(i, p.get(i) - rate * u);
-            }
-        });
+
+        @Override public State copy() {
+            return new State(v.copy(), mg == null ? null : mg.copy(), trace == null ? null : trace.copy(), chunks, step, skipped);
+        }
+
+        @Override public State withCounters(Map<String, Integer> c) {
+            return new State(v, mg, trace, chunks, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+        }
+    }
+
+    @Override public State init(Slab params) {
+        return new State(params.zerosLike(), centered ? params.zerosLike() : null, momentum > 0 ? params.zerosLike() : null,
+                FusedOps.Chunks.of(params.layout(), params.backend()), 0, 0);
+    }
+
+    @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
+        if (!NonFiniteGuard.admit(policy, params, grads, s.chunks())) return s.skip();
+        FusedOps.Chunks c = s.chunks();
+        params.backend().fused().rmsprop(new FusedOps.RmspropArgs(params.flat(), grads.flat(), s.v().flat(),
+                s.mg() == null ? null : s.mg().flat(), s.trace() == null ? null : s.trace().flat(),
+                c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(),
+                lr.at(s.step(), info.numSteps()), decay, eps, epsInSqrt ? 1 : 0, centered ? 1 : 0, momentum, nesterov ? 1 : 0));
         return s.applied();
     }
 
-    @Override public String describe() {
-        return "rmsprop(lr=" + lr + ", decay=" + decay + ", eps=" + eps + ", eps_in_sqrt=" + epsInSqrt + ", centered=" + centered + ", momentum=" + momentum + ")";
-    }
+    @Override public String name() { return "rmsprop"; }
 }

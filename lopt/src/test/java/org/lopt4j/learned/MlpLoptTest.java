@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -46,12 +46,12 @@ class MlpLoptTest {
 
     @Test void twinMatchesSpecAndFusedMatchesTwin() {
         Slab theta = LO.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE);
-        Optimizer opt = LO.optimizer(theta);
+        Optimizer<NamedState> opt = LO.optimizer(theta);
         Backend fast = Backends.best();
         Slab pSpec = random(ScalarBackend.INSTANCE, DType.F64, LAYOUT, 1), pTwin = pSpec.copy();
         Slab pFused = random(fast, DType.F32, LAYOUT, 1);
         Slab p0 = pSpec.copy();
-        OptState sTwin = opt.init(pTwin), sFused = opt.init(pFused), sSpec = opt.init(pSpec);
+        NamedState sTwin = opt.init(pTwin), sFused = opt.init(pFused), sSpec = opt.init(pSpec);
         for (int t = 0; t < 5; t++) {
             Slab g64 = random(ScalarBackend.INSTANCE, DType.F64, LAYOUT, 100 + t), g32 = random(fast, DType.F32, LAYOUT, 100 + t);
             for (int i = 0; i < LAYOUT.count(); i++) {
@@ -78,7 +78,7 @@ class MlpLoptTest {
         Slab theta = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, LO.thetaLayout());
         Slab p = random(Backends.best(), DType.F32, LAYOUT, 1), g = random(Backends.best(), DType.F32, LAYOUT, 2);
         float[] before = p.flat().toFloatArray();
-        Optimizer o = LO.optimizer(theta);
+        Optimizer<NamedState> o = LO.optimizer(theta);
         o.update(o.init(p), p, g, StepInfo.NONE);
         assertArrayEquals(before, p.flat().toFloatArray());
     }
@@ -95,14 +95,14 @@ class MlpLoptTest {
         SlabLayout pop = LAYOUT.repeat(members);
         Slab p = random(b, DType.F32, pop, 4), g = random(b, DType.F32, pop, 5);
         Slab pAlone = p.copy();
-        Optimizer po = LO.optimizer(thetas);
+        Optimizer<NamedState> po = LO.optimizer(thetas);
         po.update(po.init(p), p, g, StepInfo.NONE);
         for (int m = 0; m < members; m++) {
             int sz = LAYOUT.size();
             Slab pm = Slab.zeros(b, DType.F32, LAYOUT), gm = pm.zerosLike();
             pm.flat().assign(pAlone.flat().slice(0, m * sz, (m + 1) * sz, 1));
             gm.flat().assign(g.flat().slice(0, m * sz, (m + 1) * sz, 1));
-            Optimizer one = LO.optimizer(LO.initTheta(RandomKey.of(10 + m), b));
+            Optimizer<NamedState> one = LO.optimizer(LO.initTheta(RandomKey.of(10 + m), b));
             one.update(one.init(pm), pm, gm, StepInfo.NONE);
             assertArrayEquals(pm.flat().toFloatArray(), p.flat().slice(0, m * sz, (m + 1) * sz, 1).toFloatArray(), "member " + m);
         }
@@ -112,8 +112,8 @@ class MlpLoptTest {
         Slab p = random(Backends.best(), DType.F32, LAYOUT, 1), g = random(Backends.best(), DType.F32, LAYOUT, 2);
         g.tensor(0).slice(0, 3, 4, 1).fill(Double.NaN);
         float[] before = p.flat().toFloatArray();
-        Optimizer o = MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(1), Backends.best()));
-        OptState s = o.update(o.init(p), p, g, StepInfo.NONE);
+        Optimizer<NamedState> o = MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(1), Backends.best()));
+        NamedState s = o.update(o.init(p), p, g, StepInfo.NONE);
         assertArrayEquals(before, p.flat().toFloatArray());
         assertEquals(1, s.skipped());
     }

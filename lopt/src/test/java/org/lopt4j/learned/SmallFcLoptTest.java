@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.NonFinitePolicy;
-import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -74,11 +74,11 @@ class SmallFcLoptTest {
         // non-zero decay offsets so the reparameterization is exercised
         theta.tensor("momentum_decays").assign(Tensor.of(ScalarBackend.INSTANCE, new float[] {0.15f, 0.14f, 0.07f}, 3));
         SmallFcLopt.Theta th = LO.unpack(theta, 0);
-        Optimizer opt = LO.optimizer(theta);
+        Optimizer<NamedState> opt = LO.optimizer(theta);
         for (DType d : new DType[] {DType.F64, DType.F32}) {
             Backend b = d == DType.F64 ? ScalarBackend.INSTANCE : Backends.best();
             Slab pSpec = random(ScalarBackend.INSTANCE, DType.F64, 1), p = random(b, d, 1), start = pSpec.copy();
-            OptState sSpec = opt.init(pSpec), s = opt.init(p);
+            NamedState sSpec = opt.init(pSpec), s = opt.init(p);
             for (int t = 0; t < 5; t++) {
                 Slab gSpec = random(ScalarBackend.INSTANCE, DType.F64, 100 + t), g = random(b, d, 100 + t);
                 for (int i = 0; i < LAYOUT.count(); i++) {
@@ -104,8 +104,8 @@ class SmallFcLoptTest {
         Slab p = random(Backends.best(), DType.F32, 1), g = random(Backends.best(), DType.F32, 2);
         g.tensor(2).slice(0, 1, 2, 1).fill(Double.POSITIVE_INFINITY);
         float[] before = p.flat().toFloatArray();
-        Optimizer o = SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(1), Backends.best()));
-        OptState s = o.update(o.init(p), p, g, StepInfo.NONE);
+        Optimizer<NamedState> o = SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(1), Backends.best()));
+        NamedState s = o.update(o.init(p), p, g, StepInfo.NONE);
         assertArrayEquals(before, p.flat().toFloatArray());
         assertEquals(1, s.skipped());
     }

@@ -16,6 +16,12 @@ public interface Backend {
     /** Runs one primitive; see {@link Op} for the calling convention. Shapes are checked by {@link Tensor}. */
     void execute(Op op, Tensor out, Tensor... in);
 
+    /**
+     * The fused multi-tensor optimizer kernels of this backend. The default is the plain-loop twins, which run on CPU
+     * storages only; a backend with faster kernels (SIMD, CUDA) overrides this.
+     */
+    default FusedOps fused() { return org.lopt4j.tensor.cpu.ref.RefFusedOps.INSTANCE; }
+
     /** Waits until all queued work is done. */
     void sync();
 }

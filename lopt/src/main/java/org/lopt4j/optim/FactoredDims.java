@@ -1,16 +1,17 @@
-package org.lopt4j.learned;
+package org.lopt4j.optim;
 
 import org.lopt4j.tensor.Shape;
 
 /**
- * Which two axes an Adafactor-style learned optimizer factors (small_fc_lopt.md §4): none below rank 2; otherwise the
- * axes sorted by size ascending with ties by axis index (stable), d0 = the last (largest), d1 = the one before.
+ * Which two axes Adafactor and the Adafactor-style learned optimizers factor (small_fc_lopt.md §4, the stable rule of
+ * base_optimizers.md): none below rank 2; otherwise the axes sorted by size ascending with ties by axis index
+ * (stable), d0 = the last (largest), d1 = the one before.
  * Also the index arithmetic that maps an element to its row accumulator (axis d0 removed) and column accumulator
  * (axis d1 removed).
  */
-record FactoredDims(Shape shape, int d0, int d1, int lo0, int span0, int lo1, int span1, int loR, int spanR) {
+public record FactoredDims(Shape shape, int d0, int d1, int lo0, int span0, int lo1, int span1, int loR, int spanR) {
     /** The factored dims of {@code s}, or null when it is not factored (rank < 2). */
-    static FactoredDims of(Shape s) {
+    public static FactoredDims of(Shape s) {
         int n = s.rank();
         if (n < 2) return null;
         Integer[] order = new Integer[n];
@@ -30,27 +31,27 @@ record FactoredDims(Shape shape, int d0, int d1, int lo0, int span0, int lo1, in
     }
 
     /** Element e's index in the row accumulator (shape without d0). */
-    int row(int e) { return e / span0 * lo0 + e % lo0; }
+    public int row(int e) { return e / span0 * lo0 + e % lo0; }
 
     /** Element e's index in the column accumulator (shape without d1). */
-    int col(int e) { return e / span1 * lo1 + e % lo1; }
+    public int col(int e) { return e / span1 * lo1 + e % lo1; }
 
     /** Shape without axis {@code a}. */
-    static Shape drop(Shape s, int a) {
+    public static Shape drop(Shape s, int a) {
         int[] d = s.dims(), o = new int[d.length - 1];
         for (int i = 0, j = 0; i < d.length; i++) if (i != a) o[j++] = d[i];
         return Shape.of(o);
     }
 
-    Shape rowShape() { return drop(shape, d0); }
+    public Shape rowShape() { return drop(shape, d0); }
 
-    Shape colShape() { return drop(shape, d1); }
+    public Shape colShape() { return drop(shape, d1); }
 
     /** Position of d1 inside the row accumulator. */
-    int d1InRow() { return d1 > d0 ? d1 - 1 : d1; }
+    public int d1InRow() { return d1 > d0 ? d1 - 1 : d1; }
 
     /** Row-accumulator index r → index in the row-col mean (row shape without axis d1'). */
-    int rowMean(int r) { return r / spanR * loR + r % loR; }
+    public int rowMean(int r) { return r / spanR * loR + r % loR; }
 
-    int rowMeanSize() { return rowShape().numel() / rowShape().dim(d1InRow()); }
+    public int rowMeanSize() { return rowShape().numel() / rowShape().dim(d1InRow()); }
 }
