@@ -32,6 +32,10 @@ public record Adafactor(Schedule lr, int minDimSizeToFactor, double decayRate, d
         Hyper.present("adafactor", "policy", policy);
         if (minDimSizeToFactor < 1) throw new IllegalArgumentException("adafactor: min_dim_size_to_factor must be >= 1, got " + minDimSizeToFactor);
         Hyper.nonNegative("adafactor", "decay_rate", decayRate);
+        if (!(decayOffset <= 0)) {
+            throw new IllegalArgumentException("adafactor: decay_offset must be <= 0 (got " + decayOffset + "): ρ = 1 − (c − offset + 1)^(−rate) "
+                    + "is not a number for the first updates otherwise");
+        }
         Hyper.nonNegative("adafactor", "clipping_threshold", clippingThreshold);
         Hyper.inRange("adafactor", "momentum", momentum, 0, 1);
         Hyper.nonNegative("adafactor", "weight_decay_rate", weightDecayRate);

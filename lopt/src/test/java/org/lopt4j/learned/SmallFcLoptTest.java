@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.optim.Optimizer;

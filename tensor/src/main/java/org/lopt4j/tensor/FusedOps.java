@@ -5,7 +5,8 @@ package org.lopt4j.tensor;
  * a slab, whatever their number. Each kernel takes one flat argument record: slab buffers (the slabs' flat 1-D
  * tensors, all of one length and dtype), the chunk-table buffers of {@link Chunks}, then scalars. A record's component
  * order is the CUDA kernel's parameter order. Buffers are updated in place; an optional buffer is {@code null} exactly
- * when the flag that uses it is 0. Implementations: {@code cpu.ref.RefFusedOps} (the plain-loop twins, the definition),
+ * when the flag that uses it is 0. Scalars are double: a float kernel computes derived constants such as {@code 1 − β}
+ * in double before rounding ({@code 1 − 0.999f} is 1.3e-5 off in float). Implementations: {@code cpu.ref.RefFusedOps} (the plain-loop twins, the definition),
  * {@code cpu.fused.SimdFusedOps} (Vector API, both cores).
  */
 public interface FusedOps {

@@ -25,30 +25,34 @@ public final class FusedAdafactorRef {
 
     /** Pass 1: {@code G = g² + eps} into the row/column sums or the unfactored {@code v}; {@code Σp²} per tensor. */
     public static void moments(AdafactorArgs a) {
-        RefFusedOps.sameShape(a.params(), a.grads());
-        ChunkView tab = table(a);
-        int[] f = ChunkView.ints(a.factors(), "factors");
-        CpuStorage p = RefFusedOps.cpu(a.params(), "params"), g = RefFusedOps.cpu(a.grads(), "grads");
-        CpuStorage v = RefFusedOps.cpu(a.v(), "v"), rowAcc = RefFusedOps.cpu(a.rowAcc(), "rowAcc");
-        CpuStorage colAcc = RefFusedOps.cpu(a.colAcc(), "colAcc"), sums = RefFusedOps.cpu(a.sums(), "sums");
+        Views s = new Views(a);
+        double[] rows = new double[a.rowAcc().numel()], cols = new double[a.colAcc().numel()], sums = new double[2 * s.tab.tensors()];
+        moments(a, s, 0, s.tab.count(), rows, cols, sums);
+        addInto(RefFusedOps.cpu(a.rowAcc(), "rowAcc"), rows);
+        addInto(RefFusedOps.cpu(a.colAcc(), "colAcc"), cols);
+        addInto(s.sums, sums);
+    }
+
+    /** Pass 1 over chunks {@code [cFrom, cTo)}, adding into the double accumulators (a parallel caller's own). */
+    public static void moments(AdafactorArgs a, Views s, int cFrom, int cTo, double[] rows, double[] cols, double[] sums) {
+        int[] f = s.f;
         double rho = a.rho();
-        for (int c = 0; c < tab.count(); c++) {
-            int t = tab.tensor(c), ft = t * FIELDS, base = tab.offsets()[t];
+        for (int c = cFrom; c < cTo; c++) {
+            int t = s.tab.tensor(c), ft = t * FIELDS, base = s.tab.offsets()[t];
             double sumP2 = 0;
-            for (int i = tab.begin(c), end = tab.end(c); i < end; i++) {
+            for (int i = s.tab.begin(c), end = s.tab.end(c); i < end; i++) {
                 int e = i - base;
-                double gi = g.get(i), pi = p.get(i), big = gi * gi + a.eps();
+                double gi = s.g.get(i), pi = s.p.get(i), big = gi * gi + a.eps();
                 sumP2 += pi * pi;
                 if (f[ft + FACTORED] != 0) {
-                    int r = f[ft + ROW_OFFSET] + row(f, ft, e), k = f[ft + COL_OFFSET] + col(f, ft, e);
-                    rowAcc.set(r, rowAcc.get(r) + big);
-                    colAcc.set(k, colAcc.get(k) + big);
+                    rows[f[ft + ROW_OFFSET] + row(f, ft, e)] += big;
+                    cols[f[ft + COL_OFFSET] + col(f, ft, e)] += big;
                 } else {
                     int j = f[ft + V_OFFSET] + e;
-                    v.set(j, rho * v.get(j) + (1 - rho) * big);
+                    s.v.set(j, rho * s.v.get(j) + (1 - rho) * big);
                 }
             }
-            sums.set(2 * t, sums.get(2 * t) + sumP2);
+            sums[2 * t] += sumP2;
         }
     }
 
@@ -79,28 +83,38 @@ public final class FusedAdafactorRef {
 
     /** Pass 3: {@code Σu²} per tensor of the unscaled update. */
     public static void norms(AdafactorArgs a) {
-        ChunkView tab = table(a);
         Views s = new Views(a);
-        for (int c = 0; c < tab.count(); c++) {
-            int t = tab.tensor(c), base = tab.offsets()[t];
+        double[] sums = new double[2 * s.tab.tensors()];
+        norms(s, 0, s.tab.count(), sums);
+        addInto(s.sums, sums);
+    }
+
+    /** Pass 3 over chunks {@code [cFrom, cTo)}, adding into {@code sums[2t + 1]}. */
+    public static void norms(Views s, int cFrom, int cTo, double[] sums) {
+        for (int c = cFrom; c < cTo; c++) {
+            int t = s.tab.tensor(c), base = s.tab.offsets()[t];
             double sumU2 = 0;
-            for (int i = tab.begin(c), end = tab.end(c); i < end; i++) {
+            for (int i = s.tab.begin(c), end = s.tab.end(c); i < end; i++) {
                 double u = s.update(t, i, i - base);
                 sumU2 += u * u;
             }
-            s.sums.set(2 * t + 1, s.sums.get(2 * t + 1) + sumU2);
+            sums[2 * t + 1] += sumU2;
         }
     }
 
     /** Pass 4: RMS clipping, learning rate, parameter scale, momentum, weight decay, then {@code p ← p − u}. */
     public static void apply(AdafactorArgs a) {
-        ChunkView tab = table(a);
         Views s = new Views(a);
+        apply(a, s, 0, s.tab.count());
+    }
+
+    /** Pass 4 over chunks {@code [cFrom, cTo)}. */
+    public static void apply(AdafactorArgs a, Views s, int cFrom, int cTo) {
         CpuStorage b = a.momentum() > 0 ? RefFusedOps.cpu(a.trace(), "trace") : null;
-        for (int c = 0; c < tab.count(); c++) {
-            int t = tab.tensor(c), base = tab.offsets()[t];
-            double scale = scale(a, s.sums.get(2 * t), s.sums.get(2 * t + 1), tab.sizes()[t]);
-            for (int i = tab.begin(c), end = tab.end(c); i < end; i++) {
+        for (int c = cFrom; c < cTo; c++) {
+            int t = s.tab.tensor(c), base = s.tab.offsets()[t];
+            double scale = scale(a, s.sums.get(2 * t), s.sums.get(2 * t + 1), s.tab.sizes()[t]);
+            for (int i = s.tab.begin(c), end = s.tab.end(c); i < end; i++) {
                 double u = s.update(t, i, i - base) * scale, pi = s.p.get(i);
                 if (b != null) {
                     u = a.momentum() * b.get(i) + (1 - a.momentum()) * u;
@@ -128,17 +142,19 @@ public final class FusedAdafactorRef {
     /** Row-mean index of row {@code r} (axis d1 removed from the row shape). */
     public static int rowMeanIndex(int[] f, int ft, int r) { return r / f[ft + SPANR] * f[ft + LOR] + r % f[ft + LOR]; }
 
-    private static ChunkView table(AdafactorArgs a) {
-        return ChunkView.of(a.tensorOf(), a.startOf(), a.offsets(), a.sizes(), a.chunk());
+    private static void addInto(CpuStorage acc, double[] x) {
+        for (int j = 0; j < x.length; j++) acc.set(j, acc.get(j) + x[j]);
     }
 
-    /** The buffers passes 3 and 4 read, and the unscaled update of one element. */
-    private static final class Views {
+    /** The buffers and tables of one Adafactor call, read once, and the unscaled update of one element. */
+    public static final class Views {
+        final ChunkView tab;
         final int[] f;
         final CpuStorage p, g, v, vRow, vCol, rowMean, sums;
 
-        Views(AdafactorArgs a) {
+        public Views(AdafactorArgs a) {
             RefFusedOps.sameShape(a.params(), a.grads());
+            tab = ChunkView.of(a.tensorOf(), a.startOf(), a.offsets(), a.sizes(), a.chunk());
             f = ChunkView.ints(a.factors(), "factors");
             p = RefFusedOps.cpu(a.params(), "params");
             g = RefFusedOps.cpu(a.grads(), "grads");
@@ -148,6 +164,9 @@ public final class FusedAdafactorRef {
             rowMean = RefFusedOps.cpu(a.rowMean(), "rowMean");
             sums = RefFusedOps.cpu(a.sums(), "sums");
         }
+
+        /** The chunk table. */
+        public ChunkView table() { return tab; }
 
         /** {@code g·(vRow/rowMean)^(−1/2)·vCol^(−1/2)} when factored, else {@code g·v^(−1/2)}. */
         double update(int t, int i, int e) {
