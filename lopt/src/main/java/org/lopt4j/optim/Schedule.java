@@ -1,6 +1,9 @@
 package org.lopt4j.optim;
 
-/** A learning rate as a function of the update index {@code s} (0 first) and the planned number of steps {@code T}. */
+/**
+ * A learning rate as a function of the update index {@code s} (0 first: the state's count of applied updates) and the
+ * planned number of steps {@code T} ({@link StepInfo#numSteps()}; schedules that need it reject {@code T ≤ 0}).
+ */
 public sealed interface Schedule {
     double at(int s, int total);
 
@@ -9,30 +12,39 @@ public sealed interface Schedule {
         @Override public double at(int s, int total) { return lr; }
     }
 
-    /** Linear warmup from 0 to {@code lr} over {@code warmup} steps, then constant. */
+    /** Linear warmup from 0 at s = 0 to {@code lr} at s = {@code warmup}, then constant. */
     record LinearWarmup(double lr, int warmup) implements Schedule {
+        public LinearWarmup {
+            if (warmup < 1) throw new IllegalArgumentException("linear warmup needs warmup >= 1 steps, got " + warmup);
+        }
+
         @Override public double at(int s, int total) { return s < warmup ? lr * s / warmup : lr; }
     }
 
-    /** Linear decay from {@code lr} at step 0 to {@code lr·endMult} at step T. */
+    /** Linear decay from {@code lr} at s = 0 to {@code lr·endMult} at s = T, constant after. */
     record LinearDecay(double lr, double endMult) implements Schedule {
         @Override public double at(int s, int total) {
-            double f = total <= 0 ? 0 : Math.min(1.0, (double) s / total);
+            double f = Math.min(1.0, (double) s / planned(total, "linear decay"));
             return lr * (1 - f) + lr * endMult * f;
         }
     }
 
     /**
-     * learned_optimization's {@code CosineLearningRateSchedule} in float32, including its quirk that warmup spans
-     * max(warmup, constant) fraction of T: constant until C = constantFraction·T, then half a cosine to lr·minMult.
+     * learned_optimization's {@code CosineLearningRateSchedule(lr, min_learning_rate_mult, constant_fraction,
+     * warmup_fraction)} in float32, including its quirk that warmup spans max(warmup, constant) fraction of T: with
+     * {@code s' = min(s, T)}, {@code C = constantFraction·T}, the decay half-cosine runs from lr at C to
+     * {@code lr·minMult} at T; with warmup, {@code s' < W = max(warmup, constant)·T} gives {@code (s'/W)·lr}.
      */
     record Cosine(double lr, double minMult, double constantFraction, double warmupFraction) implements Schedule {
         public Cosine {
-            if (constantFraction >= 1) throw new IllegalArgumentException("constant_fraction = 1 divides by zero");
+            if (!(constantFraction >= 0 && constantFraction < 1)) {
+                throw new IllegalArgumentException("cosine constant_fraction must be in [0, 1) (1 divides by zero), got " + constantFraction);
+            }
+            if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("cosine warmup_fraction must be in [0, 1], got " + warmupFraction);
         }
 
         @Override public double at(int s, int total) {
-            float t = total, sp = Math.min(s, total), c = (float) constantFraction * t, x = Math.max(sp, c);
+            float t = planned(total, "cosine"), sp = Math.min(s, total), c = (float) constantFraction * t, x = Math.max(sp, c);
             float lrf = (float) lr, lrMin = (float) minMult * lrf;
             float decay = (lrf - lrMin) * ((float) Math.cos(Math.PI * (x - c) / (t - c)) / 2f + 0.5f) + lrMin;
             if (warmupFraction > 0) {
@@ -41,5 +53,10 @@ public sealed interface Schedule {
             }
             return decay;
         }
+    }
+
+    private static int planned(int total, String schedule) {
+        if (total <= 0) throw new IllegalArgumentException(schedule + " schedule needs the planned number of steps (StepInfo.numSteps), got " + total);
+        return total;
     }
 }
