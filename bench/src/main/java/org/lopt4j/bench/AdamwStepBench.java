@@ -3,7 +3,7 @@ package org.lopt4j.bench;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.lopt4j.optim.Adam;
-import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.DType;
@@ -36,8 +36,8 @@ public class AdamwStepBench {
     @Param({"1000000", "10000000"}) int params;
 
     Slab p, g;
-    OptState s;
-    Adam adamw = Adam.adamw(1e-3, 1e-2);
+    Adam.State s;
+    AdamW adamw = AdamW.of(1e-3, 1e-2);
     float[] src, dst;
 
     @Setup public void setup() {
@@ -52,7 +52,7 @@ public class AdamwStepBench {
         dst = new float[params];
     }
 
-    @Benchmark public OptState step() { return s = adamw.update(s, p, g, StepInfo.NONE); }
+    @Benchmark public Adam.State step() { return s = adamw.update(s, p, g, StepInfo.NONE); }
 
     /** Copy bandwidth reference: System.arraycopy of the same number of floats (reads n, writes n). */
     @Benchmark public float[] copy() { System.arraycopy(src, 0, dst, 0, params); return dst; }

@@ -7,7 +7,6 @@ import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.optim.Adam;
-import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
@@ -41,7 +40,7 @@ public class InnerStepBench {
     Task t;
     Backend b;
     Slab params, grads;
-    OptState s;
+    Adam.State s;
     Adam adam = Adam.lo(1e-3);
     BatchStream stream;
 
@@ -54,7 +53,7 @@ public class InnerStepBench {
         stream = new BatchStream(t.examples(Split.TRAIN), 128, RandomKey.of(1));
     }
 
-    @Benchmark public OptState step() {
+    @Benchmark public Adam.State step() {
         Batch batch = t.batch(b, Split.TRAIN, new int[][] {stream.next()});
         double[] l = t.lossAndGrad(params, 1, batch, grads);
         return s = adam.update(s, params, grads, new StepInfo(l[0], 0));

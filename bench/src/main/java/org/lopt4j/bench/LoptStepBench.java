@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
-import org.lopt4j.optim.Adam;
+import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
@@ -44,8 +44,7 @@ public class LoptStepBench {
     @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt"}) String optimizer;
 
     Slab p, g;
-    OptState s;
-    Optimizer o;
+    Stepper<?> stepper;
 
     @Setup public void setup() {
         Backend b = Backends.best();
@@ -58,15 +57,30 @@ public class LoptStepBench {
             p.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(1).child(i), Op.Dist.NORMAL));
             g.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(2).child(i), Op.Dist.NORMAL));
         }
-        o = switch (optimizer) {
-            case "adamw" -> Adam.adamw(1e-3, 1e-2);
+        Optimizer<?> o = switch (optimizer) {
+            case "adamw" -> AdamW.of(1e-3, 1e-2);
             case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
             case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
             case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
             default -> throw new IllegalArgumentException(optimizer);
         };
-        s = o.init(p);
+        stepper = Stepper.of(o, p);
     }
 
-    @Benchmark public OptState step() { return s = o.update(s, p, g, StepInfo.NONE); }
+    @Benchmark public OptState<?> step() { return stepper.step(p, g); }
+
+    /** An optimizer with its current state (keeps the state type). */
+    static final class Stepper<S extends OptState<S>> {
+        final Optimizer<S> o;
+        S s;
+
+        Stepper(Optimizer<S> o, Slab p) {
+            this.o = o;
+            this.s = o.init(p);
+        }
+
+        static <S extends OptState<S>> Stepper<S> of(Optimizer<S> o, Slab p) { return new Stepper<>(o, p); }
+
+        OptState<?> step(Slab p, Slab g) { return s = o.update(s, p, g, StepInfo.NONE); }
+    }
 }

@@ -2,7 +2,9 @@ package org.lopt4j.metatrain.cli;
 
 import org.lopt4j.optim.Adafactor;
 import org.lopt4j.optim.Adam;
+import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.Lion;
+import org.lopt4j.optim.Momentum;
 import org.lopt4j.optim.NAdamW;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.RmsProp;
@@ -15,13 +17,13 @@ final class OptimizerOption {
     private OptimizerOption() {}
 
     /** {@code adam} is learned_optimization's Adam (eps_root 1e-8), the one its reference curves use. */
-    static Optimizer of(String name, double lr) {
+    static Optimizer<?> of(String name, double lr) {
         return switch (name) {
-            case "sgd" -> Sgd.plain(lr);
-            case "momentum" -> Sgd.momentum(lr, 0.9);
-            case "nesterov" -> Sgd.nesterov(lr, 0.9);
+            case "sgd" -> Sgd.of(lr);
+            case "momentum" -> Momentum.heavyBall(lr, 0.9);
+            case "nesterov" -> Momentum.nesterov(lr, 0.9);
             case "adam" -> Adam.lo(lr);
-            case "adamw" -> Adam.adamw(lr, 1e-2);
+            case "adamw" -> AdamW.of(lr, 1e-2);
             case "rmsprop" -> RmsProp.lo(lr);
             case "adafactor" -> Adafactor.of(lr);
             case "lion" -> Lion.of(lr);

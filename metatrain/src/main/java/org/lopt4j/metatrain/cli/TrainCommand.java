@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         if (steps <= 0 || members <= 0 || logEvery <= 0) throw new IllegalArgumentException("--steps, --members and --log-every must be positive");
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
         Task t = Tasks.byName(task, dataDir);
-        Optimizer opt = OptimizerOption.of(optimizer, lr);
+        Optimizer<?> opt = OptimizerOption.of(optimizer, lr);
         Backend b = Backends.best();
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();

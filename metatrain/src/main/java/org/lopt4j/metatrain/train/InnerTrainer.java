@@ -22,14 +22,15 @@ public final class InnerTrainer {
     public interface Listener { void onStep(int step, double[] losses); }
 
     /** Final parameters, optimizer state and the last losses. */
-    public record Result(Slab params, OptState state, double[] lastLosses) {}
+    public record Result(Slab params, OptState<?> state, double[] lastLosses) {}
 
     private InnerTrainer() {}
 
-    public static Result train(Task task, Optimizer opt, int steps, long seed, int members, Backend backend, Listener onStep) {
+    public static <S extends OptState<S>> Result train(Task task, Optimizer<S> opt, int steps, long seed, int members, Backend backend,
+                                                       Listener onStep) {
         RandomKey key = RandomKey.of(seed);
         Slab params = task.init(key.child(0), backend, members), grads = params.zerosLike();
-        OptState state = opt.init(params);
+        S state = opt.init(params);
         BatchStream[] streams = new BatchStream[members];
         int n = task.examples(Split.TRAIN);
         for (int m = 0; m < members; m++) streams[m] = n == 0 ? null : new BatchStream(n, task.batchSize(), key.child(1).child(m));
@@ -40,7 +41,7 @@ public final class InnerTrainer {
             if (onStep != null) onStep.onStep(s, losses);
             double mean = 0;
             for (double l : losses) mean += l / members;
-            state = opt.update(state, params, grads, new StepInfo(mean, steps));
+            state = opt.update(state, params, grads, new StepInfo(s, mean, steps));
         }
         return new Result(params, state, losses);
     }
