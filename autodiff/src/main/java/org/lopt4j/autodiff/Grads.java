@@ -36,24 +36,30 @@ public final class Grads {
         if (!params.layout().equals(grads.layout())) {
             throw new IllegalArgumentException("gradient slab layout differs from the parameter slab's");
         }
+        if (params.dtype() != grads.dtype() || params.backend() != grads.backend()) {
+            throw new IllegalArgumentException("gradient slab is " + grads.dtype() + " on " + grads.backend().name()
+                    + ", parameter slab " + params.dtype() + " on " + params.backend().name());
+        }
         Tensor pf = params.flat(), gf = grads.flat();
+        List<Var> viewing = tapeParams.stream().filter(p -> inside(p.value(), pf)).toList();
+        if (viewing.isEmpty()) throw new IllegalArgumentException("no parameter of the tape views the given parameter slab");
         gf.fill(0);
-        int viewing = 0;
-        for (Var p : tapeParams) {
-            Tensor v = p.value();
-            if (v.storage() != pf.storage() || v.numel() == 0) continue;
-            long lo = v.offset(), hi = v.offset();
-            for (int i = 0; i < v.rank(); i++) {
-                long ext = (long) v.stride(i) * (v.dim(i) - 1);
-                if (ext < 0) lo += ext; else hi += ext;
-            }
-            if (lo < pf.offset() || hi >= pf.offset() + pf.numel()) continue;   // another slab on the same buffer
-            viewing++;
-            Tensor g = byParam.get(p);
+        for (Var p : viewing) {
+            Tensor v = p.value(), g = byParam.get(p);
             if (g == null) continue;
             Tensor.view(gf.backend(), gf.storage(), v.shape(), v.strides(), gf.offset() + v.offset() - pf.offset())
                     .applyInPlace(Op.Binary.ADD, g);
         }
-        if (viewing == 0) throw new IllegalArgumentException("no parameter of the tape views the given parameter slab");
+    }
+
+    /** Whether every element of {@code v} lies in the buffer region of {@code flat} (not another slab's). */
+    private static boolean inside(Tensor v, Tensor flat) {
+        if (v.storage() != flat.storage() || v.numel() == 0) return false;
+        long lo = v.offset(), hi = v.offset();
+        for (int i = 0; i < v.rank(); i++) {
+            long ext = (long) v.stride(i) * (v.dim(i) - 1);
+            if (ext < 0) lo += ext; else hi += ext;
+        }
+        return lo >= flat.offset() && hi < flat.offset() + flat.numel();
     }
 }

@@ -1,9 +1,12 @@
 package org.lopt4j.autodiff;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;
 
 /**
@@ -84,11 +87,13 @@ public final class Tape implements AutoCloseable {
         if (loss.tape() != this) throw new IllegalArgumentException("loss " + loss + " belongs to another tape");
         if (loss.shape().numel() != 1) throw new IllegalArgumentException("backward needs a one-element loss, got " + loss.shape());
         Map<Var, Tensor> g = new IdentityHashMap<>();
+        Set<Var> owned = Collections.newSetFromMap(new IdentityHashMap<>()); // sums this loop allocated: add in place
         if (loss.requiresGrad()) g.put(loss, Tensor.full(loss.value().backend(), loss.dtype(), loss.shape(), 1));
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
             Tensor go = g.remove(n.out);
             if (go == null) continue;
+            owned.remove(n.out);
             Tensor[] gi = n.backward.apply(go);
             for (int k = 0; k < gi.length; k++) {
                 Var in = n.inputs.get(k);
@@ -97,7 +102,15 @@ public final class Tape implements AutoCloseable {
                     throw new IllegalStateException("backward of node " + i + " gave gradient " + gi[k].shape()
                             + " for input " + k + " of shape " + in.shape());
                 }
-                g.merge(in, gi[k], Tensor::add); // fan-out: +=, in this fixed order
+                Tensor sum = g.get(in);                          // fan-out: +=, in this fixed order
+                if (sum == null) {
+                    g.put(in, gi[k]);                            // may be shared with other gradients: no writes
+                } else if (owned.contains(in)) {
+                    sum.applyInPlace(Op.Binary.ADD, gi[k]);
+                } else {
+                    g.put(in, sum.add(gi[k]));
+                    owned.add(in);
+                }
             }
         }
         return new Grads(g, params);

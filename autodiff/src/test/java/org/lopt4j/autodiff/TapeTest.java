@@ -34,6 +34,18 @@ class TapeTest {
         }
     }
 
+    @Test void accumulationNeverWritesIntoAGradientSharedWithAnotherInput() {
+        try (Tape t = new Tape()) {
+            Var x = t.param(two), z = t.param(two);
+            Var w = t.constant(Tensor.of(B, new double[] {5, 7}, 2));
+            Var early = x.mul(x.scalar(3)).sumAll().add(x.mul(x.scalar(2)).sumAll());   // reach x after the add
+            Var loss = early.add(x.add(z).mul(w).sumAll());
+            Grads g = t.backward(loss);     // add's backward hands x and z the same tensor, then x gets two more terms
+            assertArrayEquals(new double[] {5 + 3 + 2, 7 + 3 + 2}, g.get(x).toDoubleArray(), 0);
+            assertArrayEquals(new double[] {5, 7}, g.get(z).toDoubleArray(), 0);
+        }
+    }
+
     @Test void deepChainDoesNotOverflowTheStack() {
         try (Tape t = new Tape()) {
             Var x = t.param(two);
