@@ -140,14 +140,19 @@ class CorruptFileTest {
 
     /** Any single-byte change in the header gives either a valid file or a SafeTensorsException, never another failure. */
     @Test void headerByteChangesNeverEscapeAsOtherExceptions() throws IOException {
-        byte[] all = validFile();
-        int headerEnd = (int) SafeTensors.header(dir.resolve("good.safetensors")).dataStart();
-        byte[] replacements = "\"{}[],:09-\\x \0".getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("a", Tensor.of(b, new float[] {1}, 1));
+        t.put("b", Tensor.of(b, new int[] {2}));
+        Path good = dir.resolve("small.safetensors");
+        SafeTensors.write(good, t, Map.of("m", "x"));
+        byte[] all = Files.readAllBytes(good);
+        int headerEnd = (int) SafeTensors.header(good).dataStart();
+        byte[] replacements = {'"', '}', ']', ',', '1', '\\', 'x', 0, (byte) 0xff};
         int accepted = 0;
         for (int pos = 8; pos < headerEnd; pos++) {
-            for (byte r : Bytes.concat(replacements, new byte[] {(byte) 0xff})) {
+            for (byte r : replacements) {
+                if (all[pos] == r) continue;
                 byte[] mutated = all.clone();
-                if (mutated[pos] == r) continue;
                 mutated[pos] = r;
                 Path p = Bytes.write(dir, "mut.safetensors", mutated);
                 try {
@@ -160,7 +165,7 @@ class CorruptFileTest {
                 }
             }
         }
-        assertTrue(accepted < 100, "only changes inside names/metadata values and padding can stay valid, got " + accepted);
+        assertTrue(accepted > 0 && accepted < 40, "only changes inside names and metadata strings stay valid, got " + accepted);
     }
 
     @Test void aValidFileStillReadsAfterTheCorpus() throws IOException {
