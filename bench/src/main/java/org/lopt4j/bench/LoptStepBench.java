@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.learned.Velo;
 import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class LoptStepBench {
     @Param({"1000000"}) int params;
-    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt"}) String optimizer;
+    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo"}) String optimizer;
 
     Slab p, g;
     Stepper<?> stepper;
@@ -62,12 +63,16 @@ public class LoptStepBench {
             case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
             case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
             case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
+            case "velo" -> Velo.velo().optimizer(Velo.velo().initTheta(RandomKey.of(3), b));
             default -> throw new IllegalArgumentException(optimizer);
         };
         stepper = Stepper.of(o, p);
     }
 
-    @Benchmark public OptState<?> step() { return stepper.step(p, g); }
+    /** VeLO reads the loss and the horizon; the others ignore them. */
+    final StepInfo info = new StepInfo(2.0, 10_000);
+
+    @Benchmark public OptState<?> step() { return stepper.step(p, g, info); }
 
     /** An optimizer with its current state (keeps the state type). */
     static final class Stepper<S extends OptState<S>> {
@@ -81,6 +86,6 @@ public class LoptStepBench {
 
         static <S extends OptState<S>> Stepper<S> of(Optimizer<S> o, Slab p) { return new Stepper<>(o, p); }
 
-        OptState<?> step(Slab p, Slab g) { return s = o.update(s, p, g, StepInfo.NONE); }
+        OptState<?> step(Slab p, Slab g, StepInfo info) { return s = o.update(s, p, g, info); }
     }
 }

@@ -13,7 +13,7 @@ import org.lopt4j.tensor.io.Json;
 import org.lopt4j.tensor.io.SafeTensors;
 
 /**
- * Imports PyLO's published small_fc_lopt / μLO weights: a directory with {@code config.json}
+ * Imports PyLO's published weights. small_fc_lopt / μLO: a directory with {@code config.json}
  * ({@code input_size}, {@code hidden_size}, {@code hidden_layers}) and {@code model.safetensors} with MetaMLP names
  * ({@code network.input.*}, {@code network.linear_i.*}, {@code network.output.*}; PyTorch {@code [out, in]} weights,
  * transposed here to Haiku's {@code [in, out]}). PyLO keeps the decay offsets out of the checkpoint; μLO's defaults
@@ -64,6 +64,40 @@ public final class PyloImport {
         theta.tensor("momentum_decays").assign(Tensor.of(b, MULO_MOM, 3));
         theta.tensor("rms_decays").assign(Tensor.of(b, MULO_RMS, 1));
         theta.tensor("adafactor_decays").assign(Tensor.of(b, MULO_ADA, 3));
+        return theta;
+    }
+
+    /**
+     * VeLO's θ from PyLO's {@code VeLORNN} and {@code VeLOMLP} state dicts (keys under {@code rnnPrefix} and
+     * {@code mlpPrefix}), mapped as velo.md §11 states: PyTorch {@code [out, in]} weights transposed, the bank's
+     * {@code input_weights_ [B, 4, 30]} split into the 14 feature groups in group order.
+     */
+    public static Slab velo(Velo vl, Map<String, Tensor> sd, String rnnPrefix, String mlpPrefix, String where, Backend b) throws IOException {
+        Slab theta = Slab.zeros(b, DType.F32, vl.thetaLayout());
+        String[][] linears = {{"mix_layer1", "linear"}, {"mix_layer2", "linear_1"}, {"final_mix_layer", "linear_2"},
+                {"lstm.linear", "rnn/linear"}, {"rnn_to_controls", "rnn_to_controls"}, {"step_size", "step_size"}};
+        for (String[] pair : linears) {
+            Tensor w = need(sd, rnnPrefix + pair[0] + ".weight", where), bias = need(sd, rnnPrefix + pair[0] + ".bias", where);
+            Tensor dst = theta.tensor("rnn_params/" + pair[1] + "/w");
+            if (!w.shape().equals(org.lopt4j.tensor.Shape.of(dst.dim(1), dst.dim(0)))) {
+                throw new IOException(where + ": " + pair[0] + ".weight has shape " + w.shape() + ", expected [" + dst.dim(1) + ", " + dst.dim(0) + "]");
+            }
+            dst.assign(w.to(b).mT());
+            theta.tensor("rnn_params/" + pair[1] + "/b").assign(bias.to(b));
+        }
+        theta.tensor("lstm_init_state/hidden").assign(need(sd, rnnPrefix + "lstm_init_state.0", where).to(b));
+        theta.tensor("lstm_init_state/cell").assign(need(sd, rnnPrefix + "lstm_init_state.1", where).to(b));
+        Tensor in = need(sd, mlpPrefix + "input_weights_", where).to(b);                  // [B, 4, 30]
+        int col = 0;
+        for (int k = 0; k < Velo.GROUPS.length; k++) {
+            theta.tensor("ff_mod_stack/~/w0__" + k).assign(in.slice(2, col, col + Velo.GROUPS[k], 1).transpose(1, 2));
+            col += Velo.GROUPS[k];
+        }
+        theta.tensor("ff_mod_stack/~/b0").assign(need(sd, mlpPrefix + "input_bias_", where).to(b));
+        theta.tensor("ff_mod_stack/~/w1").assign(need(sd, mlpPrefix + "hidden_weights_.0", where).to(b).transpose(1, 2));
+        theta.tensor("ff_mod_stack/~/b1").assign(need(sd, mlpPrefix + "hidden_bias_.0", where).to(b));
+        theta.tensor("ff_mod_stack/~/w2").assign(need(sd, mlpPrefix + "output_weights_", where).to(b).transpose(1, 2));
+        theta.tensor("ff_mod_stack/~/b2").assign(need(sd, mlpPrefix + "output_bias_", where).to(b));
         return theta;
     }
 

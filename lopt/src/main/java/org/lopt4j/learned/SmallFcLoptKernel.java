@@ -51,7 +51,9 @@ final class SmallFcLoptKernel {
                 int off = l.offset(t), n = l.numel(t), ro = rl.offset(t), co = cl.offset(t);
                 FactoredDims f = FactoredDims.of(l.shape(t));
                 double[] rowG = f == null ? null : new double[f.rowShape().numel()], colG = f == null ? null : new double[f.colShape().numel()];
-                for (int e = 0; e < n; e++) {
+                if (params.dtype() == DType.F32) {
+                    SmallFcLoptSimd.accumulate(th, l.shape(t), f, off, n, ro, rowG, colG, grads, s);
+                } else for (int e = 0; e < n; e++) {
                     double gi = g.get(off + e);
                     for (int k = 0; k < 3; k++) m[k].set(off + e, th.mom()[k] * m[k].get(off + e) + (1 - th.mom()[k]) * gi);
                     v.set(off + e, th.rms()[0] * v.get(off + e) + (1 - th.rms()[0]) * gi * gi);

@@ -122,6 +122,73 @@ final class SmallFcLoptSimd {
         });
     }
 
+    /**
+     * Pass A's element loop for one F32 tensor in vector lanes: momenta, RMS, and either the diagonal accumulators or
+     * the row/column sums of g² + 1e-30 (added per run: one lane reduction when the index is constant along the run,
+     * lane by lane when it is contiguous).
+     */
+    static void accumulate(SmallFcLopt.Theta th, org.lopt4j.tensor.Shape shape, FactoredDims fd, int off, int n, int ro,
+                           double[] rowG, double[] colG, Slab grads, NamedState s) {
+        float[] g = f(grads), v = f(s.slab("v"));
+        float[][] m = new float[3][], r = new float[3][];
+        for (int k = 0; k < 3; k++) { m[k] = f(s.slab("m" + k)); r[k] = f(s.slab("r" + k)); }
+        int lanes = S.length(), last = shape.rank() - 1;
+        int run = fd == null ? Math.max(1, n) : shape.dim(last);
+        boolean rowConst = fd != null && fd.d0() == last, colConst = fd != null && fd.d1() == last;
+        float br = th.rms()[0];
+        float[] tmp = new float[lanes];
+        for (int a = 0; a < n; a += run) {
+            int end = Math.min(n, a + run);
+            for (int e = a; e < end; e += lanes) {
+                int len = Math.min(lanes, end - e), at = off + e;
+                if (len < lanes) {
+                    for (int j = 0; j < len; j++) one(th, fd, e + j, at + j, ro, g, v, m, r, rowG, colG);
+                    continue;
+                }
+                FloatVector gv = FloatVector.fromArray(S, g, at);
+                for (int k = 0; k < 3; k++) {
+                    float b = th.mom()[k];
+                    FloatVector.fromArray(S, m[k], at).mul(b).add(gv.mul(1f - b)).intoArray(m[k], at);
+                }
+                FloatVector g2 = gv.mul(gv);
+                FloatVector.fromArray(S, v, at).mul(br).add(g2.mul(1f - br)).intoArray(v, at);
+                FloatVector big = g2.add(1e-30f);
+                if (fd == null) {
+                    for (int k = 0; k < 3; k++) {
+                        float b = th.ada()[k];
+                        FloatVector.fromArray(S, r[k], ro + e).mul(b).add(big.mul(1f - b)).intoArray(r[k], ro + e);
+                    }
+                    continue;
+                }
+                int ri = fd.row(e), ci = fd.col(e);
+                if (rowConst) rowG[ri] += big.reduceLanes(VectorOperators.ADD);
+                if (colConst) colG[ci] += big.reduceLanes(VectorOperators.ADD);
+                if (!rowConst || !colConst) {
+                    big.intoArray(tmp, 0);
+                    for (int j = 0; j < lanes; j++) {
+                        if (!rowConst) rowG[ri + j] += tmp[j];
+                        if (!colConst) colG[ci + j] += tmp[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Pass A for one element (run tails). */
+    private static void one(SmallFcLopt.Theta th, FactoredDims fd, int e, int at, int ro, float[] g, float[] v, float[][] m,
+                            float[][] r, double[] rowG, double[] colG) {
+        float gi = g[at];
+        for (int k = 0; k < 3; k++) m[k][at] = th.mom()[k] * m[k][at] + (1f - th.mom()[k]) * gi;
+        v[at] = th.rms()[0] * v[at] + (1f - th.rms()[0]) * gi * gi;
+        float big = gi * gi + 1e-30f;
+        if (fd == null) {
+            for (int k = 0; k < 3; k++) r[k][ro + e] = th.ada()[k] * r[k][ro + e] + (1f - th.ada()[k]) * big;
+        } else {
+            rowG[fd.row(e)] += big;
+            colG[fd.col(e)] += big;
+        }
+    }
+
     private static float[] toFloat(double[] d) {
         float[] o = new float[d.length];
         for (int i = 0; i < d.length; i++) o[i] = (float) d[i];

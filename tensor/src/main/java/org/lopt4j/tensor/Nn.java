@@ -168,8 +168,11 @@ public final class Nn {
 
     /** Max pooling over {@code k x k} windows of an NHWC image. */
     public static <T extends TensorLike<T>> T maxPool2d(T x, int k, int stride, Padding p) {
-        T xp = p.equals(Padding.VALID) ? x
-                : x.pad(spatial(x.rank(), p.top, p.left), spatial(x.rank(), p.bottom, p.right)); // zero pad, as after relu
+        if (p.equals(Padding.VALID)) return pool(x, k, stride, true);
+        // SAME padding pads with −∞ as Haiku/TF do (a very negative finite value, so gradients stay finite)
+        int[] before = spatial(x.rank(), p.top, p.left), after = spatial(x.rank(), p.bottom, p.right);
+        Tensor inside = Tensor.full(x.value().backend(), x.dtype(), x.shape(), 1).pad(before, after);
+        T xp = x.constant(inside).where(x.pad(before, after), x.scalar(-1e30));
         return pool(xp, k, stride, true);
     }
 

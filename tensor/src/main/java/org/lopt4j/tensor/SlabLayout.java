@@ -25,16 +25,23 @@ public record SlabLayout(List<String> names, List<Shape> shapes, int[] offsets, 
         if (new java.util.HashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("duplicate tensor names in " + names);
         }
+        if (size < 0) throw new IllegalArgumentException("negative slab size " + size);
+        long prevEnd = 0;
         for (int i = 0; i < offsets.length; i++) {
-            int end = offsets[i] + shapes.get(i).numel();
-            if (offsets[i] < 0 || end > size || (i > 0 && offsets[i] < offsets[i - 1] + shapes.get(i - 1).numel())) {
+            long end = (long) offsets[i] + shapes.get(i).numel();   // long: an int sum could wrap and pass
+            if (offsets[i] < prevEnd || end > size) {
                 throw new IllegalArgumentException("tensor '" + names.get(i) + "' overlaps or leaves the slab");
             }
+            if (offsets[i] % ALIGN != 0) {
+                throw new IllegalArgumentException("tensor '" + names.get(i) + "' starts at " + offsets[i] + ", not a multiple of " + ALIGN);
+            }
+            prevEnd = end;
         }
     }
 
     /** Lays out {@code named} tensors in the given order, each start aligned to {@link #ALIGN}. */
     public static SlabLayout of(List<String> names, List<Shape> shapes) {
+        if (names.size() != shapes.size()) throw new IllegalArgumentException(names.size() + " names for " + shapes.size() + " shapes");
         int[] off = new int[names.size()];
         long at = 0;
         for (int i = 0; i < off.length; i++) {
@@ -82,6 +89,7 @@ public record SlabLayout(List<String> names, List<Shape> shapes, int[] offsets, 
      * m's copy of tensor i, named {@code "m<m>/" + name}.
      */
     public SlabLayout repeat(int p) {
+        if (p < 0) throw new IllegalArgumentException("negative population size " + p);
         List<String> n = new ArrayList<>();
         List<Shape> s = new ArrayList<>();
         for (int m = 0; m < p; m++) {
@@ -98,7 +106,7 @@ public record SlabLayout(List<String> names, List<Shape> shapes, int[] offsets, 
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be positive");
         List<int[]> rows = new ArrayList<>();
         for (int i = 0; i < count(); i++) {
-            for (int s = 0; s < numel(i); s += chunk) rows.add(new int[] {i, s});
+            for (long s = 0; s < numel(i); s += chunk) rows.add(new int[] {i, (int) s});   // long: s + chunk may pass 2^31
         }
         int[] t = new int[rows.size()], st = new int[rows.size()];
         for (int r = 0; r < t.length; r++) { t[r] = rows.get(r)[0]; st[r] = rows.get(r)[1]; }

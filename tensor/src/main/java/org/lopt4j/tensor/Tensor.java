@@ -181,10 +181,9 @@ public final class Tensor implements TensorLike<Tensor> {
 
     @Override public Tensor pad(int[] before, int[] after) {
         int[] d = shape.dims();
-        Tensor out = this;
         int[] nd = d.clone();
         for (int i = 0; i < d.length; i++) nd[i] = d[i] + before[i] + after[i];
-        out = zeros(backend, dtype(), Shape.of(nd));
+        Tensor out = zeros(backend, dtype(), Shape.of(nd));
         Tensor inner = out;
         for (int i = 0; i < d.length; i++) inner = inner.slice(i, before[i], before[i] + d[i], 1);
         inner.assign(this);

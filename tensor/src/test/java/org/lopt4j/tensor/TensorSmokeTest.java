@@ -27,5 +27,9 @@ class TensorSmokeTest {
         Tensor conv = Nn.conv2d(Tensor.full(b, DType.F64, Shape.of(1, 3, 3, 1), 1),
                 Tensor.full(b, DType.F64, Shape.of(2, 2, 1, 1), 1), null, 1, Nn.Padding.VALID);
         assertArrayEquals(new double[] {4, 4, 4, 4}, conv.toDoubleArray(), 0);
+        // SAME max pooling pads with -inf: an all-negative image keeps its negative maxima at the border
+        Tensor neg = Tensor.full(b, DType.F64, Shape.of(1, 3, 3, 1), -5);
+        Tensor pooled = Nn.maxPool2d(neg, 2, 2, Nn.Padding.same(3, 3, 2, 2, 2));
+        assertArrayEquals(new double[] {-5, -5, -5, -5}, pooled.toDoubleArray(), 0);
     }
 }

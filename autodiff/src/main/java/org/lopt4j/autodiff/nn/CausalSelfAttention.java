@@ -3,7 +3,6 @@ package org.lopt4j.autodiff.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.lopt4j.autodiff.Var;
-import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Nn;
 import org.lopt4j.tensor.Tensor;
 
@@ -56,6 +55,6 @@ public record CausalSelfAttention(String name, int dim, int heads) {
     private static Tensor causalMask(Var like, int t) {
         double[] m = new double[t * t];
         for (int i = 0; i < t; i++) for (int j = 0; j <= i; j++) m[i * t + j] = 1;
-        return Tensor.of(like.value().backend(), m, t, t).to(like.dtype() == DType.F64 ? DType.F64 : like.dtype());
+        return Tensor.of(like.value().backend(), m, t, t).to(like.dtype());
     }
 }

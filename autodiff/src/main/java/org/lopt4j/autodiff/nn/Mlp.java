@@ -11,6 +11,9 @@ public record Mlp(String name, int in, int[] sizes) {
         sizes = sizes.clone();
     }
 
+    /** Output sizes of the layers, in order (a copy). */
+    @Override public int[] sizes() { return sizes.clone(); }
+
     public List<Linear> layers() {
         List<Linear> l = new ArrayList<>();
         int fan = in;

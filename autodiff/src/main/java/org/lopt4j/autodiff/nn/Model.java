@@ -60,7 +60,5 @@ public final class Model {
     }
 
     /** Writes the gradient of every parameter into {@code out} (same layout), zeros where the loss does not depend. */
-    public void gradients(Params p, Grads g, Slab out) {
-        for (int i = 0; i < layout.count(); i++) out.tensor(i).assign(g.get(p.get(layout.names().get(i))));
-    }
+    public void gradients(Params p, Grads g, Slab out) { g.writeTo(p.slab(), out); }
 }

@@ -4,7 +4,6 @@ import org.lopt4j.autodiff.Tape;
 import org.lopt4j.autodiff.Var;
 import org.lopt4j.autodiff.nn.Mlp;
 import org.lopt4j.autodiff.nn.Model;
-import org.lopt4j.autodiff.nn.Params;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.DType;
@@ -25,15 +24,15 @@ public final class TrainMlpExample {
         Slab tp = tm.init(RandomKey.of(1), b, DType.F32), params = sm.init(RandomKey.of(2), b, DType.F32);
         Slab grads = params.zerosLike();
         Tensor lr = Tensor.full(b, DType.F32, Shape.SCALAR, 0.05);
-        System.out.printf("backend %s, %d parameters%n", b.name(), sm.layout().paramCount());
+        System.out.printf("backend %s, %d parameters in one slab%n", b.name(), sm.layout().paramCount());
         for (int step = 0; step <= 1000; step++) {
             Tensor x = Tensor.random(b, DType.F32, Shape.of(64, 8), RandomKey.of(100).child(step), Op.Dist.NORMAL);
             try (Tape t = new Tape()) {
-                Tensor y = teacher.apply(tm.bind(t, tp), t.constant(x)).value();
-                Params p = sm.bind(t, params);
-                Var loss = student.apply(p, t.constant(x)).sub(t.constant(y)).square().meanAll();
-                sm.gradients(p, t.backward(loss), grads);
-                params.flat().applyInPlace(Op.Binary.SUB, grads.flat().mul(lr));
+                Var y;
+                try (var noGrad = t.noGrad()) { y = teacher.apply(tm.bind(t, tp), t.constant(x)); }
+                Var loss = student.apply(sm.bind(t, params), t.constant(x)).sub(y).square().meanAll();
+                t.backward(loss).writeTo(params, grads);                        // all gradients, one slab
+                params.flat().applyInPlace(Op.Binary.SUB, grads.flat().mul(lr)); // SGD: one pass over all tensors
                 if (step % 100 == 0) System.out.printf("step %4d  loss %.6f%n", step, loss.value().item());
             }
         }

@@ -91,7 +91,8 @@ class TaskTest {
         }
         Task lm = Tasks.byName("TransformerLM_TinyShakespeare_2L64_Seq32", d);
         double[] l0 = lm.loss(lm.init(RandomKey.of(2), B, 1), 1, lm.batch(B, Split.TRAIN, new int[][] {new int[16]}));
-        assertEquals(Math.log(65), l0[0], 0.7, "initial LM loss near ln 65");
+        // random logits of standard deviation s give about ln 65 + s²/2; the init keeps s around 1
+        assertTrue(l0[0] > Math.log(65) - 0.2 && l0[0] < Math.log(65) + 1.5, "initial LM loss " + l0[0] + " near ln 65");
     }
 
     @Test void familiesAreDeterministic() {

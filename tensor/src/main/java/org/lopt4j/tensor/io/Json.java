@@ -1,17 +1,23 @@
 package org.lopt4j.tensor.io;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A strict reader and writer for the JSON subset of safetensors headers: objects, arrays, strings (with escapes),
- * integers and the literals true/false/null. Numbers with fractions or exponents are rejected.
+ * A strict reader and writer for the JSON subset of safetensors headers (RFC 8259 without fractions or exponents):
+ * objects, arrays, strings with every escape, integers and the literals true/false/null. Anything else, a duplicate
+ * key, a lone surrogate or nesting deeper than {@link #MAX_DEPTH} is an error naming the byte where it was found.
  */
 public final class Json {
+    /** Deepest nesting accepted (serde_json's limit); keeps a hostile header from overflowing the stack. */
+    static final int MAX_DEPTH = 128;
+
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) { this.s = s; }
 
@@ -21,19 +27,25 @@ public final class Json {
         p.ws();
         Object v = p.value();
         p.ws();
-        if (p.i != text.length()) throw p.error("trailing characters");
+        if (p.i != text.length()) throw p.error("trailing characters after the value");
         return v;
     }
 
+    /** An error at the current position, given in UTF-8 bytes from the start of the text. */
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("malformed JSON header at byte " + i + ": " + what);
+        int at = s.substring(0, Math.min(i, s.length())).getBytes(StandardCharsets.UTF_8).length;
+        return new IllegalArgumentException("malformed JSON at byte " + at + ": " + what);
     }
 
     private void ws() { while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) i++; }
 
+    private char peek(String expected) {
+        if (i >= s.length()) throw error("unexpected end, expected " + expected);
+        return s.charAt(i);
+    }
+
     private Object value() {
-        if (i >= s.length()) throw error("unexpected end");
-        char c = s.charAt(i);
+        char c = peek("a value");
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -42,11 +54,13 @@ public final class Json {
             case 'f' -> literal("false", Boolean.FALSE);
             case 'n' -> literal("null", null);
             default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) yield number();
+                if (c == '-' || isDigit(c)) yield number();
                 throw error("unexpected character '" + c + "'");
             }
         };
     }
+
+    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
 
     private Object literal(String word, Object v) {
         if (!s.startsWith(word, i)) throw error("expected " + word);
@@ -57,12 +71,16 @@ public final class Json {
     private Long number() {
         int start = i;
         if (s.charAt(i) == '-') i++;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) i++;
+        int digits = i;
+        while (i < s.length() && isDigit(s.charAt(i))) i++;
+        if (i == digits) throw error("expected a digit");
+        if (s.charAt(digits) == '0' && i - digits > 1) { i = digits; throw error("leading zero in a number"); }
         if (i < s.length() && ".eE".indexOf(s.charAt(i)) >= 0) throw error("only integers are allowed");
         try {
             return Long.parseLong(s.substring(start, i));
         } catch (NumberFormatException e) {
-            throw error("bad integer '" + s.substring(start, i) + "'");
+            i = start;
+            throw error("integer out of range");
         }
     }
 
@@ -70,13 +88,13 @@ public final class Json {
         i++; // opening quote
         StringBuilder b = new StringBuilder();
         while (true) {
-            if (i >= s.length()) throw error("unterminated string");
-            char c = s.charAt(i++);
+            char c = peek("'\"' closing the string");
+            i++;
             if (c == '"') return b.toString();
-            if (c < 0x20) throw error("control character in string");
+            if (c < 0x20) { i--; throw error("unescaped control character in a string"); }
             if (c != '\\') { b.append(c); continue; }
-            if (i >= s.length()) throw error("unterminated escape");
-            char e = s.charAt(i++);
+            char e = peek("an escape");
+            i++;
             switch (e) {
                 case '"', '\\', '/' -> b.append(e);
                 case 'b' -> b.append('\b');
@@ -84,65 +102,90 @@ public final class Json {
                 case 'n' -> b.append('\n');
                 case 'r' -> b.append('\r');
                 case 't' -> b.append('\t');
-                case 'u' -> {
-                    if (i + 4 > s.length()) throw error("short \\u escape");
-                    try {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    i += 4;
-                }
-                default -> throw error("bad escape \\" + e);
+                case 'u' -> b.append(unicodeEscape());
+                default -> { i -= 2; throw error("bad escape \\" + e); }
             }
         }
     }
 
-    private List<Object> array() {
+    /** The character(s) of a backslash-u escape whose "\\u" has been read; a surrogate must come in a pair. */
+    private String unicodeEscape() {
+        char c = hex4();
+        if (Character.isLowSurrogate(c)) throw error("lone low surrogate in a \\u escape");
+        if (!Character.isHighSurrogate(c)) return String.valueOf(c);
+        if (!s.startsWith("\\u", i)) throw error("high surrogate not followed by a \\u low surrogate");
+        i += 2;
+        char low = hex4();
+        if (!Character.isLowSurrogate(low)) throw error("high surrogate not followed by a low surrogate");
+        return new String(new char[] {c, low});
+    }
+
+    private char hex4() {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            char h = peek("four hex digits");
+            int d = h <= 'f' ? Character.digit(h, 16) : -1;   // ASCII hex only, not Unicode digits
+            if (d < 0) throw error("expected four hex digits in a \\u escape");
+            v = v * 16 + d;
+            i++;
+        }
+        return (char) v;
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
         i++;
-        List<Object> out = new ArrayList<>();
         ws();
-        if (i < s.length() && s.charAt(i) == ']') { i++; return out; }
+    }
+
+    private List<Object> array() {
+        enter();
+        List<Object> out = new ArrayList<>();
+        if (peek("a value or ']'") == ']') { i++; depth--; return out; }
         while (true) {
             ws();
             out.add(value());
             ws();
-            if (i >= s.length()) throw error("unterminated array");
-            char c = s.charAt(i++);
-            if (c == ']') return out;
-            if (c != ',') throw error("expected ',' or ']'");
+            char c = peek("',' or ']'");
+            i++;
+            if (c == ']') { depth--; return out; }
+            if (c != ',') { i--; throw error("expected ',' or ']'"); }
         }
     }
 
     private Map<String, Object> object() {
-        i++;
+        enter();
         Map<String, Object> out = new LinkedHashMap<>();
-        ws();
-        if (i < s.length() && s.charAt(i) == '}') { i++; return out; }
+        if (peek("a key or '}'") == '}') { i++; depth--; return out; }
         while (true) {
             ws();
-            if (i >= s.length() || s.charAt(i) != '"') throw error("expected a string key");
+            if (peek("a string key") != '"') throw error("expected a string key");
+            int keyAt = i;
             String k = string();
-            if (out.containsKey(k)) throw error("duplicate key \"" + k + "\"");
+            if (out.containsKey(k)) { i = keyAt; throw error("duplicate key " + quote(k)); }
             ws();
-            if (i >= s.length() || s.charAt(i++) != ':') throw error("expected ':'");
+            if (peek("':'") != ':') throw error("expected ':'");
+            i++;
             ws();
             out.put(k, value());
             ws();
-            if (i >= s.length()) throw error("unterminated object");
-            char c = s.charAt(i++);
-            if (c == '}') return out;
-            if (c != ',') throw error("expected ',' or '}'");
+            char c = peek("',' or '}'");
+            i++;
+            if (c == '}') { depth--; return out; }
+            if (c != ',') { i--; throw error("expected ',' or '}'"); }
         }
     }
 
-    /** A JSON string literal for {@code v}. */
+    /** A JSON string literal for {@code v}, escaped as serde_json does (so headers match the Rust writer's bytes). */
     static String quote(String v) {
         StringBuilder b = new StringBuilder("\"");
-        for (char c : v.toCharArray()) {
+        for (int k = 0; k < v.length(); k++) {
+            char c = v.charAt(k);
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");

@@ -26,7 +26,7 @@ public record ChunkView(int[] tensorOf, int[] startOf, int[] offsets, int[] size
     public int begin(int c) { return offsets[tensorOf[c]] + startOf[c]; }
 
     /** One past the last flat element of chunk {@code c}. */
-    public int end(int c) { return offsets[tensorOf[c]] + Math.min(startOf[c] + chunk, sizes[tensorOf[c]]); }
+    public int end(int c) { return offsets[tensorOf[c]] + (int) Math.min((long) startOf[c] + chunk, sizes[tensorOf[c]]); }
 
     /** The I32 elements of a CPU tensor (its own array, offset 0). */
     static int[] ints(Tensor t, String role) {

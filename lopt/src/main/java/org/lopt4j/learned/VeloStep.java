@@ -1,0 +1,247 @@
+package org.lopt4j.learned;
+
+import java.util.List;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.CpuStorage;
+
+/**
+ * One VeLO update in the exact order of velo.md §3, written as plain loops in double (the readable reference; a
+ * fused version is future work): loss buffer, gradient clip, LSTM features from the old accumulators, the tensor
+ * network over all tensors (with its cross-tensor max-pool), accumulator updates, bank mixing, normalized MLP
+ * features and the parameter update.
+ */
+final class VeloStep {
+    static final float[] FRACTIONS = {0.03f, 0.1f, 0.2f, 0.4f, 0.6f, 0.8f, 0.9f, 1.0f, 1.1f};
+    static final SmallFcLopt.Theta FIXED_DECAYS = new SmallFcLopt.Theta(null, null,
+            new float[] {0.9f, 0.99f, 0.999f}, new float[] {0.999f}, new float[] {0.9f, 0.99f, 0.999f});
+
+    private VeloStep() {}
+
+    private static CpuStorage st(Slab s) { return (CpuStorage) s.flat().storage(); }
+
+    private static double clog(double u) { return 0.5 * Math.max(-5, Math.min(5, Math.log(1e-8 + Math.abs(10 * u)))); }
+
+    private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+
+    static void apply(Velo vl, Slab theta, Slab params, Slab grads, NamedState s, StepInfo info) {
+        SlabLayout l = params.layout();
+        int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
+        // 1. loss buffer
+        Slab buf = s.slab("loss_buffer");
+        float[] it = buf.tensor("it").toFloatArray(), means = buf.tensor("means").toFloatArray(), runMin = buf.tensor("running_min").toFloatArray();
+        float[] decay = VeloLossBuffer.decays(info.numSteps());
+        VeloLossBuffer.update(means, runMin, it, decay, (float) info.loss());
+        float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
+        buf.tensor("it").assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
+        buf.tensor("means").assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
+        buf.tensor("running_min").assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
+        // 2. clipped gradients
+        Slab gc = grads.copy();
+        gc.flat().assign(gc.flat().maximum(gc.flat().scalar(-1000)).minimum(gc.flat().scalar(1000)));
+        // 3. LSTM features from p and the OLD accumulators
+        CpuStorage p = st(params), v = st(s.slab("v"));
+        CpuStorage[] m = new CpuStorage[3];
+        for (int k = 0; k < 3; k++) m[k] = st(s.slab("m" + k));
+        float frac = (float) s.step() / (float) info.numSteps();
+        double[][] x = new double[tensors][Velo.FEATURES];
+        for (int t = 0; t < tensors; t++) lstmFeatures(x[t], l.shape(t), l.offset(t), l.numel(t), p, v, m, frac, lf);
+        // 4. tensor network over all tensors
+        float[] th = theta.flat().toFloatArray();
+        SlabLayout tl = theta.layout();
+        Slab hs = s.slab("lstm_h"), cs = s.slab("lstm_c");
+        double[][] ctrl = new double[tensors][bank];
+        double[] lrm = new double[tensors];
+        tensorNet(vl, th, tl, x, hs, cs, ctrl, lrm);
+        // 5. accumulators with the clipped gradient (small_fc_lopt's formulas, VeLO's fixed decays)
+        SmallFcLoptKernel.TensorAux[] aux = SmallFcLoptKernel.accumulators(List.of(FIXED_DECAYS), params, gc, s);
+        // 6. per tensor: mix the bank, features, MLP, update
+        CpuStorage g = st(gc);
+        CpuStorage[] r = new CpuStorage[3], c = new CpuStorage[3];
+        for (int k = 0; k < 3; k++) { r[k] = st(s.slab("r" + k)); c[k] = st(s.slab("c" + k)); }
+        SlabLayout rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
+        for (int t = 0; t < tensors; t++) {
+            double[][] w = mix(th, tl, ctrl[t], bank);
+            int off = l.offset(t), n = l.numel(t), nn = Math.max(1, n);
+            double[] f = new double[Velo.FEATURES], sumsq = new double[Velo.FEATURES];
+            double pp = 0;
+            for (int e = 0; e < n; e++) {
+                mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
+                for (int q = 0; q < f.length; q++) sumsq[q] += f[q] * f[q];
+                pp += p.get(off + e) * p.get(off + e);
+            }
+            double scale = Math.sqrt(pp / nn + 1e-9);
+            for (int e = 0; e < n; e++) {
+                mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
+                for (int q = 0; q < f.length; q++) f[q] *= 1 / Math.sqrt(1e-5 + sumsq[q] / nn);
+                double[] o = mlp(w, f);
+                p.set(off + e, p.get(off + e) - lrm[t] * o[0] * scale * Math.exp(0.001 * o[1]) * 0.001);
+            }
+        }
+    }
+
+    /** velo.md §5, alphabetical: fraction_left(9), loss_features(9), mean_rms, rank(5), var_m(3), var_rms(3). */
+    static void lstmFeatures(double[] x, Shape shape, int off, int n, CpuStorage p, CpuStorage v, CpuStorage[] m, float frac, float[] lf) {
+        int nn = Math.max(1, n);
+        double pp = 0;
+        for (int e = 0; e < n; e++) pp += p.get(off + e) * p.get(off + e);
+        double sc = 1 / Math.sqrt(Math.max(1e-9, pp / nn));
+        for (int i = 0; i < 9; i++) x[i] = Math.tanh(10 * (frac - FRACTIONS[i]));
+        for (int i = 0; i < 9; i++) x[9 + i] = lf[i];
+        double meanV = 0;
+        for (int e = 0; e < n; e++) meanV += sc * v.get(off + e) / nn;
+        x[18] = clog(meanV);
+        int big = 0;
+        for (int d : shape.dims()) if (d > 1) big++;
+        if (big < 5) x[19 + big] = 1;
+        for (int k = 0; k < 3; k++) {
+            double meanM = 0;
+            for (int e = 0; e < n; e++) meanM += sc * m[k].get(off + e) / nn;
+            double varM = 0, varR = 0;
+            for (int e = 0; e < n; e++) {
+                double dm = sc * m[k].get(off + e) - meanM, dr = sc * v.get(off + e) - meanM;
+                varM += dm * dm / nn;
+                varR += dr * dr / nn;
+            }
+            x[24 + k] = clog(varM);
+            x[27 + k] = clog(varR);
+        }
+    }
+
+    private static double[] row(float[] th, SlabLayout tl, String name) {
+        int i = tl.index(name);
+        double[] d = new double[tl.numel(i)];
+        for (int k = 0; k < d.length; k++) d[k] = th[tl.offset(i) + k];
+        return d;
+    }
+
+    /** velo.md §6: linear_1 max-pooled, linear_2, the LSTM over concat(y, h), controls and step sizes. */
+    static void tensorNet(Velo vl, float[] th, SlabLayout tl, double[][] x, Slab hs, Slab cs, double[][] ctrl, double[] lrm) {
+        int tn = x.length, h = vl.lstmHidden(), bank = vl.paramInits();
+        double[] a1 = row(th, tl, "rnn_params/linear_1/w"), b1 = row(th, tl, "rnn_params/linear_1/b");
+        double[] a2 = row(th, tl, "rnn_params/linear_2/w"), b2 = row(th, tl, "rnn_params/linear_2/b");
+        double[] wl = row(th, tl, "rnn_params/rnn/linear/w"), bl = row(th, tl, "rnn_params/rnn/linear/b");
+        double[] wc = row(th, tl, "rnn_params/rnn_to_controls/w"), bc = row(th, tl, "rnn_params/rnn_to_controls/b");
+        double[] ws = row(th, tl, "rnn_params/step_size/w"), bs = row(th, tl, "rnn_params/step_size/b");
+        double[] u = new double[h];
+        java.util.Arrays.fill(u, Double.NEGATIVE_INFINITY);
+        for (double[] xt : x) {
+            for (int j = 0; j < h; j++) {
+                double z = b1[j];
+                for (int i = 0; i < Velo.FEATURES; i++) z += xt[i] * a1[i * h + j];
+                u[j] = Math.max(u[j], Math.max(z, 0));
+            }
+        }
+        CpuStorage hst = st(hs), cst = st(cs);
+        for (int t = 0; t < tn; t++) {
+            double[] in = new double[2 * h];
+            for (int j = 0; j < h; j++) {
+                double z = b2[j] + u[j];
+                for (int i = 0; i < Velo.FEATURES; i++) z += x[t][i] * a2[i * h + j];
+                in[j] = z;
+                in[h + j] = hst.get(hs.layout().offset(t) + j);
+            }
+            double[] z = new double[4 * h];
+            for (int j = 0; j < 4 * h; j++) z[j] = bl[j];
+            for (int i = 0; i < 2 * h; i++) {
+                double xi = in[i];
+                if (xi == 0) continue;
+                for (int j = 0; j < 4 * h; j++) z[j] += xi * wl[i * 4 * h + j];
+            }
+            double[] hn = new double[h];
+            for (int j = 0; j < h; j++) {
+                int ho = hs.layout().offset(t) + j;
+                double cn = sigmoid(z[2 * h + j] + 1) * cst.get(ho) + sigmoid(z[j]) * Math.tanh(z[h + j]);
+                cst.set(ho, cn);
+                hn[j] = sigmoid(z[3 * h + j]) * Math.tanh(cn);
+                hst.set(ho, hn[j]);
+            }
+            for (int k = 0; k < bank; k++) {
+                double acc = bc[k];
+                for (int j = 0; j < h; j++) acc += hn[j] * wc[j * bank + k];
+                ctrl[t][k] = acc;
+            }
+            double sacc = bs[0];
+            for (int j = 0; j < h; j++) sacc += hn[j] * ws[j];
+            lrm[t] = sacc;
+        }
+    }
+
+    /** velo.md §7: each MLP tensor = (100 / bank) · Σ_k ctrl[k] · bank[k]; returns w0 (30×4), b0, w1, b1, w2, b2. */
+    static double[][] mix(float[] th, SlabLayout tl, double[] ctrl, int bank) {
+        double[] w0 = new double[Velo.FEATURES * Velo.HIDDEN];
+        int row = 0;
+        for (int k = 0; k < Velo.GROUPS.length; k++) {
+            double[] src = mixOne(th, tl, "ff_mod_stack/~/w0__" + k, ctrl, bank);
+            System.arraycopy(src, 0, w0, row * Velo.HIDDEN, src.length);
+            row += Velo.GROUPS[k];
+        }
+        return new double[][] {w0, mixOne(th, tl, "ff_mod_stack/~/b0", ctrl, bank), mixOne(th, tl, "ff_mod_stack/~/w1", ctrl, bank),
+                mixOne(th, tl, "ff_mod_stack/~/b1", ctrl, bank), mixOne(th, tl, "ff_mod_stack/~/w2", ctrl, bank),
+                mixOne(th, tl, "ff_mod_stack/~/b2", ctrl, bank)};
+    }
+
+    private static double[] mixOne(float[] th, SlabLayout tl, String name, double[] ctrl, int bank) {
+        int i = tl.index(name), per = tl.numel(i) / bank, off = tl.offset(i);
+        double[] out = new double[per];
+        for (int k = 0; k < bank; k++) for (int e = 0; e < per; e++) out[e] += ctrl[k] * th[off + k * per + e];
+        for (int e = 0; e < per; e++) out[e] *= 100.0 / bank;
+        return out;
+    }
+
+    /** 30 → 4 → 4 → 3 with ReLU after the hidden layers. */
+    static double[] mlp(double[][] w, double[] x) {
+        double[] h1 = layer(x, w[0], w[1], Velo.HIDDEN, true), h2 = layer(h1, w[2], w[3], Velo.HIDDEN, true);
+        return layer(h2, w[4], w[5], Velo.OUTPUTS, false);
+    }
+
+    private static double[] layer(double[] x, double[] w, double[] b, int out, boolean relu) {
+        double[] y = new double[out];
+        for (int j = 0; j < out; j++) {
+            double acc = b[j];
+            for (int i = 0; i < x.length; i++) acc += x[i] * w[i * out + j];
+            y[j] = relu ? Math.max(acc, 0) : acc;
+        }
+        return y;
+    }
+
+    /** velo.md §8: the 30 MLP columns in group order, from the clipped gradient and the updated accumulators. */
+    static void mlpFeatures(double[] x, int e, int off, int ro, int co, SmallFcLoptKernel.TensorAux a, CpuStorage p, CpuStorage g,
+                            CpuStorage v, CpuStorage[] m, CpuStorage[] r, CpuStorage[] c) {
+        double gi = g.get(off + e), vi = v.get(off + e), rs = 1 / Math.sqrt(vi + 1e-6);
+        x[0] = gi;
+        x[1] = Math.max(-0.1, Math.min(0.1, gi));
+        x[2] = p.get(off + e);
+        x[6] = vi;
+        x[10] = rs;
+        x[14] = gi * rs;
+        int ri = a.f() == null ? e : a.f().row(e), ci = a.f() == null ? 0 : a.f().col(e);
+        for (int k = 0; k < 3; k++) {
+            double mk = m[k].get(off + e), rowFeat, colFeat, fac, mfac;
+            if (a.f() == null) {
+                double vd = r[k].get(ro + e);
+                rowFeat = vd;
+                colFeat = vd;
+                fac = 1 / Math.sqrt(Math.max(vd + 1e-9, 1e-9));
+                mfac = 1 / Math.sqrt(vd);                                  // no epsilon (upstream)
+            } else {
+                rowFeat = r[k].get(ro + ri);
+                colFeat = c[k].get(co + ci);
+                fac = a.rowFac()[k][ri] * a.colFac()[k][ci];
+                mfac = fac;
+            }
+            x[3 + k] = mk;
+            x[7 + k] = mk * rs;
+            x[11 + k] = gi * fac;
+            x[15 + k] = rowFeat;
+            x[18 + k] = colFeat;
+            x[21 + k] = 1 / Math.sqrt(rowFeat + 1e-8);
+            x[24 + k] = 1 / Math.sqrt(colFeat + 1e-8);
+            x[27 + k] = mk * mfac;
+        }
+    }
+}
