@@ -92,6 +92,29 @@ class AdafactorTest {
         }
     }
 
+    /** Chunks of 7 elements split every tensor across parallel parts: same result as one chunk per tensor. */
+    @Test void chunksThatSplitTensorsChangeNothing() {
+        Adafactor a = OptimizerCases.adafactorFactored();
+        List<FusedMatchesSpecTest.Snapshot> want = FusedMatchesSpecTest.run(a, ScalarBackend.INSTANCE, DType.F64);
+        for (org.lopt4j.tensor.FusedOps f : FusedMatchesSpecTest.IMPLEMENTATIONS) {
+            Backend b = new WithFused(ScalarBackend.INSTANCE, f);
+            Optimizer<Adafactor.State> smallChunks = new Optimizer<>() {
+                @Override public Adafactor.State init(Slab params) {
+                    Adafactor.State s = a.init(params);
+                    Adafactor.Plan plan = new Adafactor.Plan(s.plan().factors(), s.plan().rowMeanSize(),
+                            org.lopt4j.tensor.FusedOps.Chunks.of(params.layout(), params.backend(), 7));
+                    return new Adafactor.State(s.vRow(), s.vCol(), s.v(), s.trace(), plan, 0, 0);
+                }
+
+                @Override public Adafactor.State update(Adafactor.State s, Slab p, Slab g, StepInfo info) { return a.update(s, p, g, info); }
+
+                @Override public String name() { return "adafactor-chunk-7"; }
+            };
+            FusedMatchesSpecTest.assertClose(f.name() + " with 7-element chunks", want, FusedMatchesSpecTest.run(smallChunks, b, DType.F64),
+                    FusedMatchesSpecTest.F64_REL, FusedMatchesSpecTest.F64_FLOOR);
+        }
+    }
+
     static List<Backend> backends() {
         return List.of(ScalarBackend.INSTANCE, new WithFused(ScalarBackend.INSTANCE, new SimdFusedOps(256)));
     }

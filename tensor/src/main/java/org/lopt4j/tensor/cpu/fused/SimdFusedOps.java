@@ -24,6 +24,8 @@ public final class SimdFusedOps implements FusedOps {
     static final int GRAIN = 1 << 14;
     /** Most parts a reduction is split into (a constant, so the summation order depends only on the size). */
     static final int MAX_PARTS = 64;
+    /** Most parts of an Adafactor reduction: each holds its own row and column sums, so memory grows with parts. */
+    static final int MAX_FACTOR_PARTS = 8;
 
     private final int bits;
     private final VectorSpecies<Float> f32;
@@ -150,7 +152,7 @@ public final class SimdFusedOps implements FusedOps {
 
     @Override public void adafactorMoments(AdafactorArgs a) {
         FusedAdafactorRef.Views s = new FusedAdafactorRef.Views(a);
-        int chunks = s.table().count(), parts = parts(chunks, 1), tensors = s.table().tensors();
+        int chunks = s.table().count(), parts = Math.min(MAX_FACTOR_PARTS, parts(chunks, 1)), tensors = s.table().tensors();
         double[][] rows = new double[parts][a.rowAcc().numel()], cols = new double[parts][a.colAcc().numel()];
         double[][] sums = new double[parts][2 * tensors];
         eachPart(chunks, parts, (k, from, to) -> FusedAdafactorRef.moments(a, s, from, to, rows[k], cols[k], sums[k]));
@@ -163,7 +165,7 @@ public final class SimdFusedOps implements FusedOps {
 
     @Override public void adafactorNorms(AdafactorArgs a) {
         FusedAdafactorRef.Views s = new FusedAdafactorRef.Views(a);
-        int chunks = s.table().count(), parts = parts(chunks, 1);
+        int chunks = s.table().count(), parts = Math.min(MAX_FACTOR_PARTS, parts(chunks, 1));
         double[][] sums = new double[parts][2 * s.table().tensors()];
         eachPart(chunks, parts, (k, from, to) -> FusedAdafactorRef.norms(s, from, to, sums[k]));
         addParts(RefFusedOps.cpu(a.sums(), "sums"), sums);
