@@ -191,6 +191,7 @@ public final class CudaBackend implements Backend {
 
         @Override public void free(CUdeviceptr block) {
             makeCurrent();
+            runner.sync("freeing device memory");   // queued kernels may still use the block
             try {
                 JCudaDriver.cuMemFree(block);
             } catch (CudaException e) {
