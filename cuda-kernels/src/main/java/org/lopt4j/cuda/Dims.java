@@ -1,0 +1,60 @@
+package org.lopt4j.cuda;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Twin of {@code struct Dims} in common.cuh: the row-major sizes of a kernel's iteration space, {@code d[rank - 1]}
+ * fastest, padded with ones to {@link KernelConstants#MAX_RANK} entries.
+ */
+record Dims(int rank, int[] d) implements KernelStruct {
+    /** sizeof(struct Dims): an int rank and MAX_RANK ints. */
+    static final int BYTES = 4 + 4 * KernelConstants.MAX_RANK;
+
+    Dims {
+        if (rank < 0 || rank > KernelConstants.MAX_RANK || d.length != KernelConstants.MAX_RANK) {
+            throw new IllegalArgumentException("Dims of rank " + rank + " with " + d.length + " entries (kernels take "
+                    + KernelConstants.MAX_RANK + ")");
+        }
+        d = d.clone();
+    }
+
+    /** Dims of the given sizes (at most MAX_RANK of them). */
+    static Dims of(int... sizes) {
+        if (sizes.length > KernelConstants.MAX_RANK) {
+            throw new IllegalArgumentException("rank " + sizes.length + " exceeds the kernels' " + KernelConstants.MAX_RANK
+                    + ": " + Arrays.toString(sizes));
+        }
+        int[] d = new int[KernelConstants.MAX_RANK];
+        Arrays.fill(d, 1);
+        System.arraycopy(sizes, 0, d, 0, sizes.length);
+        return new Dims(sizes.length, d);
+    }
+
+    /** Size of axis {@code i}. */
+    int size(int i) { return d[i]; }
+
+    /** Number of elements (the product of the first {@code rank} sizes). */
+    long count() {
+        long n = 1;
+        for (int i = 0; i < rank; i++) n *= d[i];
+        return n;
+    }
+
+    /** The sizes in use. */
+    int[] sizes() { return Arrays.copyOf(d, rank); }
+
+    @Override public int[] d() { return d.clone(); }
+
+    @Override public byte[] bytes() {
+        ByteBuffer b = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(rank);
+        for (int v : d) b.putInt(v);
+        return b.array();
+    }
+
+    @Override public boolean equals(Object o) { return o instanceof Dims x && x.rank == rank && Arrays.equals(x.d, d); }
+    @Override public int hashCode() { return 31 * rank + Arrays.hashCode(d); }
+    @Override public String toString() { return "Dims" + Arrays.toString(sizes()); }
+}
