@@ -29,6 +29,11 @@ public final class SimdBackend implements Backend {
     @Override public boolean supports(DType dtype) { return true; }
     @Override public void sync() {}
 
+    private final org.lopt4j.tensor.FusedOps fused = new org.lopt4j.tensor.cpu.fused.SimdFusedOps(Species.BITS);
+
+    /** Fused optimizer passes in vector lanes of this backend's width, on both cores. */
+    @Override public org.lopt4j.tensor.FusedOps fused() { return fused; }
+
     @Override public void execute(Op op, Tensor out, Tensor... in) {
         boolean f32 = allOf(DType.F32, out, in), f64 = allOf(DType.F64, out, in);
         if (!(f32 || f64) && !(op instanceof Op.Random)) {
