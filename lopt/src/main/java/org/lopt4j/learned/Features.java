@@ -10,6 +10,21 @@ final class Features {
     private Features() {}
 
     /** The 11 time features at update count {@code t}, in float32. */
+    /** The time features of each member's update count. */
+    static float[][] time(int[] steps) {
+        float[][] out = new float[steps.length][];
+        for (int m = 0; m < steps.length; m++) out[m] = time(steps[m]);
+        return out;
+    }
+
+    /** Each member's update count: its own from {@code info} when given, else the state's. */
+    static int[] steps(org.lopt4j.optim.StepInfo info, int members, int stateStep) {
+        info.checkMembers(members);
+        int[] s = new int[members];
+        for (int m = 0; m < members; m++) s[m] = info.stepOf(m, stateStep);
+        return s;
+    }
+
     static float[] time(int t) {
         float[] out = new float[TAU.length];
         for (int k = 0; k < TAU.length; k++) out[k] = (float) Math.tanh(t / TAU[k] - 1f);

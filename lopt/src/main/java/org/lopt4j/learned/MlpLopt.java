@@ -120,7 +120,7 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             Slab[] m = new Slab[DECAYS.length];
             for (int k = 0; k < m.length; k++) m[k] = state.slab("m" + k);
-            MlpLoptKernel.fused(lopt, thetas, params, grads, m, state.step());
+            MlpLoptKernel.fused(lopt, thetas, params, grads, m, Features.steps(info, thetas.size(), state.step()));
             return state.applied();
         }
 

@@ -26,8 +26,8 @@ final class MlpLoptKernel {
     /** θ index of parameter tensor t. */
     private static int member(int t, int tensors, int members) { return t / (tensors / members); }
 
-    static void fused(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int step) {
-        if (params.dtype() != DType.F32) { twin(lo, thetas, params, grads, m, step); return; }
+    static void fused(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int[] steps) {
+        if (params.dtype() != DType.F32) { twin(lo, thetas, params, grads, m, steps); return; }
         SlabLayout l = params.layout();
         ChunkTable ct = l.chunks(CHUNK);
         float[] p = st(params).f32, g = st(grads).f32;
@@ -58,7 +58,7 @@ final class MlpLoptKernel {
         for (int t = 0; t < l.count(); t++) {
             for (int f = 0; f < nf; f++) scale[t][f] = (float) (1 / Math.sqrt(Features.NORM_EPS + sums[t][f] / Math.max(1, l.numel(t))));
         }
-        float[] time = Features.time(step);
+        float[][] times = Features.time(steps);
         int members = thetas.size();
         float expMult = (float) lo.expMult(), stepMult = (float) lo.stepMult();
         int[] widths = lo.widths();
@@ -70,6 +70,7 @@ final class MlpLoptKernel {
             for (int c = from; c < to; c++) {
                 int t = ct.tensorOf(c), off = l.offset(t), s0 = ct.startOf(c), s1 = Math.min(s0 + CHUNK, l.numel(t));
                 MlpLopt.Weights w = thetas.get(member(t, l.count(), members));
+                float[] time = times[member(t, l.count(), members)];
                 float[] sc = scale[t];
                 for (int e0 = off + s0; e0 < off + s1; e0 += lanes) {
                     int n = Math.min(lanes, off + s1 - e0);
@@ -92,12 +93,12 @@ final class MlpLoptKernel {
     }
 
     /** The plain-loop twin: tensor after tensor, element after element, in double. */
-    static void twin(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int step) {
+    static void twin(MlpLopt lo, List<MlpLopt.Weights> thetas, Slab params, Slab grads, Slab[] m, int[] steps) {
         SlabLayout l = params.layout();
         CpuStorage p = st(params), g = st(grads);
         CpuStorage[] mk = new CpuStorage[m.length];
         for (int k = 0; k < m.length; k++) mk[k] = st(m[k]);
-        float[] time = Features.time(step);
+        float[][] times = Features.time(steps);
         int[] widths = lo.widths();
         for (int t = 0; t < l.count(); t++) {
             int off = l.offset(t), n = l.numel(t);
@@ -113,6 +114,7 @@ final class MlpLoptKernel {
                 }
             }
             MlpLopt.Weights w = thetas.get(member(t, l.count(), thetas.size()));
+            float[] time = times[member(t, l.count(), thetas.size())];
             for (int e = off; e < off + n; e++) {
                 double[] x = new double[MlpLopt.INPUTS];
                 x[0] = g.get(e);

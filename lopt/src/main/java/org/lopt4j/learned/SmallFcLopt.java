@@ -149,7 +149,7 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
 
         @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
-            SmallFcLoptKernel.update(lopt, thetas, params, grads, state, state.step());
+            SmallFcLoptKernel.update(lopt, thetas, params, grads, state, Features.steps(info, thetas.size(), state.step()));
             return state.applied();
         }
 

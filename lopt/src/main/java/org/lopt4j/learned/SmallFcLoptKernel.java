@@ -30,10 +30,10 @@ final class SmallFcLoptKernel {
     /** Per-tensor values pass A leaves for B and C. */
     record TensorAux(FactoredDims f, double[][] rowFac, double[][] colFac) {}
 
-    static void update(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step) {
+    static void update(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int[] steps) {
         TensorAux[] aux = accumulators(thetas, params, grads, s);
-        if (params.dtype() == DType.F32) SmallFcLoptSimd.featuresAndApply(lo, thetas, params, grads, s, step, aux);
-        else featuresAndApply(lo, thetas, params, grads, s, step, aux);
+        if (params.dtype() == DType.F32) SmallFcLoptSimd.featuresAndApply(lo, thetas, params, grads, s, steps, aux);
+        else featuresAndApply(lo, thetas, params, grads, s, steps, aux);
     }
 
     /** Pass A for every tensor; returns the row/column factors passes B and C read. */
@@ -84,7 +84,7 @@ final class SmallFcLoptKernel {
     }
 
     /** Passes B and C, the plain-loop twin (double). */
-    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step, TensorAux[] aux) {
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int[] steps, TensorAux[] aux) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         CpuStorage p = st(params), g = st(grads), v = st(s.slab("v"));
         CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];
@@ -110,13 +110,14 @@ final class SmallFcLoptKernel {
             for (int f = 0; f < SmallFcLopt.NORMALIZED; f++) scale[t][f] = 1 / Math.sqrt(1e-5 + scale[t][f] / n);
         }
         // pass C: MLP and update
-        float[] time = Features.time(step);
+        float[][] times = Features.time(steps);
         int[] widths = lo.widths();
         Parallel.forRange(ct.size(), 1, (from, to) -> {
             double[] x = new double[SmallFcLopt.NORMALIZED], in = new double[SmallFcLopt.INPUTS];
             for (int ch = from; ch < to; ch++) {
                 int t = ct.tensorOf(ch), off = l.offset(t), s0 = ct.startOf(ch), s1 = Math.min(s0 + CHUNK, l.numel(t));
                 SmallFcLopt.Theta th = thetas.get(t / perMember);
+                float[] time = times[t / perMember];
                 for (int e = s0; e < s1; e++) {
                     features(x, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
                     for (int f = 0; f < x.length; f++) in[f] = x[f] * scale[t][f];

@@ -34,7 +34,7 @@ final class SmallFcLoptSimd {
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
     private record Unit(int t, int a, int b) {}
 
-    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int step,
+    static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int[] steps,
                                  SmallFcLoptKernel.TensorAux[] aux) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         float[] p = f(params), g = f(grads), v = f(s.slab("v"));
@@ -89,18 +89,18 @@ final class SmallFcLoptSimd {
         for (int t = 0; t < l.count(); t++) {
             for (int q = 0; q < nf; q++) scale[t][q] = (float) (1 / Math.sqrt(1e-5 + sums[t][q] / Math.max(1, l.numel(t))));
         }
-        float[] time = Features.time(step);
+        float[][] times = Features.time(steps);
         int[] widths = lo.widths();
         int perMember = l.count() / thetas.size();
         float expMult = (float) lo.expMult(), stepScale = (float) (lo.stepMult() * lo.lr());
         Parallel.forRange(units.size(), 1, (from, to) -> {
             int maxw = Math.max(SmallFcLopt.INPUTS, lo.hiddenSize());
             float[] x = new float[nf * lanes], a = new float[maxw * lanes], bb = new float[maxw * lanes], tmp = new float[lanes];
-            for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 Geo gt = geo[un.t()];
                 SmallFcLopt.Theta th = thetas.get(un.t() / perMember);
+                float[] time = times[un.t() / perMember];
                 float[] sc = scale[un.t()];
                 for (int e = un.a(); e < un.b(); e += lanes) {
                     int n = Math.min(lanes, un.b() - e);

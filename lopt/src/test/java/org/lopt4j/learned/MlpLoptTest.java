@@ -62,7 +62,7 @@ class MlpLoptTest {
             sSpec = sSpec.applied();
             Slab[] mt = new Slab[6];
             for (int k = 0; k < 6; k++) mt[k] = sTwin.slab("m" + k);
-            MlpLoptKernel.twin(LO, List.of(LO.weights(theta, 0)), pTwin, g64, mt, t);
+            MlpLoptKernel.twin(LO, List.of(LO.weights(theta, 0)), pTwin, g64, mt, new int[] {t});
             sFused = opt.update(sFused, pFused, g32, StepInfo.NONE);
             double[] spec = pSpec.flat().toDoubleArray(), twin = pTwin.flat().toDoubleArray(), fused = pFused.flat().toDoubleArray();
             double[] start = p0.flat().toDoubleArray();

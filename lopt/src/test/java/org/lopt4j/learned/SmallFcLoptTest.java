@@ -110,4 +110,37 @@ class SmallFcLoptTest {
         assertArrayEquals(before, p.flat().toFloatArray());
         assertEquals(1, s.skipped());
     }
+
+    /**
+     * A population of two members whose episodes restarted at different times (own θ, own iteration count) stepped
+     * in one fused call equals each member stepped alone with the state counter at that count, in F64 and F32.
+     */
+    @Test void populationWithMemberSteps() {
+        int[] counts = {0, 37};
+        for (DType d : new DType[] {DType.F64, DType.F32}) {
+            Backend b = d == DType.F64 ? ScalarBackend.INSTANCE : Backends.best();
+            Slab thetas = Slab.zeros(b, DType.F32, LO.thetaLayout().repeat(2));
+            for (int m = 0; m < 2; m++) thetas.flat().slice(0, m * LO.thetaLayout().size(), (m + 1) * LO.thetaLayout().size(), 1)
+                    .assign(LO.initTheta(RandomKey.of(20 + m), b).flat());
+            Slab pop = Slab.zeros(b, d, LAYOUT.repeat(2)), gpop = Slab.zeros(b, d, LAYOUT.repeat(2));
+            Slab[] alone = new Slab[2];
+            for (int m = 0; m < 2; m++) {
+                alone[m] = random(b, d, 1 + m);
+                pop.flat().slice(0, m * LAYOUT.size(), (m + 1) * LAYOUT.size(), 1).assign(alone[m].flat());
+                gpop.flat().slice(0, m * LAYOUT.size(), (m + 1) * LAYOUT.size(), 1).assign(random(b, d, 100 + m).flat());
+            }
+            Optimizer<NamedState> popOpt = LO.optimizer(thetas);
+            popOpt.update(popOpt.init(pop), pop, gpop, new StepInfo(0, Double.NaN, 100, null, counts));
+            for (int m = 0; m < 2; m++) {
+                Slab th = Slab.zeros(b, DType.F32, LO.thetaLayout());
+                th.flat().assign(thetas.flat().slice(0, m * LO.thetaLayout().size(), (m + 1) * LO.thetaLayout().size(), 1));
+                Optimizer<NamedState> one = LO.optimizer(th);
+                NamedState st = one.init(alone[m]);
+                st = new NamedState(counts[m], 0, st.slabs());
+                one.update(st, alone[m], random(b, d, 100 + m), StepInfo.NONE);
+                double[] got = pop.flat().slice(0, m * LAYOUT.size(), (m + 1) * LAYOUT.size(), 1).toDoubleArray();
+                assertArrayEquals(alone[m].flat().toDoubleArray(), got, 0, d + " member " + m);
+            }
+        }
+    }
 }
