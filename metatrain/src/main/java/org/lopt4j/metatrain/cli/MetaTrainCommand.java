@@ -1,0 +1,111 @@
+package org.lopt4j.metatrain.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.metatrain.outer.MetaCheckpoint;
+import org.lopt4j.metatrain.outer.MetaConfig;
+import org.lopt4j.metatrain.outer.MetaState;
+import org.lopt4j.metatrain.outer.MetaTrainer;
+import org.lopt4j.metatrain.outer.Recipe;
+import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lopt4j metatrain}: meta-trains a learned optimizer (with no arguments, the README's main job), checkpointing
+ * atomically into {@code --out} and resuming from it with {@code --resume}; then evaluates it against Adam on held-out
+ * seeds with a plot and a one-screen summary.
+ */
+@Command(name = "metatrain", mixinStandardHelpOptions = true,
+        description = "Meta-train a learned optimizer (defaults: small_fc_lopt, PES, ImageMLP_FashionMnist8_Relu32), then evaluate it against Adam.")
+final class MetaTrainCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "JSON config file; its fields are MetaConfig's (fields it omits keep the defaults).") Path config;
+    @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32 or mlp_lopt.") String lopt;
+    @Option(names = "--task", description = "Task name (see `lopt4j tasks`).") String task;
+    @Option(names = "--estimator", description = "pes, tes or full_es.") String estimator;
+    @Option(names = "--trunc-length", description = "Inner steps per estimator call.") Integer truncLength;
+    @Option(names = "--schedule", description = "Truncation schedule: constant:L, loguniform:LO:HI.") String schedule;
+    @Option(names = "--problems", description = "Inner problems per estimator.") Integer problems;
+    @Option(names = "--estimators", description = "Estimator calls per outer step.") Integer estimators;
+    @Option(names = "--outer-steps", description = "Outer steps.") Integer outerSteps;
+    @Option(names = "--outer-lr", description = "Adam learning rate on θ.") Double outerLr;
+    @Option(names = "--seed", description = "Run seed.") Long seed;
+    @Option(names = "--eval-steps", description = "Inner steps of each evaluation run.") Integer evalSteps;
+    @Option(names = "--eval-seeds", description = "Held-out seeds in the evaluation.") Integer evalSeeds;
+    @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
+    @Option(names = "--threads", description = "Unit threads (default: one per core).") Integer threads;
+    @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
+    @Option(names = "--out", defaultValue = "runs/metatrain", description = "Directory for the checkpoint, metrics.jsonl, eval.png, summary.txt (default ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--resume", description = "Continue from the checkpoint in --out.") boolean resume;
+    @Option(names = "--stop-after", defaultValue = "-1", hidden = true, description = "Stop after this many outer steps of this invocation (tests).") int stopAfter;
+    @Option(names = "--no-eval", description = "Skip the evaluation.") boolean noEval;
+    @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
+
+    MetaConfig resolve() throws Exception {
+        MetaConfig c = config != null ? MetaConfig.read(config) : MetaConfig.defaults();
+        return new MetaConfig(or(lopt, c.lopt()), or(task, c.task()), or(estimator, c.estimator()), or(truncLength, c.truncLength()), c.sigma(),
+                c.signDelta(), or(schedule, c.schedule()), c.initialOffset(), or(problems, c.problems()), or(estimators, c.estimators()),
+                or(outerSteps, c.outerSteps()), or(outerLr, c.outerLr()), c.clip(), c.accumulate(), c.resampleFrequency(), or(seed, c.seed()),
+                or(evalSteps, c.evalSteps()), or(evalSeeds, c.evalSeeds()), c.adamLr(), or(checkpointSeconds, c.checkpointSeconds()));
+    }
+
+    private static <T> T or(T v, T d) { return v != null ? v : d; }
+
+    @Override public Integer call() throws Exception {
+        MetaConfig c = resolve();
+        Backend b = Backends.best();
+        Recipe r = Recipe.of(c, dataDir, b);
+        Files.createDirectories(out);
+        Path ckpt = out.resolve(MetaCheckpoint.FILE);
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        MetaState s;
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(nThreads)) {
+            MetaTrainer trainer = new MetaTrainer(r, ex, ckpt);
+            if (resume) {
+                s = MetaCheckpoint.read(ckpt, r);
+                System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
+            } else {
+                if (Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
+                s = trainer.fresh();
+            }
+            System.err.printf("meta-training %s (θ: %,d values) with %s on %s: %d estimators x %d problems x 2, trunc %d, %d outer steps; %s; backend %s%n",
+                    r.lopt().name(), r.lopt().thetaLayout().paramCount(), c.estimator(), r.task().name(), c.estimators(), c.problems(),
+                    c.truncLength(), c.outerSteps(), ex.describe(), b.name());
+            ObjectMapper json = new ObjectMapper();
+            try (BufferedWriter w = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardOpenOption.CREATE,
+                    resume ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                 ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("metatrain").setInitialMax(c.outerSteps())
+                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {
+                s = trainer.run(s, stopAfter, rep -> {
+                    if (pb != null) {
+                        pb.stepTo(rep.step() + 1);
+                        pb.setExtraMessage(String.format("meta-loss %.4f", rep.metaLoss()));
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", rep.step());
+                    row.put("meta_loss", rep.metaLoss());
+                    row.put("best_of_mean_loss", rep.bestLoss());
+                    row.put("theta_grad_norm", rep.gradNorm());
+                    row.put("seconds", rep.wallSeconds());
+                    try { w.write(json.writeValueAsString(row)); w.newLine(); w.flush(); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
+                });
+            }
+        }
+        System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d; checkpoint %s%n",
+                s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), ckpt);
+        if (noEval || s.step() < c.outerSteps()) return 0;
+        EvalReport.evaluateAndReport(r, s.theta(), out, c.evalSteps(), c.evalSeeds(), c.adamLr(), System.out);
+        return 0;
+    }
+}

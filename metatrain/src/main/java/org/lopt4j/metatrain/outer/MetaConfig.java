@@ -1,0 +1,85 @@
+package org.lopt4j.metatrain.outer;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A meta-training recipe (outer_training.md §11), as read from a JSON config file or the command line. The defaults
+ * are the README's main job: small_fc_lopt (hidden 4) meta-trained with PES (trunc 30, σ 0.01) on
+ * ImageMLP_FashionMnist8_Relu32 with 2,000-step episodes and random initial offsets, 8 estimators of 4 problems per
+ * outer step (32 antithetic pairs, as upstream's 4 workers × 2 estimators × 4 tasks), clipped Adam on θ.
+ *
+ * @param lopt               {@code small_fc_lopt} (hidden 4), {@code small_fc_lopt32} (μLO width) or {@code mlp_lopt}
+ * @param task               a registered task name ({@code lopt4j tasks})
+ * @param estimator          {@code pes}, {@code tes} or {@code full_es}
+ * @param truncLength        inner steps per estimator call (PES trunc_length, TES unroll_length)
+ * @param sigma              perturbation standard deviation
+ * @param signDelta          sign-trick scalar, 0 = off
+ * @param schedule           {@code constant:L}, {@code loguniform:LO:HI} (full ES: the unroll lengths)
+ * @param initialOffset      random initial iteration offset R (0 = none)
+ * @param problems           inner problems per estimator (num_tasks)
+ * @param estimators         estimator calls per outer step
+ * @param outerSteps         outer steps to run
+ * @param outerLr            Adam learning rate on θ
+ * @param clip               gradient clip by value (0 = off)
+ * @param accumulate         gradient accumulation k
+ * @param resampleFrequency  re-create each estimator with probability 1/f after a step (0 = never)
+ * @param seed               run seed: every key derives from it, the outer step and the estimator id
+ * @param evalSteps          inner steps of each evaluation run
+ * @param evalSeeds          held-out initialization/data seeds in the evaluation
+ * @param adamLr             the Adam learning rate the evaluation compares against
+ * @param checkpointSeconds  checkpoint interval in seconds (0 = after every outer step)
+ */
+public record MetaConfig(String lopt, String task, String estimator, int truncLength, double sigma, double signDelta,
+                         String schedule, int initialOffset, int problems, int estimators, int outerSteps, double outerLr,
+                         double clip, int accumulate, int resampleFrequency, long seed, int evalSteps, int evalSeeds,
+                         double adamLr, double checkpointSeconds) {
+    public MetaConfig {
+        if (truncLength < 1 || problems < 1 || estimators < 1 || outerSteps < 0 || accumulate < 1 || evalSteps < 1 || evalSeeds < 1)
+            throw new IllegalArgumentException("meta-training config: counts must be positive: " + this);
+        TruncationSchedule.parse(schedule);
+    }
+
+    /** The README's main job. */
+    public static MetaConfig defaults() {
+        return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
+                4, 8, 1500, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** Reads a JSON object; fields it omits keep their {@link #defaults()}; unknown fields are an error. */
+    @SuppressWarnings("unchecked")
+    public static MetaConfig read(Path file) throws IOException {
+        try {
+            java.util.Map<String, Object> base = JSON.convertValue(defaults(), java.util.Map.class);
+            java.util.Map<String, Object> over = JSON.readValue(file.toFile(), java.util.Map.class);
+            for (String k : over.keySet()) {
+                if (!base.containsKey(k)) throw new IOException("config " + file + ": unknown field '" + k + "'; fields: " + base.keySet());
+            }
+            base.putAll(over);
+            return JSON.convertValue(base, MetaConfig.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("config " + file + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** This config as one JSON object. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses {@link #toJson()}'s output. */
+    public static MetaConfig fromJson(String json) throws IOException { return JSON.readValue(json, MetaConfig.class); }
+
+    /** The truncation schedule. */
+    public TruncationSchedule truncation() { return TruncationSchedule.parse(schedule); }
+}

@@ -1,0 +1,44 @@
+package org.lopt4j.metatrain.outer;
+
+import java.nio.file.Path;
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.MlpLopt;
+import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.metatrain.task.Tasks;
+import org.lopt4j.optim.NonFinitePolicy;
+import org.lopt4j.tensor.Backend;
+
+/**
+ * The parts a {@link MetaConfig} names, built: the task, the learned optimizer (its inner updates zero non-finite
+ * gradient elements per member instead of skipping the whole population's step) and one estimator.
+ */
+public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, GradientEstimator estimator, Backend backend) {
+    /** Builds the recipe's parts on {@code backend}; {@code dataDir} null = embedded data. */
+    public static Recipe of(MetaConfig c, Path dataDir, Backend backend) {
+        Task task = Tasks.byName(c.task(), dataDir);
+        LearnedOptimizer lo = lopt(c.lopt());
+        return new Recipe(c, task, lo, estimator(c, task, lo, backend), backend);
+    }
+
+    /** The learned optimizer called {@code name}, set up for meta-training. */
+    public static LearnedOptimizer lopt(String name) {
+        return switch (name) {
+            case "small_fc_lopt" -> new SmallFcLopt(4, 2, 0.001, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
+            case "small_fc_lopt32" -> new SmallFcLopt(32, 2, 0.01, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
+            case "mlp_lopt" -> new MlpLopt(new int[] {32, 32}, 0.001, 0.001, NonFinitePolicy.ZERO_NONFINITE);
+            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: small_fc_lopt, small_fc_lopt32, mlp_lopt");
+        };
+    }
+
+    static GradientEstimator estimator(MetaConfig c, Task task, LearnedOptimizer lo, Backend b) {
+        TruncationSchedule sched = c.truncation();
+        return switch (c.estimator()) {
+            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b), c.truncLength(), c.sigma(), c.signDelta());
+            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b), c.truncLength(), c.sigma(), c.signDelta());
+            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b), sched,
+                    c.truncLength(), c.sigma(), FullEs.LossType.AVG, 0, 0, c.signDelta());
+            default -> throw new IllegalArgumentException("unknown estimator '" + c.estimator() + "'; known: pes, tes, full_es");
+        };
+    }
+}

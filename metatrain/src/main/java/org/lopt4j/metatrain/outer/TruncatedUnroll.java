@@ -1,0 +1,131 @@
+package org.lopt4j.metatrain.outer;
+
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.metatrain.data.Batch;
+import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Slab;
+
+/**
+ * learned_optimization's truncated step (outer_training.md §2), vectorized: {@code problems} inner problems of one
+ * task, each in {@code copies} copies (2 for antithetic ±), all trained in lockstep as one population (member
+ * {@code c·problems + i} is copy c of problem i) with one batched forward/backward and one fused learned-optimizer
+ * update per step. Copies of a problem share their batch, their reset keys and their schedule. A problem whose
+ * episode ended on the previous step is reset on this one (fresh initialization, fresh optimizer state, iteration 0,
+ * loss 0, masked out). Problems of one unroll share one task instance: population batching needs one architecture;
+ * a task family is resampled when its estimator is re-created. Minibatches are drawn with replacement from the
+ * train split by each step's key.
+ */
+public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies,
+                              int initialOffset, int numStepsOverride, Backend backend) {
+    public TruncatedUnroll {
+        if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
+    }
+
+    /** Members of the population. */
+    public int members() { return problems * copies; }
+
+    /** One step's outputs: normalized loss per member (0 on reset steps), per problem the mask and done flag. */
+    public record StepOutput(double[] loss, boolean[] mask, boolean[] done) {}
+
+    /** Fresh problems: lengths, initializations and optimizer states from {@code key}; random initial offsets. */
+    public UnrollState init(RandomKey key, Slab thetaPop) {
+        int per = task.layout().count();
+        Slab params = Slab.zeros(backend, DType.F32, task.layout().repeat(members()));
+        int[] it = new int[problems], len = new int[problems];
+        for (int i = 0; i < problems; i++) {
+            RandomKey k = key.child(i);
+            len[i] = numStepsOverride > 0 && schedule instanceof TruncationSchedule.NeverEnding ? numStepsOverride : schedule.sampleLength(k.child(3));
+            initMember(params, i, k.child(2));
+            if (initialOffset > 0) it[i] = (int) Math.min(initialOffset - 1, Math.floor(k.child(4).sample(Op.Dist.UNIFORM, DType.F64, 0) * initialOffset));
+        }
+        NamedState opt = optimizer(thetaPop).init(params);
+        MemberSlabs.checkPerTensor(opt, params);
+        if (per == 0) throw new IllegalArgumentException("task " + task.name() + " has no parameters");
+        return new UnrollState(params, opt, it, new int[problems], len, new boolean[problems]);
+    }
+
+    private void initMember(Slab params, int problem, RandomKey key) {
+        Slab one = task.init(key, backend, 1);
+        int size = task.layout().size();
+        for (int c = 0; c < copies; c++) {
+            int m = c * problems + problem;
+            params.flat().slice(0, m * size, (m + 1) * size, 1).assign(one.flat().slice(0, 0, size, 1));
+        }
+    }
+
+    private Optimizer<NamedState> optimizer(Slab thetaPop) {
+        int n = thetaPop.layout().size() / lopt.thetaLayout().size();
+        if (n != members()) throw new IllegalArgumentException("θ population has " + n + " members; the unroll has " + members());
+        return lopt.optimizer(thetaPop);
+    }
+
+    /** Minibatch indices of problem i for this step, drawn with replacement; copies share them. */
+    private Batch batch(RandomKey key, Split split) {
+        int n = task.examples(split);
+        if (n == 0) return null;
+        int bs = task.batchSize();
+        int[][] idx = new int[members()][];
+        for (int i = 0; i < problems; i++) {
+            RandomKey k = key.child(i);
+            int[] b = new int[bs];
+            for (int j = 0; j < bs; j++) b[j] = (int) Math.min(n - 1, Math.floor(k.sample(Op.Dist.UNIFORM, DType.F64, j) * n));
+            for (int c = 0; c < copies; c++) idx[c * problems + i] = b;
+        }
+        return task.batch(backend, split, idx);
+    }
+
+    /** A fresh batch of {@code split} for the members (the same per problem across copies). */
+    public Batch freshBatch(RandomKey key, Split split) { return batch(key, split); }
+
+    /**
+     * One lockstep step with θ population {@code thetaPop} (one θ per member) and step key {@code key}; updates
+     * {@code s} in place.
+     */
+    public StepOutput step(UnrollState s, Slab thetaPop, RandomKey key, Slab grads) {
+        int members = members(), per = task.layout().count();
+        Optimizer<NamedState> opt = optimizer(thetaPop);
+        double[] raw = task.lossAndGrad(s.params(), members, batch(key.child(0), Split.TRAIN), grads);
+        int[] steps = new int[members];
+        for (int m = 0; m < members; m++) steps[m] = s.optStep()[m % problems];
+        int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
+        NamedState next = opt.update(s.opt(), s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
+        boolean applied = next.step() > s.opt().step();               // a skipping policy leaves every member as it was
+        double[] loss = new double[members];
+        boolean[] mask = new boolean[problems], done = new boolean[problems];
+        for (int i = 0; i < problems; i++) {
+            int nextStep;
+            if (s.done()[i]) {                                         // reset step: no training, masked out
+                RandomKey k = key.child(1).child(i);
+                initMember(s.params(), i, k.child(2));
+                for (int c = 0; c < copies; c++) MemberSlabs.zero(next, c * problems + i, per);
+                s.optStep()[i] = 0;
+                nextStep = 0;
+            } else {
+                for (int c = 0; c < copies; c++) loss[c * problems + i] = task.normalize(raw[c * problems + i]);
+                if (applied) s.optStep()[i]++;
+                nextStep = s.iteration()[i] + 1;
+            }
+            done[i] = schedule.done(s.length()[i], nextStep);
+            if (done[i]) s.length()[i] = schedule.sampleLength(key.child(2).child(i));
+            mask[i] = nextStep != 0;
+            s.iteration()[i] = nextStep;
+            s.done()[i] = done[i];
+        }
+        // the state record's slabs are the same objects; only its counters moved
+        return new StepOutput(loss, mask, done);
+    }
+
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double x : a) s += x;
+        return s / a.length;
+    }
+}

@@ -1,0 +1,107 @@
+package org.lopt4j.metatrain.outer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.RandomKey;
+
+/** The outer loop: averaging, NaN handling, checkpoints that resume exactly, corrupt checkpoints. */
+class MetaTrainerTest {
+    /**
+     * Resumed vs uninterrupted θ. Everything the run depends on is restored bit for bit, but the Vector API's
+     * transcendental lanes (exp/log in the task's log-softmax) round differently before and after C2 compiles them,
+     * so two runs in one JVM can differ in the last bits of a loss, and ES amplifies loss differences by 1/(2σ²).
+     * Over a few outer steps θ then differs by about 1e-6, while one outer step moves θ by about the outer lr (3e-3):
+     * a tolerance of 1 % of one step still catches any state that was not restored.
+     */
+    static final double RESUME_TOL = 3e-5;
+
+    final Backend b = Backends.best();
+
+    static MetaConfig tiny(int outerSteps) {
+        return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 5, 0.01, 0, "constant:12", 12, 1, 2, outerSteps,
+                3e-3, 3, 1, 0, 7, 10, 1, 1e-3, 0);
+    }
+
+    @Test void averagesUnitsAndReplacesNonFiniteValues() throws Exception {
+        MetaConfig c = tiny(1);
+        Recipe base = Recipe.of(c, null, b);
+        int n = base.lopt().thetaLayout().size();
+        GradientEstimator fixed = new GradientEstimator() {
+            @Override public String name() { return "fixed"; }
+            @Override public EstimatorState init(double[] theta, RandomKey key) { return EstimatorState.NONE; }
+            @Override public Estimate estimate(double[] theta, RandomKey key, EstimatorState s) {
+                boolean first = key.equals(RandomKey.of(c.seed()).child(2).fold(0).child(0));
+                double[] g = new double[n];
+                java.util.Arrays.fill(g, first ? 1 : Double.NaN);
+                return new Estimate(first ? 0.5 : Double.NaN, g, s);
+            }
+        };
+        Recipe r = new Recipe(c, base.task(), base.lopt(), fixed, b);
+        java.util.List<MetaTrainer.StepReport> reports = new java.util.ArrayList<>();
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(2)) {
+            MetaTrainer t = new MetaTrainer(r, ex, null);
+            MetaState s0 = t.fresh(), s1 = t.run(s0, -1, reports::add);
+            assertEquals((0.5 + MetaTrainer.NAN_LOSS) / 2, reports.get(0).metaLoss(), 1e-12);
+            assertEquals(1, s1.nanLosses());
+            assertEquals(n, s1.nonFiniteGrads());
+            for (int j = 0; j < n; j++) assertEquals(s0.theta()[j] - c.outerLr(), s1.theta()[j], 1e-6, "θ[" + j + "] took one Adam step on ĝ = 0.5");
+        }
+    }
+
+    @Test void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+        MetaConfig c = tiny(4);
+        Recipe r = Recipe.of(c, null, b);
+        MetaState straight;
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(2)) {
+            MetaTrainer t = new MetaTrainer(r, ex, null);
+            straight = t.run(t.fresh(), -1, null);
+        }
+        Path ckpt = dir.resolve(MetaCheckpoint.FILE);
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(1)) {
+            MetaTrainer t = new MetaTrainer(r, ex, ckpt);
+            MetaState half = t.run(t.fresh(), 2, null);
+            assertEquals(2, half.step());
+        }
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(2)) {
+            MetaTrainer t = new MetaTrainer(Recipe.of(c, null, b), ex, ckpt);
+            MetaState resumed = t.run(MetaCheckpoint.read(ckpt, r), -1, null);
+            assertEquals(4, resumed.step());
+            for (int j = 0; j < straight.theta().length; j++) {
+                assertEquals(straight.theta()[j], resumed.theta()[j], RESUME_TOL, "θ[" + j + "] after resume");
+            }
+            assertEquals(straight.outer().applied(), resumed.outer().applied());
+            for (int e = 0; e < straight.workers().length; e++) {
+                UnrollState a = straight.workers()[e].unroll(), z = resumed.workers()[e].unroll();
+                assertEquals(java.util.Arrays.toString(a.iteration()) + java.util.Arrays.toString(a.optStep()) + java.util.Arrays.toString(a.length()),
+                        java.util.Arrays.toString(z.iteration()) + java.util.Arrays.toString(z.optStep()) + java.util.Arrays.toString(z.length()));
+            }
+        }
+        // θ is readable in the learned optimizer's own layout
+        assertEquals(r.lopt().thetaLayout(), MetaCheckpoint.theta(ckpt, r.lopt(), b).layout());
+    }
+
+    @Test void checkpointForAnotherConfigOrCorruptIsRefused(@TempDir Path dir) throws Exception {
+        MetaConfig c = tiny(1);
+        Recipe r = Recipe.of(c, null, b);
+        Path ckpt = dir.resolve(MetaCheckpoint.FILE);
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(1)) {
+            MetaTrainer t = new MetaTrainer(r, ex, ckpt);
+            t.run(t.fresh(), -1, null);
+        }
+        Recipe other = Recipe.of(tiny(5), null, b);
+        var e = assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, other));
+        assertTrue(e.getMessage().contains("different config"), e.getMessage());
+        byte[] bytes = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r));
+        assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(dir.resolve("missing.safetensors"), r));
+    }
+}

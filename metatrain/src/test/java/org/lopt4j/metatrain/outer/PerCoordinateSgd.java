@@ -1,0 +1,52 @@
+package org.lopt4j.metatrain.outer;
+
+import java.util.List;
+import java.util.Map;
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+
+/**
+ * A test learned optimizer with a closed-form meta-gradient on separable quadratics: θ holds one log learning rate per
+ * coordinate of a single-tensor model, {@code x_j ← x_j − exp(θ_j)·g_j} (upstream's LearnableSGD, per coordinate).
+ */
+record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer {
+    @Override public String name() { return "per_coordinate_sgd"; }
+
+    @Override public SlabLayout thetaLayout() { return SlabLayout.of(List.of("log_lr"), List.of(Shape.of(dim))); }
+
+    @Override public Slab initTheta(RandomKey key, Backend backend) {
+        Slab s = Slab.zeros(backend, DType.F32, thetaLayout());
+        s.tensor(0).fill(initLogLr);
+        return s;
+    }
+
+    @Override public Optimizer<NamedState> optimizer(Slab theta) {
+        float[] t = theta.flat().toFloatArray();
+        return new Optimizer<>() {
+            @Override public NamedState init(Slab params) { return new NamedState(0, 0, Map.of()); }
+
+            @Override public NamedState update(NamedState s, Slab params, Slab grads, StepInfo info) {
+                int size = thetaLayout().size(), members = t.length / size, per = params.layout().count() / members;
+                for (int m = 0; m < members; m++) {
+                    for (int k = 0; k < per; k++) {
+                        int ti = m * per + k;
+                        float[] p = params.tensor(ti).toFloatArray(), g = grads.tensor(ti).toFloatArray();
+                        for (int j = 0; j < p.length; j++) p[j] -= (float) Math.exp(t[m * size + j]) * g[j];
+                        params.tensor(ti).assign(org.lopt4j.tensor.Tensor.of(params.backend(), p, p.length));
+                    }
+                }
+                return s.applied();
+            }
+
+            @Override public String name() { return "per_coordinate_sgd"; }
+        };
+    }
+}
