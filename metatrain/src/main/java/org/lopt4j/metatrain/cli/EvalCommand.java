@@ -1,0 +1,40 @@
+package org.lopt4j.metatrain.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lopt4j.metatrain.outer.MetaCheckpoint;
+import org.lopt4j.metatrain.outer.MetaConfig;
+import org.lopt4j.metatrain.outer.Perturbations;
+import org.lopt4j.metatrain.outer.Recipe;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.io.SafeTensors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lopt4j eval}: a meta-trained learned optimizer against Adam on held-out seeds of a task. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a meta-trained learned optimizer against Adam on held-out seeds.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--lopt", required = true, description = "A checkpoint written by `lopt4j metatrain` (metatrain.safetensors).") Path lopt;
+    @Option(names = "--task", description = "Task name (default: the task it was meta-trained on).") String task;
+    @Option(names = "--steps", defaultValue = "2000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--seeds", defaultValue = "5", description = "Held-out seeds (default ${DEFAULT-VALUE}).") int seeds;
+    @Option(names = "--adam-lr", defaultValue = "1e-3", description = "The Adam learning rate to compare against (default ${DEFAULT-VALUE}).") double adamLr;
+    @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
+    @Option(names = "--out", defaultValue = "runs/eval", description = "Directory for eval.png and summary.txt (default ${DEFAULT-VALUE}).") Path out;
+
+    @Override public Integer call() throws Exception {
+        if (steps <= 0 || seeds <= 0) throw new IllegalArgumentException("--steps and --seeds must be positive");
+        String json = SafeTensors.header(lopt).metadata().get("config");
+        if (json == null) throw new IllegalArgumentException(lopt + " is not a checkpoint written by `lopt4j metatrain` (no config in its metadata)");
+        MetaConfig c = MetaConfig.fromJson(json);
+        if (task != null) c = new MetaConfig(c.lopt(), task, c.estimator(), c.truncLength(), c.sigma(), c.signDelta(), c.schedule(), c.initialOffset(),
+                c.problems(), c.estimators(), c.outerSteps(), c.outerLr(), c.clip(), c.accumulate(), c.resampleFrequency(), c.seed(),
+                c.evalSteps(), c.evalSeeds(), c.adamLr(), c.checkpointSeconds());
+        Backend b = Backends.best();
+        Recipe r = Recipe.of(c, dataDir, b);
+        double[] theta = Perturbations.flat(MetaCheckpoint.theta(lopt, r.lopt(), b));
+        EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);
+        return 0;
+    }
+}

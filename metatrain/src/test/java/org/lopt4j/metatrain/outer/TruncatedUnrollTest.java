@@ -1,0 +1,82 @@
+package org.lopt4j.metatrain.outer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.lopt4j.metatrain.task.QuadraticTask;
+import org.lopt4j.metatrain.task.Tasks;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Slab;
+
+/** The truncated step's episode bookkeeping (outer_training.md §2–3). */
+class TruncatedUnrollTest {
+    final Backend b = Backends.best();
+    final QuadraticTask task = new QuadraticTask(4, RandomKey.of(5), b);
+    final PerCoordinateSgd lo = new PerCoordinateSgd(4, Math.log(0.1));
+
+    Slab thetas(int members) { return Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, members, 1, b); }
+
+    @Test void episodesEndResetAndMask() {
+        TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(3), 2, 1, 0, 0, b);
+        Slab th = thetas(2);
+        UnrollState s = u.init(RandomKey.of(1), th);
+        Slab grads = s.params().zerosLike();
+        float[] start = s.params().flat().toFloatArray();
+        boolean[][] done = new boolean[5][], mask = new boolean[5][];
+        double[][] loss = new double[5][];
+        for (int t = 0; t < 5; t++) {
+            TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2).child(t), grads);
+            done[t] = o.done();
+            mask[t] = o.mask();
+            loss[t] = o.loss();
+        }
+        // training steps 1, 2, 3 (done on 3), then the reset step (masked, loss 0), then step 1 of the next episode
+        assertArrayEquals(new boolean[] {false, false, true, false, false}, new boolean[] {done[0][0], done[1][0], done[2][0], done[3][0], done[4][0]});
+        assertArrayEquals(new boolean[] {true, true, true, false, true}, new boolean[] {mask[0][0], mask[1][0], mask[2][0], mask[3][0], mask[4][0]});
+        assertEquals(0, loss[3][0]);
+        assertTrue(loss[2][0] < loss[0][0], "training lowers the loss");
+        assertEquals(1, s.iteration()[0]);
+        assertEquals(1, s.optStep()[0]);
+        assertFalse(java.util.Arrays.equals(start, s.params().flat().toFloatArray()));
+    }
+
+    @Test void initialOffsetsShortenOnlyTheFirstEpisode() {
+        TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(10), 16, 1, 10, 0, b);
+        Slab th = thetas(16);
+        UnrollState s = u.init(RandomKey.of(3), th);
+        int[] it = s.iteration().clone();
+        assertTrue(java.util.Arrays.stream(it).distinct().count() > 3, "offsets differ: " + java.util.Arrays.toString(it));
+        for (int v : it) assertTrue(v >= 0 && v < 10);
+        assertArrayEquals(new int[16], s.optStep(), "the optimizer's own count starts at 0");
+        Slab grads = s.params().zerosLike();
+        for (int t = 0; t < 10 - it[0] - 1; t++) assertFalse(u.step(s, th, RandomKey.of(4).child(t), grads).done()[0]);
+        assertTrue(u.step(s, th, RandomKey.of(4).child(99), grads).done()[0]);
+    }
+
+    @Test void antitheticCopiesShareStartAndData() {
+        TruncatedUnroll u = new TruncatedUnroll(Tasks.byName("ImageMLP_FashionMnist8_Relu32", null), lo4(), new TruncationSchedule.Constant(50), 2, 2, 0, 0, b);
+        Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 2, 2, b);
+        UnrollState s = u.init(RandomKey.of(1), th);
+        TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2), s.params().zerosLike());
+        assertEquals(o.loss()[0], o.loss()[2], 0, "copies of problem 0 with equal θ see equal data and start");
+        assertEquals(o.loss()[1], o.loss()[3], 0);
+        assertTrue(o.loss()[0] != o.loss()[1], "problems differ");
+    }
+
+    static org.lopt4j.learned.LearnedOptimizer lo4() { return Recipe.lopt("small_fc_lopt"); }
+
+    @Test void rejectsMismatchedPopulations() {
+        TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(3), 2, 2, 0, 0, b);
+        assertThrows(IllegalArgumentException.class, () -> u.init(RandomKey.of(1), thetas(3)));
+        assertThrows(IllegalArgumentException.class, () -> TruncationSchedule.parse("linear:3"));
+        assertEquals(new TruncationSchedule.LogUniform(10, 100), TruncationSchedule.parse("loguniform:10:100"));
+        int l = new TruncationSchedule.LogUniform(10, 100).sampleLength(RandomKey.of(3));
+        assertTrue(l >= 10 && l < 100, "length " + l);
+    }
+}
