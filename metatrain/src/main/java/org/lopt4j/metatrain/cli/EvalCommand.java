@@ -7,7 +7,6 @@ import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.Perturbations;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.tensor.Backend;
-import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,10 +27,8 @@ final class EvalCommand implements Callable<Integer> {
         String json = SafeTensors.header(lopt).metadata().get("config");
         if (json == null) throw new IllegalArgumentException(lopt + " is not a checkpoint written by `lopt4j metatrain` (no config in its metadata)");
         MetaConfig c = MetaConfig.fromJson(json);
-        if (task != null) c = new MetaConfig(c.lopt(), task, c.estimator(), c.truncLength(), c.sigma(), c.signDelta(), c.schedule(), c.initialOffset(),
-                c.problems(), c.estimators(), c.outerSteps(), c.outerLr(), c.clip(), c.accumulate(), c.resampleFrequency(), c.seed(),
-                c.evalSteps(), c.evalSeeds(), c.adamLr(), c.checkpointSeconds());
-        Backend b = Backends.best();
+        if (task != null) c = c.with(java.util.Map.of("task", task));
+        Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
         double[] theta = Perturbations.flat(MetaCheckpoint.theta(lopt, r.lopt(), b));
         EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);

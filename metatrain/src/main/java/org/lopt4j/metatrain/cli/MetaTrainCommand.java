@@ -44,6 +44,8 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-steps", description = "Inner steps of each evaluation run.") Integer evalSteps;
     @Option(names = "--eval-seeds", description = "Held-out seeds in the evaluation.") Integer evalSeeds;
     @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
+    @Option(names = "--init-theta", description = "Start from this θ (a lopt.safetensors) instead of the meta-training init.") Path initTheta;
+    @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, cuda.") String device;
     @Option(names = "--threads", description = "Unit threads (default: one per core).") Integer threads;
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
     @Option(names = "--out", defaultValue = "runs/metatrain", description = "Directory for the checkpoint, metrics.jsonl, eval.png, summary.txt (default ${DEFAULT-VALUE}).") Path out;
@@ -54,17 +56,30 @@ final class MetaTrainCommand implements Callable<Integer> {
 
     MetaConfig resolve() throws Exception {
         MetaConfig c = config != null ? MetaConfig.read(config) : MetaConfig.defaults();
-        return new MetaConfig(or(lopt, c.lopt()), or(task, c.task()), or(estimator, c.estimator()), or(truncLength, c.truncLength()), c.sigma(),
-                c.signDelta(), or(schedule, c.schedule()), c.initialOffset(), or(problems, c.problems()), or(estimators, c.estimators()),
-                or(outerSteps, c.outerSteps()), or(outerLr, c.outerLr()), c.clip(), c.accumulate(), c.resampleFrequency(), or(seed, c.seed()),
-                or(evalSteps, c.evalSteps()), or(evalSeeds, c.evalSeeds()), c.adamLr(), or(checkpointSeconds, c.checkpointSeconds()));
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "lopt", lopt);
+        put(o, "task", task);
+        put(o, "estimator", estimator);
+        put(o, "truncLength", truncLength);
+        put(o, "schedule", schedule);
+        put(o, "problems", problems);
+        put(o, "estimators", estimators);
+        put(o, "outerSteps", outerSteps);
+        put(o, "outerLr", outerLr);
+        put(o, "seed", seed);
+        put(o, "evalSteps", evalSteps);
+        put(o, "evalSeeds", evalSeeds);
+        put(o, "checkpointSeconds", checkpointSeconds);
+        put(o, "device", device);
+        put(o, "initTheta", initTheta == null ? null : initTheta.toString());
+        return c.with(o);
     }
 
-    private static <T> T or(T v, T d) { return v != null ? v : d; }
+    private static void put(Map<String, Object> m, String k, Object v) { if (v != null) m.put(k, v); }
 
     @Override public Integer call() throws Exception {
         MetaConfig c = resolve();
-        Backend b = Backends.best();
+        Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
         Files.createDirectories(out);
         Path ckpt = out.resolve(MetaCheckpoint.FILE);
@@ -104,6 +119,13 @@ final class MetaTrainCommand implements Callable<Integer> {
         }
         System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d; checkpoint %s%n",
                 s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), ckpt);
+        if (s.step() >= c.outerSteps()) {
+            Path theta = out.resolve("lopt.safetensors");
+            org.lopt4j.tensor.Slab th = org.lopt4j.tensor.Slab.zeros(b, org.lopt4j.tensor.DType.F32, r.lopt().thetaLayout());
+            th.flat().assign(org.lopt4j.tensor.Tensor.of(b, s.theta(), s.theta().length).to(org.lopt4j.tensor.DType.F32));
+            org.lopt4j.learned.LearnedCheckpoint.save(theta, r.lopt(), th, null);
+            System.err.printf("θ: %s (use it with `lopt4j train --optimizer %s --lopt-checkpoint %s`)%n", theta, r.lopt().name(), theta);
+        }
         if (noEval || s.step() < c.outerSteps()) return 0;
         EvalReport.evaluateAndReport(r, s.theta(), out, c.evalSteps(), c.evalSeeds(), c.adamLr(), System.out);
         return 0;

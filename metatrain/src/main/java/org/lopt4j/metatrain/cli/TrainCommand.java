@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a task with an optimizer.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw (default ${DEFAULT-VALUE}).") String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, small_fc_lopt (learned; no --lr) (default ${DEFAULT-VALUE}).") String optimizer;
+    @Option(names = "--lopt-checkpoint", description = "θ for small_fc_lopt (lopt.safetensors from `lopt4j metatrain`); default: the shipped θ.") Path loptCheckpoint;
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
@@ -39,8 +40,8 @@ final class TrainCommand implements Callable<Integer> {
         if (steps <= 0 || members <= 0 || logEvery <= 0) throw new IllegalArgumentException("--steps, --members and --log-every must be positive");
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
         Task t = Tasks.byName(task, dataDir);
-        Optimizer<?> opt = OptimizerOption.of(optimizer, lr);
         Backend b = Backends.best();
+        Optimizer<?> opt = LearnedOption.isLearned(optimizer) ? LearnedOption.of(optimizer, loptCheckpoint, members, b) : OptimizerOption.of(optimizer, lr);
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         List<double[]> curve = new ArrayList<>();
@@ -64,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         double[] test = InnerTrainer.evaluate(t, r.params(), members, t.examples(Split.TEST) > 0 ? Split.TEST : Split.TRAIN, 5, seed + 1, b);
-        Plots.losses(out.resolve("loss.png"), t.name() + " / " + optimizer + " lr " + lr, Map.of("train loss (mean of members)", curve));
+        Plots.losses(out.resolve("loss.png"), t.name() + " / " + optimizer + (LearnedOption.isLearned(optimizer) ? "" : " lr " + lr), Map.of("train loss (mean of members)", curve));
         System.out.printf("final train loss %.5f, test loss %.5f (mean over %d member(s)); metrics %s, plot %s%n",
                 java.util.Arrays.stream(r.lastLosses()).average().orElse(Double.NaN), java.util.Arrays.stream(test).average().orElse(Double.NaN),
                 members, out.resolve("metrics.jsonl"), out.resolve("loss.png"));

@@ -33,7 +33,7 @@ public record FullEs(TruncatedUnroll base, TruncationSchedule lengths, int steps
 
     @Override public Estimate estimate(double[] theta, RandomKey key, EstimatorState in) {
         int n = base.problems(), len = length(key.child(2));
-        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, len, base.backend());
+        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, len, base.backend(), base.metaLossSplit());
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(i), sigma);
         Slab pop = Perturbations.population(base.lopt(), theta, eps, n, 2, base.backend());

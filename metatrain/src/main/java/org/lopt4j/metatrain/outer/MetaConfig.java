@@ -31,12 +31,20 @@ import java.nio.file.Path;
  * @param evalSeeds          held-out initialization/data seeds in the evaluation
  * @param adamLr             the Adam learning rate the evaluation compares against
  * @param checkpointSeconds  checkpoint interval in seconds (0 = after every outer step)
+ * @param metaLossSplit      meta-loss of a truncated step: "" (training loss before the update), same_data, train,
+ *                           inner_valid, outer_valid or test (new parameters on that data)
+ * @param device             backend: {@code auto} (the best that starts), {@code simd}, {@code scalar}, {@code cuda}, …
+ * @param initTheta          a θ file ({@code lopt.safetensors}) to start from instead of the meta-training init, as
+ *                           VeLO's later phases start from the previous phase's θ ("" = none)
  */
 public record MetaConfig(String lopt, String task, String estimator, int truncLength, double sigma, double signDelta,
                          String schedule, int initialOffset, int problems, int estimators, int outerSteps, double outerLr,
                          double clip, int accumulate, int resampleFrequency, long seed, int evalSteps, int evalSeeds,
-                         double adamLr, double checkpointSeconds) {
+                         double adamLr, double checkpointSeconds, String metaLossSplit, String device, String initTheta) {
     public MetaConfig {
+        if (metaLossSplit == null) metaLossSplit = "";
+        if (initTheta == null) initTheta = "";
+        if (device == null || device.isEmpty()) device = "auto";
         if (truncLength < 1 || problems < 1 || estimators < 1 || outerSteps < 0 || accumulate < 1 || evalSteps < 1 || evalSeeds < 1)
             throw new IllegalArgumentException("meta-training config: counts must be positive: " + this);
         TruncationSchedule.parse(schedule);
@@ -45,7 +53,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     /** The README's main job. */
     public static MetaConfig defaults() {
         return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
-                4, 8, 1500, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60);
+                4, 8, 1500, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "", "auto", "");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -54,18 +62,23 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     @SuppressWarnings("unchecked")
     public static MetaConfig read(Path file) throws IOException {
         try {
-            java.util.Map<String, Object> base = JSON.convertValue(defaults(), java.util.Map.class);
-            java.util.Map<String, Object> over = JSON.readValue(file.toFile(), java.util.Map.class);
-            for (String k : over.keySet()) {
-                if (!base.containsKey(k)) throw new IOException("config " + file + ": unknown field '" + k + "'; fields: " + base.keySet());
-            }
-            base.putAll(over);
-            return JSON.convertValue(base, MetaConfig.class);
+            return defaults().with(JSON.readValue(file.toFile(), java.util.Map.class));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("config " + file + ": " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IOException("config " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** This config with the fields named in {@code overrides} replaced; an unknown field name is an error. */
+    @SuppressWarnings("unchecked")
+    public MetaConfig with(java.util.Map<String, ?> overrides) {
+        java.util.Map<String, Object> base = JSON.convertValue(this, java.util.Map.class);
+        for (String k : overrides.keySet()) {
+            if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
+        }
+        base.putAll(overrides);
+        return JSON.convertValue(base, MetaConfig.class);
     }
 
     /** This config as one JSON object. */

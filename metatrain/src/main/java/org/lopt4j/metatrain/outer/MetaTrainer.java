@@ -42,9 +42,11 @@ public final class MetaTrainer {
 
     private RandomKey runKey() { return RandomKey.of(recipe.config().seed()); }
 
-    /** A fresh run: θ from the learned optimizer's meta-training init, fresh workers. */
-    public MetaState fresh() {
-        double[] theta = Perturbations.flat(recipe.lopt().initTheta(runKey().child(0), recipe.backend()));
+    /** A fresh run: θ from the config's θ file or the learned optimizer's meta-training init, fresh workers. */
+    public MetaState fresh() throws IOException {
+        String init = recipe.config().initTheta();
+        double[] theta = Perturbations.flat(init.isEmpty() ? recipe.lopt().initTheta(runKey().child(0), recipe.backend())
+                : org.lopt4j.learned.LearnedCheckpoint.load(Path.of(init), recipe.lopt(), null, recipe.backend()).theta());
         EstimatorState[] w = new EstimatorState[recipe.config().estimators()];
         for (int e = 0; e < w.length; e++) w[e] = recipe.estimator().init(theta, runKey().child(1).child(e));
         return new MetaState(0, theta, outer.init(theta.length), w, 0, 0, 0);

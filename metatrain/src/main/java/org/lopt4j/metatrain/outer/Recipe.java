@@ -21,6 +21,11 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
         return new Recipe(c, task, lo, estimator(c, task, lo, backend), backend);
     }
 
+    /** The config's device: {@code auto} = the best backend that starts, else the one named. */
+    public static Backend backend(MetaConfig c) {
+        return c.device().equals("auto") ? org.lopt4j.tensor.Backends.best() : org.lopt4j.tensor.Backends.named(c.device());
+    }
+
     /** The learned optimizer called {@code name}, set up for meta-training. */
     public static LearnedOptimizer lopt(String name) {
         return switch (name) {
@@ -34,9 +39,9 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
     static GradientEstimator estimator(MetaConfig c, Task task, LearnedOptimizer lo, Backend b) {
         TruncationSchedule sched = c.truncation();
         return switch (c.estimator()) {
-            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b), c.truncLength(), c.sigma(), c.signDelta());
-            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b), c.truncLength(), c.sigma(), c.signDelta());
-            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b), sched,
+            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
+            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
+            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b, c.metaLossSplit()), sched,
                     c.truncLength(), c.sigma(), FullEs.LossType.AVG, 0, 0, c.signDelta());
             default -> throw new IllegalArgumentException("unknown estimator '" + c.estimator() + "'; known: pes, tes, full_es");
         };

@@ -21,12 +21,32 @@ import org.lopt4j.tensor.Slab;
  * episode ended on the previous step is reset on this one (fresh initialization, fresh optimizer state, iteration 0,
  * loss 0, masked out). Problems of one unroll share one task instance: population batching needs one architecture;
  * a task family is resampled when its estimator is re-created. Minibatches are drawn with replacement from the
- * train split by each step's key.
+ * train split by each step's key. The emitted meta-loss is, by {@code metaLossSplit}: {@code ""} the training loss at
+ * the pre-update parameters (default), {@code same_data} the loss of the new parameters on the same batch, or a split
+ * name ({@code train}, {@code inner_valid}, {@code outer_valid}, {@code test}): the new parameters on a fresh batch of it.
  */
 public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies,
-                              int initialOffset, int numStepsOverride, Backend backend) {
+                              int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit) {
     public TruncatedUnroll {
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
+        if (metaLossSplit == null) metaLossSplit = "";
+        if (!metaLossSplit.isEmpty() && !metaLossSplit.equals("same_data")) split(metaLossSplit);
+    }
+
+    /** The default meta-loss: the training loss at the pre-update parameters. */
+    public TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
+                           int numStepsOverride, Backend backend) {
+        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, "");
+    }
+
+    private static Split split(String name) {
+        return switch (name) {
+            case "train" -> Split.TRAIN;
+            case "inner_valid" -> Split.INNER_VALID;
+            case "outer_valid" -> Split.OUTER_VALID;
+            case "test" -> Split.TEST;
+            default -> throw new IllegalArgumentException("unknown meta-loss split '" + name + "'; known: same_data, train, inner_valid, outer_valid, test");
+        };
     }
 
     /** Members of the population. */
@@ -92,12 +112,18 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
     public StepOutput step(UnrollState s, Slab thetaPop, RandomKey key, Slab grads) {
         int members = members(), per = task.layout().count();
         Optimizer<NamedState> opt = optimizer(thetaPop);
-        double[] raw = task.lossAndGrad(s.params(), members, batch(key.child(0), Split.TRAIN), grads);
+        Batch trainBatch = batch(key.child(0), Split.TRAIN);
+        double[] raw = task.lossAndGrad(s.params(), members, trainBatch, grads);
         int[] steps = new int[members];
         for (int m = 0; m < members; m++) steps[m] = s.optStep()[m % problems];
         int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
         NamedState next = opt.update(s.opt(), s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
         boolean applied = next.step() > s.opt().step();               // a skipping policy leaves every member as it was
+        double[] metaRaw = switch (metaLossSplit) {
+            case "" -> raw;
+            case "same_data" -> task.loss(s.params(), members, trainBatch);
+            default -> task.loss(s.params(), members, batch(key.child(3), split(metaLossSplit)));
+        };
         double[] loss = new double[members];
         boolean[] mask = new boolean[problems], done = new boolean[problems];
         for (int i = 0; i < problems; i++) {
@@ -109,7 +135,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
                 s.optStep()[i] = 0;
                 nextStep = 0;
             } else {
-                for (int c = 0; c < copies; c++) loss[c * problems + i] = task.normalize(raw[c * problems + i]);
+                for (int c = 0; c < copies; c++) loss[c * problems + i] = task.normalize(metaRaw[c * problems + i]);
                 if (applied) s.optStep()[i]++;
                 nextStep = s.iteration()[i] + 1;
             }

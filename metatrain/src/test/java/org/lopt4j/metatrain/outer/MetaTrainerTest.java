@@ -26,8 +26,8 @@ class MetaTrainerTest {
     final Backend b = Backends.best();
 
     static MetaConfig tiny(int outerSteps) {
-        return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 5, 0.01, 0, "constant:12", 12, 1, 2, outerSteps,
-                3e-3, 3, 1, 0, 7, 10, 1, 1e-3, 0);
+        return MetaConfig.defaults().with(java.util.Map.of("truncLength", 5, "schedule", "constant:12", "initialOffset", 12, "problems", 1,
+                "estimators", 2, "outerSteps", outerSteps, "seed", 7, "evalSteps", 10, "evalSeeds", 1, "checkpointSeconds", 0));
     }
 
     @Test void averagesUnitsAndReplacesNonFiniteValues() throws Exception {

@@ -79,4 +79,21 @@ class TruncatedUnrollTest {
         int l = new TruncationSchedule.LogUniform(10, 100).sampleLength(RandomKey.of(3));
         assertTrue(l >= 10 && l < 100, "length " + l);
     }
+
+    /** same_data: the loss of the updated parameters on the step's batch, which training lowers below the default. */
+    @Test void metaLossSplits() {
+        var t = Tasks.byName("ImageMLP_FashionMnist8_Relu32", null);
+        double[] out = new double[3];
+        String[] splits = {"", "same_data", "outer_valid"};
+        for (int k = 0; k < 3; k++) {
+            TruncatedUnroll u = new TruncatedUnroll(t, lo4(), new TruncationSchedule.Constant(50), 1, 1, 0, 0, b, splits[k]);
+            Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 1, 1, b);
+            th.flat().assign(th.flat().mul(th.flat().scalar(3)));            // a larger step so the loss moves visibly
+            UnrollState s = u.init(RandomKey.of(1), th);
+            out[k] = u.step(s, th, RandomKey.of(2), s.params().zerosLike()).loss()[0];
+        }
+        assertTrue(out[1] != out[0] && out[2] < 3, "same_data differs from the pre-update loss: " + java.util.Arrays.toString(out));
+        assertTrue(out[2] != out[1], "a fresh outer_valid batch differs from the training batch");
+        assertThrows(IllegalArgumentException.class, () -> new TruncatedUnroll(t, lo4(), new TruncationSchedule.Constant(5), 1, 1, 0, 0, b, "valid"));
+    }
 }
