@@ -80,7 +80,7 @@ final class SmallFcLoptSimd {
                         xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
                     }
                 }
-                for (int q = 0; q < nf; q++) partial[u][q] = FloatVector.fromArray(S, acc, q * lanes).reduceLanes(VectorOperators.ADD);
+                for (int q = 0; q < nf; q++) partial[u][q] = org.lopt4j.tensor.cpu.VecMath.sum(FloatVector.fromArray(S, acc, q * lanes));
             }
         });
         float[][] scale = new float[l.count()][nf];
@@ -109,7 +109,7 @@ final class SmallFcLoptSimd {
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
                     float[] out = LaneMlp.eval(th.w(), th.b(), widths, a, bb);
                     FloatVector dir = FloatVector.fromArray(S, out, 0), mag = FloatVector.fromArray(S, out, lanes);
-                    FloatVector stepV = dir.mul(mag.mul(expMult).lanewise(VectorOperators.EXP)).mul(stepScale);
+                    FloatVector stepV = dir.mul(org.lopt4j.tensor.cpu.VecMath.exp(mag.mul(expMult))).mul(stepScale);
                     int at = gt.off() + e;
                     if (n == lanes) {
                         FloatVector.fromArray(S, p, at).sub(stepV).intoArray(p, at);
@@ -161,8 +161,8 @@ final class SmallFcLoptSimd {
                     continue;
                 }
                 int ri = fd.row(e), ci = fd.col(e);
-                if (rowConst) rowG[ri] += big.reduceLanes(VectorOperators.ADD);
-                if (colConst) colG[ci] += big.reduceLanes(VectorOperators.ADD);
+                if (rowConst) rowG[ri] += org.lopt4j.tensor.cpu.VecMath.sum(big);
+                if (colConst) colG[ci] += org.lopt4j.tensor.cpu.VecMath.sum(big);
                 if (!rowConst || !colConst) {
                     big.intoArray(tmp, 0);
                     for (int j = 0; j < lanes; j++) {

@@ -39,7 +39,7 @@ public final class StateFile {
      * the same parameters; its buffers are overwritten) and returns it with the saved counters.
      */
     public static <S extends OptState<S>> S load(Path file, Optimizer<S> optimizer, S fresh) throws IOException {
-        Map<String, Slab> buffers = fresh.buffers();
+        Map<String, Slab> buffers = new TreeMap<>(fresh.buffers());             // checked in name order: Map.of iterates per-JVM
         SafeTensors.Contents c = SafeTensors.read(file, buffers.isEmpty() ? org.lopt4j.tensor.Backends.best() : buffers.values().iterator().next().backend());
         Map<String, String> meta = c.metadata();
         List<String> problems = new ArrayList<>();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code lopt4j eval}: a meta-trained learned optimizer against Adam on held-out seeds of a task. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a meta-trained learned optimizer against Adam on held-out seeds.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--lopt", required = true, description = "A checkpoint written by `lopt4j metatrain` (metatrain.safetensors).") Path lopt;
+    @Option(names = "--lopt", required = true, description = "metatrain.safetensors or lopt.safetensors written by `lopt4j metatrain`.") Path lopt;
     @Option(names = "--task", description = "Task name (default: the task it was meta-trained on).") String task;
     @Option(names = "--steps", defaultValue = "2000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seeds", defaultValue = "5", description = "Held-out seeds (default ${DEFAULT-VALUE}).") int seeds;
@@ -25,12 +25,11 @@ final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (steps <= 0 || seeds <= 0) throw new IllegalArgumentException("--steps and --seeds must be positive");
         String json = SafeTensors.header(lopt).metadata().get("config");
-        if (json == null) throw new IllegalArgumentException(lopt + " is not a checkpoint written by `lopt4j metatrain` (no config in its metadata)");
-        MetaConfig c = MetaConfig.fromJson(json);
+        MetaConfig c = json == null ? MetaConfig.defaults() : MetaConfig.fromJson(json);   // a bare θ file: the default recipe's parts
         if (task != null) c = c.with(java.util.Map.of("task", task));
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
-        double[] theta = Perturbations.flat(MetaCheckpoint.theta(lopt, r.lopt(), b));
+        double[] theta = Perturbations.flat(MetaCheckpoint.anyTheta(lopt, r.lopt(), b));
         EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);
         return 0;
     }

@@ -127,6 +127,13 @@ public final class MetaCheckpoint {
         return t;
     }
 
+    /** θ from either a meta-training checkpoint or a learned-optimizer file ({@code lopt.safetensors}). */
+    public static Slab anyTheta(Path file, org.lopt4j.learned.LearnedOptimizer lo, Backend b) throws IOException {
+        String format = SafeTensors.header(file).metadata().get("format");
+        if (FORMAT.equals(format)) return theta(file, lo, b);
+        return org.lopt4j.learned.LearnedCheckpoint.load(file, lo, null, b).theta();
+    }
+
     /** The learned optimizer's θ stored in a checkpoint (role {@code theta}), checked against its layout. */
     public static Slab theta(Path file, org.lopt4j.learned.LearnedOptimizer lo, Backend b) throws IOException {
         return SafeTensors.readSlab(file, "theta", lo.thetaLayout(), DType.F32, b);

@@ -53,7 +53,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     /** The README's main job. */
     public static MetaConfig defaults() {
         return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
-                4, 8, 1500, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "", "auto", "");
+                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "", "auto", "");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

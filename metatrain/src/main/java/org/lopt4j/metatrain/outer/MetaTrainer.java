@@ -46,7 +46,7 @@ public final class MetaTrainer {
     public MetaState fresh() throws IOException {
         String init = recipe.config().initTheta();
         double[] theta = Perturbations.flat(init.isEmpty() ? recipe.lopt().initTheta(runKey().child(0), recipe.backend())
-                : org.lopt4j.learned.LearnedCheckpoint.load(Path.of(init), recipe.lopt(), null, recipe.backend()).theta());
+                : MetaCheckpoint.anyTheta(Path.of(init), recipe.lopt(), recipe.backend()));
         EstimatorState[] w = new EstimatorState[recipe.config().estimators()];
         for (int e = 0; e < w.length; e++) w[e] = recipe.estimator().init(theta, runKey().child(1).child(e));
         return new MetaState(0, theta, outer.init(theta.length), w, 0, 0, 0);

@@ -15,13 +15,10 @@ import org.lopt4j.tensor.RandomKey;
 /** The outer loop: averaging, NaN handling, checkpoints that resume exactly, corrupt checkpoints. */
 class MetaTrainerTest {
     /**
-     * Resumed vs uninterrupted θ. Everything the run depends on is restored bit for bit, but the Vector API's
-     * transcendental lanes (exp/log in the task's log-softmax) round differently before and after C2 compiles them,
-     * so two runs in one JVM can differ in the last bits of a loss, and ES amplifies loss differences by 1/(2σ²).
-     * Over a few outer steps θ then differs by about 1e-6, while one outer step moves θ by about the outer lr (3e-3):
-     * a tolerance of 1 % of one step still catches any state that was not restored.
+     * Resumed vs uninterrupted θ: bit for bit. Everything a run depends on is restored exactly, keys derive from the
+     * step, and the SIMD kernels give the same bits in every JIT tier (VecMath), so there is no tolerance.
      */
-    static final double RESUME_TOL = 3e-5;
+    static final double RESUME_TOL = 0;
 
     final Backend b = Backends.best();
 

@@ -36,10 +36,10 @@ final class SimdF32 {
         return switch (op) {
             case NEG -> v.neg();
             case RECIP -> v.broadcast(1f).div(v);
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
+            case EXP -> VecMath.exp(v);
+            case LOG -> VecMath.log(v);
             case SQRT -> v.sqrt();
-            case TANH -> v.lanewise(VectorOperators.TANH);
+            case TANH -> VecMath.tanh(v);
             case ABS -> v.abs();
             case SIGN -> {
                 FloatVector one = v.broadcast(1f);
@@ -102,7 +102,7 @@ final class SimdF32 {
                 FloatVector v = FloatVector.fromArray(S, x, xo + j);
                 va = op == Op.Reduce.SUM ? va.add(v) : va.max(v);
             }
-            acc = op == Op.Reduce.SUM ? va.reduceLanes(VectorOperators.ADD) : maxLanes(va);
+            acc = op == Op.Reduce.SUM ? VecMath.sum(va) : maxLanes(va);
         }
         for (; j < n; j++) acc = op == Op.Reduce.SUM ? acc + x[xo + j * xs] : Math.max(acc, x[xo + j * xs]);
         return acc;

@@ -102,7 +102,7 @@ final class SimdF64 {
                 DoubleVector v = DoubleVector.fromArray(S, x, xo + j);
                 va = op == Op.Reduce.SUM ? va.add(v) : va.max(v);
             }
-            acc = op == Op.Reduce.SUM ? va.reduceLanes(VectorOperators.ADD) : maxLanes(va);
+            acc = op == Op.Reduce.SUM ? VecMath.sum(va) : maxLanes(va);
         }
         for (; j < n; j++) acc = op == Op.Reduce.SUM ? acc + x[xo + j * xs] : Math.max(acc, x[xo + j * xs]);
         return acc;

@@ -36,7 +36,7 @@ final class FusedF32 {
                 if (writes) x.intoArray(g, i);
                 acc = x.fma(x, acc);
             }
-            sumSq += acc.reduceLanes(VectorOperators.ADD);
+            sumSq += org.lopt4j.tensor.cpu.VecMath.sum(acc);
         }
         for (; i < to; i++) {
             float x = g[i];
