@@ -23,7 +23,7 @@ import org.lopt4j.tensor.Tensor;
  * column over each tensor, plus 11 time features, through an MLP (Haiku {@code mlp/~/linear_i}) to a direction and a
  * log-magnitude; {@code p ← p − d·exp(expMult·mag)·stepMult}. Defaults: hidden (32, 32), both multipliers 0.001.
  */
-public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePolicy policy) implements LearnedOptimizer {
+public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePolicy policy) implements LearnedOptimizer, DifferentiableUpdate {
     /** The six momentum decays (fixed, not meta-learned). */
     public static final float[] DECAYS = {0.1f, 0.5f, 0.9f, 0.99f, 0.999f, 0.9999f};
     /** g, p and the six momenta. */
@@ -81,6 +81,38 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
             s.tensor(i).assign(r.mul(r.scalar(1 / Math.sqrt(sh.dim(0)) / 0.87962566103423978)));
         }
         return s;
+    }
+
+    @Override public int stateBuffers() { return DECAYS.length; }
+
+    /** mlp_lopt.md's update over TensorLike: momenta, per-member column normalization, time features, MLP, step. */
+    @Override public <T extends org.lopt4j.tensor.TensorLike<T>> List<T> update(Map<String, T> theta, T p, T g, List<T> m, int[] steps) {
+        int members = p.dim(0), n = p.dim(1);
+        List<T> out = new ArrayList<>(List.of(p)), cols = new ArrayList<>(List.of(p.reshape(members, n, 1)));
+        for (int k = 0; k < DECAYS.length; k++) {
+            double b = DECAYS[k];
+            T mk = m.get(k).mul(b).add(g.mul(1 - b));
+            out.add(mk);
+            cols.add(mk.reshape(members, n, 1));
+        }
+        T x = g.reshape(members, n, 1).cat(2, cols);                                      // [P, n, 8]: g, p, m(6)
+        x = x.mul(x.square().meanKeep(1).add(Features.NORM_EPS).sqrt().recip());
+        double[] td = new double[members * Features.TAU.length];
+        for (int q = 0; q < members; q++) {
+            float[] t = Features.time(steps[q]);
+            for (int k = 0; k < t.length; k++) td[q * t.length + k] = t[k];
+        }
+        Tensor time = Tensor.of(x.value().backend(), td, members, 1, Features.TAU.length).to(x.dtype()).expand(Shape.of(members, n, Features.TAU.length));
+        T h = x.cat(2, List.of(x.constant(time))).reshape(members * n, INPUTS);
+        int layers = widths().length - 1;
+        for (int i = 0; i < layers; i++) {
+            h = h.matmul(theta.get("mlp/~/linear_" + i + "/w")).add(theta.get("mlp/~/linear_" + i + "/b"));
+            if (i < layers - 1) h = h.maximum(h.scalar(0));
+        }
+        T dir = h.slice(1, 0, 1, 1), mag = h.slice(1, 1, 2, 1);
+        T step = dir.mul(mag.mul(expMult).exp()).mul(stepMult);
+        out.set(0, p.sub(step.reshape(members, n)));
+        return out;
     }
 
     /** θ of one member as per-layer float arrays: w[l] row-major [fan_in × fan_out], b[l]. */

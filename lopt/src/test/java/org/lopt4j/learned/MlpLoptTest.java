@@ -117,4 +117,38 @@ class MlpLoptTest {
         assertArrayEquals(before, p.flat().toFloatArray());
         assertEquals(1, s.skipped());
     }
+
+    /**
+     * The TensorLike update (what truncated backprop differentiates) equals the F64 plain-loop twin for a population of
+     * two members with one θ and different update counts, one tensor at a time as [P, n].
+     */
+    @Test void tensorLikeUpdateMatchesTwin() {
+        Backend b = ScalarBackend.INSTANCE;
+        Slab theta = LO.initTheta(RandomKey.of(3), b);
+        int[] steps = {0, 7};
+        java.util.Map<String, Tensor> th = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < theta.layout().count(); i++) th.put(theta.layout().names().get(i), theta.tensor(i).to(DType.F64));
+        SlabLayout pop = LAYOUT.repeat(2);
+        Slab p = random(b, DType.F64, pop, 1), g = random(b, DType.F64, pop, 2), start = p.copy();
+        Slab[] m = new Slab[MlpLopt.DECAYS.length];
+        for (int k = 0; k < m.length; k++) m[k] = random(b, DType.F64, pop, 10 + k);
+        Slab[] m0 = new Slab[m.length];
+        for (int k = 0; k < m.length; k++) m0[k] = m[k].copy();
+        MlpLoptKernel.twin(LO, List.of(LO.weights(theta, 0), LO.weights(theta, 0)), p, g, m, steps);
+        for (int i = 0; i < LAYOUT.count(); i++) {
+            int n = Math.max(1, LAYOUT.numel(i));
+            Tensor pi = stacked(start, i, n), gi = stacked(g, i, n);
+            List<Tensor> st = new java.util.ArrayList<>();
+            for (Slab mk : m0) st.add(stacked(mk, i, n));
+            List<Tensor> out = LO.update(th, pi, gi, st, steps);
+            assertArrayEquals(stacked(p, i, n).toDoubleArray(), out.get(0).toDoubleArray(), TWIN_TOL, "tensor " + i);
+            for (int k = 0; k < m.length; k++) assertArrayEquals(stacked(m[k], i, n).toDoubleArray(), out.get(1 + k).toDoubleArray(), TWIN_TOL);
+        }
+    }
+
+    /** Tensor i of both members of a two-member population slab as [2, n]. */
+    static Tensor stacked(Slab s, int i, int n) {
+        Tensor a = s.tensor(i).reshape(1, n), c = s.tensor(LAYOUT.count() + i).reshape(1, n);
+        return a.cat(0, List.of(c));
+    }
 }

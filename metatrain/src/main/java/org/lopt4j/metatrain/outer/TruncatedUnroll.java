@@ -106,19 +106,39 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
     public Batch freshBatch(RandomKey key, Split split) { return batch(key, split); }
 
     /**
+     * What applies a step's inner update to the members (in place in {@code s}'s slabs), given their gradients, raw
+     * losses and own iteration counts; says whether the update was applied. Problems flagged in {@code s.done()} are
+     * reset after it, whatever it did to them.
+     */
+    @FunctionalInterface
+    public interface Updater {
+        boolean apply(UnrollState s, Slab grads, double[] rawLosses, int[] memberSteps);
+    }
+
+    /** The learned optimizer's fused update with θ population {@code thetaPop} (one θ per member). */
+    public Updater fused(Slab thetaPop) {
+        Optimizer<NamedState> opt = optimizer(thetaPop);
+        return (s, grads, raw, steps) -> {
+            int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
+            NamedState next = opt.update(s.opt(), s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
+            return next.step() > s.opt().step();                      // a skipping policy leaves every member as it was
+        };
+    }
+
+    /**
      * One lockstep step with θ population {@code thetaPop} (one θ per member) and step key {@code key}; updates
      * {@code s} in place.
      */
-    public StepOutput step(UnrollState s, Slab thetaPop, RandomKey key, Slab grads) {
+    public StepOutput step(UnrollState s, Slab thetaPop, RandomKey key, Slab grads) { return step(s, key, grads, fused(thetaPop)); }
+
+    /** One lockstep step whose inner update is {@code updater}. */
+    public StepOutput step(UnrollState s, RandomKey key, Slab grads, Updater updater) {
         int members = members(), per = task.layout().count();
-        Optimizer<NamedState> opt = optimizer(thetaPop);
         Batch trainBatch = batch(key.child(0), Split.TRAIN);
         double[] raw = task.lossAndGrad(s.params(), members, trainBatch, grads);
         int[] steps = new int[members];
         for (int m = 0; m < members; m++) steps[m] = s.optStep()[m % problems];
-        int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
-        NamedState next = opt.update(s.opt(), s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
-        boolean applied = next.step() > s.opt().step();               // a skipping policy leaves every member as it was
+        boolean applied = updater.apply(s, grads, raw, steps);
         double[] metaRaw = switch (metaLossSplit) {
             case "" -> raw;
             case "same_data" -> task.loss(s.params(), members, trainBatch);
@@ -131,7 +151,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
             if (s.done()[i]) {                                         // reset step: no training, masked out
                 RandomKey k = key.child(1).child(i);
                 initMember(s.params(), i, k.child(2));
-                for (int c = 0; c < copies; c++) MemberSlabs.zero(next, c * problems + i, per);
+                for (int c = 0; c < copies; c++) MemberSlabs.zero(s.opt(), c * problems + i, per);
                 s.optStep()[i] = 0;
                 nextStep = 0;
             } else {

@@ -122,4 +122,47 @@ class EstimatorTest {
         for (int j = 0; j < s.length; j++) s[j] += b[j];
         return s;
     }
+
+    /** d/dθ of the same meta-loss with the task gradients held constant (first order), from the exact trajectory. */
+    double[] firstOrder(double[] theta, UnrollState start, int problems, int steps) {
+        double[] a = task.curvatures().toDoubleArray(), c = task.centre().toDoubleArray(), x = start.params().flat().toDoubleArray();
+        int size = task.layout().size();
+        double[] g = new double[theta.length];
+        for (int i = 0; i < problems; i++) {
+            for (int j = 0; j < DIM; j++) {
+                double lr = Math.exp(theta[j]), k = lr * 2 * a[j] / DIM, r = 1 - k, e = x[i * size + j] - c[j], past = 0;
+                for (int t = 0; t < steps; t++) {
+                    double gt = 2 * a[j] / DIM * e * Math.pow(r, t);
+                    g[j] += gt * -lr * past / (steps * (double) problems);
+                    past += gt;
+                }
+            }
+        }
+        return g;
+    }
+
+    @Test void truncatedBackpropIsTheFirstOrderGradientAndPointsAlongTheExactOne() {
+        TruncatedGrad tg = new TruncatedGrad(new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(1000), 6, 1, 0, 0, b), 10);
+        double[] theta = theta();
+        EstimatorState s = tg.init(theta, RandomKey.of(1));
+        GradientEstimator.Estimate e = tg.estimate(theta, RandomKey.of(2), s);
+        double[] fo = firstOrder(theta, s.unroll(), 6, 10), exact = analytic(theta, s.unroll(), 6, 0, 10);
+        for (int j = 0; j < DIM; j++) assertEquals(fo[j], e.grad()[j], 1e-4 * Math.abs(fo[j]) + 1e-7, "θ[" + j + "]");
+        double cos = cosine(e.grad(), exact);
+        assertTrue(cos >= MIN_COSINE, "cosine with the exact meta-gradient " + cos);
+        assertEquals(10, e.next().unroll().iteration()[0]);
+    }
+
+    @Test void truncatedBackpropThroughMlpLoptOnAnImageTask() {
+        var r = Recipe.of(MetaConfig.defaults().with(java.util.Map.of("lopt", "mlp_lopt", "estimator", "truncated_grad", "problems", 2,
+                "truncLength", 3)), null, b);
+        double[] theta = Perturbations.flat(r.lopt().initTheta(RandomKey.of(0), b));
+        GradientEstimator.Estimate e = r.estimator().estimate(theta, RandomKey.of(2), r.estimator().init(theta, RandomKey.of(1)));
+        double norm = 0;
+        for (double g : e.grad()) { assertTrue(Double.isFinite(g)); norm += g * g; }
+        assertTrue(norm > 0, "a non-zero meta-gradient");
+        assertTrue(e.meanLoss() > 1 && e.meanLoss() < 3, "loss " + e.meanLoss());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Recipe.of(MetaConfig.defaults().with(
+                java.util.Map.of("estimator", "truncated_grad")), null, b));
+    }
 }

@@ -17,7 +17,7 @@ import org.lopt4j.tensor.SlabLayout;
  * A test learned optimizer with a closed-form meta-gradient on separable quadratics: θ holds one log learning rate per
  * coordinate of a single-tensor model, {@code x_j ← x_j − exp(θ_j)·g_j} (upstream's LearnableSGD, per coordinate).
  */
-record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer {
+record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer, org.lopt4j.learned.DifferentiableUpdate {
     @Override public String name() { return "per_coordinate_sgd"; }
 
     @Override public SlabLayout thetaLayout() { return SlabLayout.of(List.of("log_lr"), List.of(Shape.of(dim))); }
@@ -26,6 +26,12 @@ record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer {
         Slab s = Slab.zeros(backend, DType.F32, thetaLayout());
         s.tensor(0).fill(initLogLr);
         return s;
+    }
+
+    @Override public int stateBuffers() { return 0; }
+
+    @Override public <T extends org.lopt4j.tensor.TensorLike<T>> List<T> update(Map<String, T> theta, T p, T g, List<T> state, int[] steps) {
+        return List.of(p.sub(theta.get("log_lr").exp().mul(g)));
     }
 
     @Override public Optimizer<NamedState> optimizer(Slab theta) {
