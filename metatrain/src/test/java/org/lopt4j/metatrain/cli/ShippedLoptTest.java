@@ -1,0 +1,42 @@
+package org.lopt4j.metatrain.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.metatrain.task.Tasks;
+import org.lopt4j.metatrain.train.InnerTrainer;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+
+/** The θ lopt4j ships for small_fc_lopt loads, trains the task it was meta-trained on, and bad θ files are refused. */
+class ShippedLoptTest {
+    final Backend b = Backends.best();
+
+    @Test void shippedThetaTrainsFashionMnist8() throws Exception {
+        Task t = Tasks.byName("ImageMLP_FashionMnist8_Relu32", null);
+        InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("small_fc_lopt", null, 2, b), 500, 5, 2, b, null);
+        double[] l = InnerTrainer.evaluate(t, r.params(), 2, Split.TRAIN, 5, 6, b);
+        for (double x : l) assertTrue(x < 1.0, "train loss after 500 steps " + x + " (initial ≈ 2.30)");
+    }
+
+    @Test void commandLineTrainsWithIt(@TempDir Path dir) {
+        assertEquals(0, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "small_fc_lopt", "--steps", "50",
+                "--out", dir.toString()));
+        assertTrue(Files.exists(dir.resolve("loss.png")));
+    }
+
+    @Test void badThetaFilesAreRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("x.safetensors");
+        Files.write(f, new byte[] {1, 2, 3});
+        assertThrows(java.io.IOException.class, () -> LearnedOption.of("small_fc_lopt", f, 1, b));
+        assertEquals(1, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "small_fc_lopt", "--steps", "5",
+                "--lopt-checkpoint", f.toString(), "--out", dir.resolve("o").toString()));
+    }
+}
