@@ -13,7 +13,15 @@ import org.lopt4j.tensor.Slab;
 public record FullEs(TruncatedUnroll base, TruncationSchedule lengths, int stepsPerJit, double sigma, LossType lossType,
                      int recomputeSamples, double clipLossDiff, double signDelta) implements GradientEstimator {
     /** How a whole unroll's losses become one meta-loss. */
-    public enum LossType { AVG, MIN, LAST, LAST_RECOMPUTE }
+    public enum LossType {
+        AVG, MIN, LAST, LAST_RECOMPUTE;
+
+        /** Upstream's name: avg, min, last or last_recompute. */
+        public static LossType parse(String s) {
+            for (LossType t : values()) if (t.name().equalsIgnoreCase(s)) return t;
+            throw new IllegalArgumentException("unknown full-ES loss type '" + s + "'; known: avg, min, last, last_recompute");
+        }
+    }
 
     public FullEs {
         if (!(base.schedule() instanceof TruncationSchedule.NeverEnding))

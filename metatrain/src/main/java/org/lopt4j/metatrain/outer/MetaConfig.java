@@ -31,6 +31,9 @@ import java.nio.file.Path;
  * @param evalSeeds          held-out initialization/data seeds in the evaluation
  * @param adamLr             the Adam learning rate the evaluation compares against
  * @param checkpointSeconds  checkpoint interval in seconds (0 = after every outer step)
+ * @param lossType           full ES's meta-loss: avg, min, last or last_recompute
+ * @param recomputeSamples   full ES last_recompute: fresh train batches averaged
+ * @param clipLossDiff       full ES: clip of the ± loss difference (0 = off)
  * @param metaLossSplit      meta-loss of a truncated step: "" (training loss before the update), same_data, train,
  *                           inner_valid, outer_valid or test (new parameters on that data)
  * @param device             backend: {@code auto} (the best that starts), {@code simd}, {@code scalar}, {@code cuda}, …
@@ -40,8 +43,11 @@ import java.nio.file.Path;
 public record MetaConfig(String lopt, String task, String estimator, int truncLength, double sigma, double signDelta,
                          String schedule, int initialOffset, int problems, int estimators, int outerSteps, double outerLr,
                          double clip, int accumulate, int resampleFrequency, long seed, int evalSteps, int evalSeeds,
-                         double adamLr, double checkpointSeconds, String metaLossSplit, String device, String initTheta) {
+                         double adamLr, double checkpointSeconds, String lossType, int recomputeSamples, double clipLossDiff,
+                         String metaLossSplit, String device, String initTheta) {
     public MetaConfig {
+        if (lossType == null || lossType.isEmpty()) lossType = "avg";
+        FullEs.LossType.parse(lossType);
         if (metaLossSplit == null) metaLossSplit = "";
         if (initTheta == null) initTheta = "";
         if (device == null || device.isEmpty()) device = "auto";
@@ -53,7 +59,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     /** The README's main job. */
     public static MetaConfig defaults() {
         return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
-                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "", "auto", "");
+                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "avg", 50, 0, "", "auto", "");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

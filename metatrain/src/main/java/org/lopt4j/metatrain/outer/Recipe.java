@@ -42,7 +42,7 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
             case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
             case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
             case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b, c.metaLossSplit()), sched,
-                    c.truncLength(), c.sigma(), FullEs.LossType.AVG, 0, 0, c.signDelta());
+                    c.truncLength(), c.sigma(), FullEs.LossType.parse(c.lossType()), c.recomputeSamples(), c.clipLossDiff(), c.signDelta());
             case "truncated_grad" -> new TruncatedGrad(new TruncatedUnroll(task, lo, sched, c.problems(), 1, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength());
             default -> throw new IllegalArgumentException("unknown estimator '" + c.estimator() + "'; known: pes, tes, full_es, truncated_grad");
         };

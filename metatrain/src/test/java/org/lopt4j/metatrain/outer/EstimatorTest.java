@@ -2,6 +2,7 @@ package org.lopt4j.metatrain.outer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -164,5 +165,41 @@ class EstimatorTest {
         assertTrue(e.meanLoss() > 1 && e.meanLoss() < 3, "loss " + e.meanLoss());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Recipe.of(MetaConfig.defaults().with(
                 java.util.Map.of("estimator", "truncated_grad")), null, b));
+    }
+
+    /** Full ES's loss types on one estimate: last ≤ avg on a converging quadratic, a clip bounds every difference. */
+    @Test void fullEsLossTypesAndClip() {
+        double[] theta = theta();
+        double[] loss = new double[4];
+        FullEs.LossType[] types = FullEs.LossType.values();
+        for (int k = 0; k < types.length; k++) {
+            FullEs es = new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), 4, 2, 0, 0, b),
+                    new TruncationSchedule.Constant(20), 10, SIGMA, types[k], 3, 0, 0);
+            loss[k] = es.estimate(theta, RandomKey.of(3), EstimatorState.NONE).meanLoss();
+        }
+        assertTrue(loss[2] < loss[0] && loss[1] <= loss[2], "last < avg, min ≤ last: " + java.util.Arrays.toString(loss));
+        assertTrue(loss[3] < loss[2], "last_recompute evaluates the final parameters, one update past the last step's loss: "
+                + java.util.Arrays.toString(loss));
+        FullEs clipped = new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), 4, 2, 0, 0, b),
+                new TruncationSchedule.Constant(20), 10, SIGMA, FullEs.LossType.AVG, 0, 1e-9, 0);
+        double[] g = clipped.estimate(theta, RandomKey.of(3), EstimatorState.NONE).grad();
+        double bound = 0;
+        for (int i = 0; i < 4; i++) {
+            double[] e = Perturbations.epsilon(lo.thetaLayout(), RandomKey.of(3).child(0).child(i), SIGMA);
+            for (int j = 0; j < DIM; j++) bound = Math.max(bound, Math.abs(e[j]));
+        }
+        for (double x : g) assertTrue(Math.abs(x) <= 1e-9 * bound / (2 * SIGMA * SIGMA) + 1e-15, "clipped estimate " + x);
+        assertThrows(IllegalArgumentException.class, () -> FullEs.LossType.parse("mean"));
+        assertThrows(IllegalArgumentException.class, () -> new FullEs(unroll(new TruncationSchedule.Constant(5), 1),
+                new TruncationSchedule.Constant(20), 10, SIGMA, FullEs.LossType.AVG, 0, 0, 0));
+    }
+
+    /** A NaN loss difference contributes 0 (outer_training.md §12). */
+    @Test void fullEsNanDifferenceCountsZero() {
+        PerCoordinateSgd exploding = new PerCoordinateSgd(DIM, Math.log(1e30));
+        FullEs es = new FullEs(new TruncatedUnroll(task, exploding, new TruncationSchedule.NeverEnding(), 2, 2, 0, 0, b),
+                new TruncationSchedule.Constant(20), 10, SIGMA, FullEs.LossType.LAST, 0, 0, 0);
+        double[] theta = Perturbations.flat(exploding.initTheta(RandomKey.of(0), b));
+        for (double x : es.estimate(theta, RandomKey.of(3), EstimatorState.NONE).grad()) assertEquals(0, x);
     }
 }
