@@ -16,7 +16,7 @@ import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.MetaState;
 import org.lopt4j.metatrain.outer.MetaTrainer;
 import org.lopt4j.metatrain.outer.Recipe;
-import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
+import org.lopt4j.metatrain.outer.UnitExecutor;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
 import picocli.CommandLine.Command;
@@ -46,6 +46,8 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
     @Option(names = "--init-theta", description = "Start from this θ (a lopt.safetensors) instead of the meta-training init.") Path initTheta;
     @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, cuda.") String device;
+    @Option(names = "--engine", defaultValue = "threads", description = "Where units run: threads (a pool over the cores) or spark (default ${DEFAULT-VALUE}).") String engine;
+    @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2,4] (default: what spark-submit sets).") String master;
     @Option(names = "--threads", description = "Unit threads (default: one per core).") Integer threads;
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
     @Option(names = "--out", defaultValue = "runs/metatrain", description = "Directory for the checkpoint, metrics.jsonl, eval.png, summary.txt (default ${DEFAULT-VALUE}).") Path out;
@@ -85,7 +87,7 @@ final class MetaTrainCommand implements Callable<Integer> {
         Path ckpt = out.resolve(MetaCheckpoint.FILE);
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         MetaState s;
-        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(nThreads)) {
+        try (UnitExecutor ex = Engines.start(engine, master, nThreads, r, dataDir)) {
             MetaTrainer trainer = new MetaTrainer(r, ex, ckpt);
             if (resume) {
                 s = MetaCheckpoint.read(ckpt, r);

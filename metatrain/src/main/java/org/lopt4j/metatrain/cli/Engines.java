@@ -1,0 +1,26 @@
+package org.lopt4j.metatrain.cli;
+
+import java.nio.file.Path;
+import org.lopt4j.metatrain.outer.Recipe;
+import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
+import org.lopt4j.metatrain.outer.UnitExecutor;
+
+/** The unit executors the command line offers: a thread pool, or Spark when its classes are on the class path. */
+final class Engines {
+    private Engines() {}
+
+    static UnitExecutor start(String engine, String master, int threads, Recipe r, Path dataDir) {
+        return switch (engine) {
+            case "threads" -> new ThreadPoolUnitExecutor(threads);
+            case "spark" -> {
+                try {
+                    yield org.lopt4j.metatrain.spark.SparkUnitExecutor.start(master, r, dataDir);
+                } catch (NoClassDefFoundError e) {
+                    throw new IllegalStateException("--engine spark needs Apache Spark (spark-core_2.13 4.2.0) on the class path: "
+                            + "the launcher includes it; under spark-submit the cluster provides it (" + e.getMessage() + ")");
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + engine + "'; known: threads, spark");
+        };
+    }
+}
