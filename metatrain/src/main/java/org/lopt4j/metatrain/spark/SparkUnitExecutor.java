@@ -50,7 +50,7 @@ public final class SparkUnitExecutor implements UnitExecutor {
 
     /** A context of its own on {@code master} (e.g. {@code local[2,4]}), logging at WARN, running {@code r}'s units. */
     public static SparkUnitExecutor start(String master, Recipe r, java.nio.file.Path dataDir) {
-        SparkConf conf = new SparkConf().setAppName("lopt4j-metatrain").set("spark.ui.enabled", "false");
+        SparkConf conf = new SparkConf().setAppName("lopt4j-metatrain").set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
         if (master != null) conf.setMaster(master);
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");

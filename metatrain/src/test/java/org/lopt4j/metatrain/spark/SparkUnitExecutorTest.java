@@ -24,7 +24,7 @@ class SparkUnitExecutorTest {
     static JavaSparkContext sc;
 
     @BeforeAll static void start() {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,4]").setAppName("lopt4j-test").set("spark.ui.enabled", "false"));
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,4]").setAppName("lopt4j-test").set("spark.ui.enabled", "false").set("spark.log.level", "WARN"));
         sc.setLogLevel("WARN");
     }
 
