@@ -52,9 +52,20 @@ public final class SparkUnitExecutor implements UnitExecutor {
     public static SparkUnitExecutor start(String master, Recipe r, java.nio.file.Path dataDir) {
         SparkConf conf = new SparkConf().setAppName("lopt4j-metatrain").set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
         if (master != null) conf.setMaster(master);
+        if (master != null && master.startsWith("local-cluster")) localCluster(conf);
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");
         return new SparkUnitExecutor(sc, r, runnerFor(r, dataDir), true);
+    }
+
+    /**
+     * A {@code local-cluster[n,cores,mb]} test cluster starts executor JVMs from {@code $SPARK_HOME/jars} (may be empty)
+     * and {@code $SPARK_SCALA_VERSION}; they get this JVM's class path and module flags.
+     */
+    static void localCluster(SparkConf conf) {
+        conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        conf.set("spark.executor.extraJavaOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .stream().filter(a -> a.startsWith("--add") || a.startsWith("--enable") || a.startsWith("-D") || a.startsWith("-XX:+Ignore")).toList()));
     }
 
     /** Units per Spark task for the next step, from the previous step's median unit time. */
@@ -93,6 +104,9 @@ public final class SparkUnitExecutor implements UnitExecutor {
         lastMedianSeconds = secs[secs.length / 2];
         return out;
     }
+
+    /** The Spark context units run on. */
+    public JavaSparkContext context() { return sc; }
 
     @Override public String describe() { return "Spark " + sc.master() + " (" + sc.defaultParallelism() + " slots)"; }
 

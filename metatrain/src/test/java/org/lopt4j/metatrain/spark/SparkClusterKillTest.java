@@ -48,11 +48,9 @@ class SparkClusterKillTest {
             threads = SparkUnitExecutorTest.run(r, ex);
         }
         Files.createDirectories(Path.of(System.getenv().getOrDefault("SPARK_HOME", "."), "jars"));
-        SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]").setAppName("lopt4j-kill-test").set("spark.ui.enabled", "false").set("spark.log.level", "WARN")
-                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .set("spark.executor.extraJavaOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-                        .stream().filter(a -> a.startsWith("--add") || a.startsWith("--enable") || a.startsWith("-D") || a.startsWith("-XX:+Ignore")).toList()))
-                .set("spark.task.maxFailures", "4");
+        SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]").setAppName("lopt4j-kill-test").set("spark.ui.enabled", "false")
+                .set("spark.log.level", "WARN").set("spark.task.maxFailures", "4");
+        SparkUnitExecutor.localCluster(conf);
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");
         try {
