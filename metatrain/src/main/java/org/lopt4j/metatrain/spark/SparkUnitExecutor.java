@@ -63,7 +63,9 @@ public final class SparkUnitExecutor implements UnitExecutor {
      * and {@code $SPARK_SCALA_VERSION}; they get this JVM's class path and module flags.
      */
     static void localCluster(SparkConf conf) {
-        conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(p -> java.nio.file.Path.of(p).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        conf.set("spark.executor.extraClassPath", cp);                      // executors start in their own work folders
         conf.set("spark.executor.extraJavaOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
                 .stream().filter(a -> a.startsWith("--add") || a.startsWith("--enable") || a.startsWith("-D") || a.startsWith("-XX:+Ignore")).toList()));
     }
