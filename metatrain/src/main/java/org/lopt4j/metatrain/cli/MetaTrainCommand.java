@@ -119,8 +119,8 @@ final class MetaTrainCommand implements Callable<Integer> {
                 });
             }
         }
-        System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d; checkpoint %s%n",
-                s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), ckpt);
+        System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d%s%n",
+                s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), Files.exists(ckpt) ? "; checkpoint " + ckpt : "");
         if (s.step() >= c.outerSteps()) {
             Path theta = out.resolve("lopt.safetensors");
             org.lopt4j.tensor.Slab th = org.lopt4j.tensor.Slab.zeros(b, org.lopt4j.tensor.DType.F32, r.lopt().thetaLayout());

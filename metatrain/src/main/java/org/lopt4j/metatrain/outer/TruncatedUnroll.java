@@ -57,7 +57,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
 
     /** Fresh problems: lengths, initializations and optimizer states from {@code key}; random initial offsets. */
     public UnrollState init(RandomKey key, Slab thetaPop) {
-        int per = task.layout().count();
+        if (task.layout().count() == 0) throw new IllegalArgumentException("task " + task.name() + " has no parameters");
         Slab params = Slab.zeros(backend, DType.F32, task.layout().repeat(members()));
         int[] it = new int[problems], len = new int[problems];
         for (int i = 0; i < problems; i++) {
@@ -68,7 +68,6 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
         }
         NamedState opt = optimizer(thetaPop).init(params);
         MemberSlabs.checkPerTensor(opt, params);
-        if (per == 0) throw new IllegalArgumentException("task " + task.name() + " has no parameters");
         return new UnrollState(params, opt, it, new int[problems], len, new boolean[problems]);
     }
 
