@@ -95,27 +95,38 @@ final class SmallFcLoptSimd {
         float expMult = (float) lo.expMult(), stepScale = (float) (lo.stepMult() * lo.lr());
         Parallel.forRange(units.size(), 1, (from, to) -> {
             int maxw = Math.max(SmallFcLopt.INPUTS, lo.hiddenSize());
-            float[] x = new float[nf * lanes], a = new float[maxw * lanes], bb = new float[maxw * lanes], tmp = new float[lanes];
+            int l2 = 2 * lanes;
+            float[] x = new float[nf * lanes], a = new float[maxw * l2], bb = new float[maxw * l2], tmp = new float[lanes];
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 Geo gt = geo[un.t()];
                 SmallFcLopt.Theta th = thetas.get(un.t() / perMember);
                 float[] time = times[un.t() / perMember];
                 float[] sc = scale[un.t()];
-                for (int e = un.a(); e < un.b(); e += lanes) {
-                    int n = Math.min(lanes, un.b() - e);
-                    features(x, tmp, gt, e, n, p, g, v, m, r, c);
-                    for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * lanes);
-                    for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = LaneMlp.eval(th.w(), th.b(), widths, a, bb);
-                    FloatVector dir = FloatVector.fromArray(S, out, 0), mag = FloatVector.fromArray(S, out, lanes);
-                    FloatVector stepV = dir.mul(org.lopt4j.tensor.cpu.VecMath.exp(mag.mul(expMult))).mul(stepScale);
-                    int at = gt.off() + e;
-                    if (n == lanes) {
-                        FloatVector.fromArray(S, p, at).sub(stepV).intoArray(p, at);
-                    } else {
-                        stepV.intoArray(tmp, 0);
-                        for (int j = 0; j < n; j++) p[at + j] -= tmp[j];
+                for (int e = un.a(); e < un.b(); e += l2) {               // two lane blocks per MLP evaluation
+                    for (int half = 0; half < 2; half++) {
+                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
+                        if (n > 0) {
+                            features(x, tmp, gt, eh, n, p, g, v, m, r, c);
+                            for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * l2 + half * lanes);
+                        } else {
+                            for (int q = 0; q < nf; q++) java.util.Arrays.fill(a, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
+                        }
+                        for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * l2 + half * lanes, (nf + k) * l2 + half * lanes + lanes, time[k]);
+                    }
+                    float[] out = LaneMlp.eval2(th.w(), th.b(), widths, a, bb);
+                    for (int half = 0; half < 2; half++) {
+                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
+                        if (n <= 0) break;
+                        FloatVector dir = FloatVector.fromArray(S, out, half * lanes), mag = FloatVector.fromArray(S, out, l2 + half * lanes);
+                        FloatVector stepV = dir.mul(org.lopt4j.tensor.cpu.VecMath.exp(mag.mul(expMult))).mul(stepScale);
+                        int at = gt.off() + eh;
+                        if (n == lanes) {
+                            FloatVector.fromArray(S, p, at).sub(stepV).intoArray(p, at);
+                        } else {
+                            stepV.intoArray(tmp, 0);
+                            for (int j = 0; j < n; j++) p[at + j] -= tmp[j];
+                        }
                     }
                 }
             }
