@@ -27,6 +27,7 @@ public record FullEs(TruncatedUnroll base, TruncationSchedule lengths, int steps
         if (!(base.schedule() instanceof TruncationSchedule.NeverEnding))
             throw new IllegalArgumentException("full ES needs a never-ending truncation schedule inside the unroll, got " + base.schedule());
         if (base.copies() != 2) throw new IllegalArgumentException("full ES needs an antithetic unroll (2 copies)");
+        if (lossType == LossType.LAST_RECOMPUTE && base.family() != null) throw new IllegalArgumentException("last_recompute needs one fixed task");
     }
 
     @Override public String name() { return "full_es"; }
@@ -41,7 +42,7 @@ public record FullEs(TruncatedUnroll base, TruncationSchedule lengths, int steps
 
     @Override public Estimate estimate(double[] theta, RandomKey key, EstimatorState in) {
         int n = base.problems(), len = length(key.child(2));
-        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, len, base.backend(), base.metaLossSplit());
+        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, len, base.backend(), base.metaLossSplit(), base.family());
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(i), sigma);
         Slab pop = Perturbations.population(base.lopt(), theta, eps, n, 2, base.backend());

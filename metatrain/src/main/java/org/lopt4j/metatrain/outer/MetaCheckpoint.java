@@ -67,6 +67,7 @@ public final class MetaCheckpoint {
             int[] done = new int[u.done().length];
             for (int i = 0; i < done.length; i++) done[i] = u.done()[i] ? 1 : 0;
             t.put(p + "done", ints(b, done));
+            if (u.taskKeys().length > 0) t.put(p + "task_keys", ints(b, u.taskKeys()));
             meta.put(p + "opt_counters", u.opt().step() + "," + u.opt().skipped());
         }
         SafeTensors.write(file, t, meta);
@@ -112,8 +113,9 @@ public final class MetaCheckpoint {
                 int[] done = get(file, c, p + "done").toIntArray();
                 boolean[] d = new boolean[done.length];
                 for (int i = 0; i < d.length; i++) d[i] = done[i] != 0;
+                int[] keys = u.taskKeys().length == 0 ? new int[0] : get(file, c, p + "task_keys").toIntArray();
                 u = new UnrollState(u.params(), opt, get(file, c, p + "iteration").toIntArray(), get(file, c, p + "opt_step").toIntArray(),
-                        get(file, c, p + "length").toIntArray(), d);
+                        get(file, c, p + "length").toIntArray(), d, keys);
             }
             workers[e] = new EstimatorState(u, acc);
         }

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.metatrain.task.QuadraticFamily;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.RandomKey;
 
 /**
  * The parts a {@link MetaConfig} names, built: the task, the learned optimizer (its inner updates zero non-finite
@@ -16,9 +18,20 @@ import org.lopt4j.tensor.Backend;
 public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, GradientEstimator estimator, Backend backend) {
     /** Builds the recipe's parts on {@code backend}; {@code dataDir} null = embedded data. */
     public static Recipe of(MetaConfig c, Path dataDir, Backend backend) {
-        Task task = Tasks.byName(c.task(), dataDir);
+        TaskSampler family = family(c.task(), backend);
+        Task task = family != null ? family.task(RandomKey.of(c.seed()).child(7)) : Tasks.byName(c.task(), dataDir);
         LearnedOptimizer lo = lopt(c.lopt());
-        return new Recipe(c, task, lo, estimator(c, task, lo, backend), backend);
+        return new Recipe(c, task, lo, estimator(c, task, family, lo, backend), backend);
+    }
+
+    /** {@code QuadraticFamily_D}: quadratics of dimension D with curvatures and centres drawn per problem; else null. */
+    static TaskSampler family(String name, Backend b) {
+        if (!name.startsWith("QuadraticFamily_")) return null;
+        try {
+            return new TaskSampler(new QuadraticFamily(Integer.parseInt(name.substring("QuadraticFamily_".length())), b));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("task family '" + name + "': expected QuadraticFamily_<dimension>");
+        }
     }
 
     /** The config's device: {@code auto} = the best backend that starts, else the one named. */
@@ -36,14 +49,14 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
         };
     }
 
-    static GradientEstimator estimator(MetaConfig c, Task task, LearnedOptimizer lo, Backend b) {
+    static GradientEstimator estimator(MetaConfig c, Task task, TaskSampler f, LearnedOptimizer lo, Backend b) {
         TruncationSchedule sched = c.truncation();
         return switch (c.estimator()) {
-            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
-            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength(), c.sigma(), c.signDelta());
-            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b, c.metaLossSplit()), sched,
+            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
+            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
+            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b, c.metaLossSplit(), f), sched,
                     c.truncLength(), c.sigma(), FullEs.LossType.parse(c.lossType()), c.recomputeSamples(), c.clipLossDiff(), c.signDelta());
-            case "truncated_grad" -> new TruncatedGrad(new TruncatedUnroll(task, lo, sched, c.problems(), 1, c.initialOffset(), 0, b, c.metaLossSplit()), c.truncLength());
+            case "truncated_grad" -> new TruncatedGrad(new TruncatedUnroll(task, lo, sched, c.problems(), 1, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength());
             default -> throw new IllegalArgumentException("unknown estimator '" + c.estimator() + "'; known: pes, tes, full_es, truncated_grad");
         };
     }

@@ -42,6 +42,7 @@ public final class StateCodec {
                 ints(out, u.length());
                 out.writeInt(u.done().length);
                 for (boolean d : u.done()) out.writeBoolean(d);
+                ints(out, u.taskKeys());
             }
             out.writeBoolean(s.accumulators() != null);
             if (s.accumulators() != null) {
@@ -74,7 +75,7 @@ public final class StateCodec {
                 int[] it = ints(in), os = ints(in), len = ints(in);
                 boolean[] done = new boolean[in.readInt()];
                 for (int i = 0; i < done.length; i++) done[i] = in.readBoolean();
-                u = new UnrollState(f.params(), opt, it, os, len, done);
+                u = new UnrollState(f.params(), opt, it, os, len, done, ints(in));
             }
             double[][] acc = null;
             if (in.readBoolean()) {

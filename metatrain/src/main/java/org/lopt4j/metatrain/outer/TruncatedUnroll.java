@@ -12,6 +12,7 @@ import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
 
 /**
  * learned_optimization's truncated step (outer_training.md §2), vectorized: {@code problems} inner problems of one
@@ -24,19 +25,30 @@ import org.lopt4j.tensor.Slab;
  * train split by each step's key. The emitted meta-loss is, by {@code metaLossSplit}: {@code ""} the training loss at
  * the pre-update parameters (default), {@code same_data} the loss of the new parameters on the same batch, or a split
  * name ({@code train}, {@code inner_valid}, {@code outer_valid}, {@code test}): the new parameters on a fresh batch of it.
+ * <p>
+ * With a task {@code family}, every problem has its own task sample (all with {@code task}'s parameter layout), and a
+ * reset draws a fresh task as well: losses and gradients are then computed problem by problem, the learned optimizer
+ * still updates all members in one fused call (this mode takes the default meta-loss only).
  */
 public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies,
-                              int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit) {
+                              int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family) {
     public TruncatedUnroll {
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
         if (metaLossSplit == null) metaLossSplit = "";
         if (!metaLossSplit.isEmpty() && !metaLossSplit.equals("same_data")) split(metaLossSplit);
+        if (family != null && !metaLossSplit.isEmpty()) throw new IllegalArgumentException("a task-family unroll takes the default meta-loss only");
+    }
+
+    /** One fixed task for every problem. */
+    public TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
+                           int numStepsOverride, Backend backend, String metaLossSplit) {
+        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, null);
     }
 
     /** The default meta-loss: the training loss at the pre-update parameters. */
     public TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
                            int numStepsOverride, Backend backend) {
-        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, "");
+        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, "", null);
     }
 
     private static Split split(String name) {
@@ -59,19 +71,33 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
     public UnrollState init(RandomKey key, Slab thetaPop) {
         if (task.layout().count() == 0) throw new IllegalArgumentException("task " + task.name() + " has no parameters");
         Slab params = Slab.zeros(backend, DType.F32, task.layout().repeat(members()));
-        int[] it = new int[problems], len = new int[problems];
+        int[] it = new int[problems], len = new int[problems], taskKeys = new int[family == null ? 0 : 2 * problems];
         for (int i = 0; i < problems; i++) {
             RandomKey k = key.child(i);
             len[i] = numStepsOverride > 0 && schedule instanceof TruncationSchedule.NeverEnding ? numStepsOverride : schedule.sampleLength(k.child(3));
-            initMember(params, i, k.child(2));
+            if (family != null) setKey(taskKeys, i, k.child(5));
+            initMember(params, i, k.child(2), taskOf(taskKeys, i));
             if (initialOffset > 0) it[i] = (int) Math.min(initialOffset - 1, Math.floor(k.child(4).sample(Op.Dist.UNIFORM, DType.F64, 0) * initialOffset));
         }
         NamedState opt = optimizer(thetaPop).init(params);
         MemberSlabs.checkPerTensor(opt, params);
-        return new UnrollState(params, opt, it, new int[problems], len, new boolean[problems]);
+        return new UnrollState(params, opt, it, new int[problems], len, new boolean[problems], taskKeys);
     }
 
-    private void initMember(Slab params, int problem, RandomKey key) {
+    private static void setKey(int[] keys, int i, RandomKey k) {
+        keys[2 * i] = k.k0();
+        keys[2 * i + 1] = k.k1();
+    }
+
+    /** Problem i's task: its family sample, or the fixed task. */
+    Task taskOf(int[] taskKeys, int i) {
+        if (family == null) return task;
+        Task t = family.task(new RandomKey(taskKeys[2 * i], taskKeys[2 * i + 1]));
+        if (!t.layout().equals(task.layout())) throw new IllegalArgumentException("family task " + t.name() + " has another parameter layout than " + task.name());
+        return t;
+    }
+
+    private void initMember(Slab params, int problem, RandomKey key, Task task) {
         Slab one = task.init(key, backend, 1);
         int size = task.layout().size();
         for (int c = 0; c < copies; c++) {
@@ -133,8 +159,8 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
     /** One lockstep step whose inner update is {@code updater}. */
     public StepOutput step(UnrollState s, RandomKey key, Slab grads, Updater updater) {
         int members = members(), per = task.layout().count();
-        Batch trainBatch = batch(key.child(0), Split.TRAIN);
-        double[] raw = task.lossAndGrad(s.params(), members, trainBatch, grads);
+        Batch trainBatch = family == null ? batch(key.child(0), Split.TRAIN) : null;
+        double[] raw = family == null ? task.lossAndGrad(s.params(), members, trainBatch, grads) : perProblem(s, key.child(0), grads);
         int[] steps = new int[members];
         for (int m = 0; m < members; m++) steps[m] = s.optStep()[m % problems];
         boolean applied = updater.apply(s, grads, raw, steps);
@@ -149,12 +175,14 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
             int nextStep;
             if (s.done()[i]) {                                         // reset step: no training, masked out
                 RandomKey k = key.child(1).child(i);
-                initMember(s.params(), i, k.child(2));
+                if (family != null) setKey(s.taskKeys(), i, k.child(5));              // a fresh task sample as well
+                initMember(s.params(), i, k.child(2), taskOf(s.taskKeys(), i));
                 for (int c = 0; c < copies; c++) MemberSlabs.zero(s.opt(), c * problems + i, per);
                 s.optStep()[i] = 0;
                 nextStep = 0;
             } else {
-                for (int c = 0; c < copies; c++) loss[c * problems + i] = task.normalize(metaRaw[c * problems + i]);
+                Task ti = taskOf(s.taskKeys(), i);
+                for (int c = 0; c < copies; c++) loss[c * problems + i] = ti.normalize(metaRaw[c * problems + i]);
                 if (applied) s.optStep()[i]++;
                 nextStep = s.iteration()[i] + 1;
             }
@@ -166,6 +194,37 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
         }
         // the state record's slabs are the same objects; only its counters moved
         return new StepOutput(loss, mask, done);
+    }
+
+    /** Losses and gradients problem by problem, each copy set on its own task (family unrolls). */
+    private double[] perProblem(UnrollState s, RandomKey key, Slab grads) {
+        int size = task.layout().size();
+        double[] raw = new double[members()];
+        SlabLayout sub = task.layout().repeat(copies);
+        for (int i = 0; i < problems; i++) {
+            Task t = taskOf(s.taskKeys(), i);
+            Slab p = Slab.zeros(backend, DType.F32, sub), g = p.zerosLike();
+            for (int c = 0; c < copies; c++) {
+                int m = c * problems + i;
+                p.flat().slice(0, c * size, (c + 1) * size, 1).assign(s.params().flat().slice(0, m * size, (m + 1) * size, 1));
+            }
+            Batch b = null;
+            int n = t.examples(Split.TRAIN);
+            if (n > 0) {
+                int[] idx = new int[t.batchSize()];
+                for (int j = 0; j < idx.length; j++) idx[j] = (int) Math.min(n - 1, Math.floor(key.child(i).sample(Op.Dist.UNIFORM, DType.F64, j) * n));
+                int[][] all = new int[copies][];
+                java.util.Arrays.fill(all, idx);
+                b = t.batch(backend, Split.TRAIN, all);
+            }
+            double[] l = t.lossAndGrad(p, copies, b, g);
+            for (int c = 0; c < copies; c++) {
+                int m = c * problems + i;
+                raw[m] = l[c];
+                grads.flat().slice(0, m * size, (m + 1) * size, 1).assign(g.flat().slice(0, c * size, (c + 1) * size, 1));
+            }
+        }
+        return raw;
     }
 
     private static double mean(double[] a) {

@@ -54,7 +54,15 @@ class MetaTrainerTest {
     }
 
     @Test void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
-        MetaConfig c = tiny(4);
+        resumes(tiny(4), dir);
+    }
+
+    /** The same on a task family, whose problems' task samples are part of the state. */
+    @Test void resumedFamilyRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+        resumes(tiny(4).with(java.util.Map.of("task", "QuadraticFamily_6", "problems", 3)), dir);
+    }
+
+    void resumes(MetaConfig c, Path dir) throws Exception {
         Recipe r = Recipe.of(c, null, b);
         MetaState straight;
         try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(2)) {

@@ -96,4 +96,29 @@ class TruncatedUnrollTest {
         assertTrue(out[2] != out[1], "a fresh outer_valid batch differs from the training batch");
         assertThrows(IllegalArgumentException.class, () -> new TruncatedUnroll(t, lo4(), new TruncationSchedule.Constant(5), 1, 1, 0, 0, b, "valid"));
     }
+
+    /** A family unroll: each problem on its own quadratic, and a reset draws a new one (a fresh task sample). */
+    @Test void familyProblemsHaveTheirOwnTasksAndResetsResample() {
+        TaskSampler fam = new TaskSampler(new org.lopt4j.metatrain.task.QuadraticFamily(4, b));
+        TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(2), 3, 2, 0, 0, b, "", fam);
+        Slab th = Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, 3, 2, b);
+        UnrollState s = u.init(RandomKey.of(1), th);
+        int[] keys0 = s.taskKeys().clone();
+        float[] x = s.params().flat().toFloatArray();
+        TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2), s.params().zerosLike());
+        int size = task.layout().size();
+        for (int i = 0; i < 3; i++) {
+            QuadraticTask qi = (QuadraticTask) fam.task(new RandomKey(keys0[2 * i], keys0[2 * i + 1]));
+            Slab one = Slab.zeros(b, org.lopt4j.tensor.DType.F32, task.layout());
+            one.flat().assign(org.lopt4j.tensor.Tensor.of(b, java.util.Arrays.copyOfRange(x, i * size, (i + 1) * size), size));
+            assertEquals(qi.loss(one, 1, null)[0], o.loss()[i], 1e-6, "problem " + i + " on its own task");
+            assertEquals(o.loss()[i], o.loss()[3 + i], 0, "its antithetic copy on the same task");
+        }
+        assertTrue(o.loss()[0] != o.loss()[1], "different tasks");
+        u.step(s, th, RandomKey.of(3), s.params().zerosLike());                     // done after 2 training steps
+        assertArrayEquals(keys0, s.taskKeys(), "no reset yet");
+        u.step(s, th, RandomKey.of(4), s.params().zerosLike());                     // the reset step
+        for (int i = 0; i < 3; i++) assertTrue(keys0[2 * i] != s.taskKeys()[2 * i] || keys0[2 * i + 1] != s.taskKeys()[2 * i + 1], "problem " + i + " got a new task");
+        assertThrows(IllegalArgumentException.class, () -> new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(2), 3, 2, 0, 0, b, "same_data", fam));
+    }
 }
