@@ -64,7 +64,7 @@ final class MlpLoptKernel {
         int[] widths = lo.widths();
         // pass 2: features, MLP, update
         Parallel.forRange(ct.size(), 1, (from, to) -> {
-            int lanes = LaneMlp.lanes(), maxw = 0;
+            int lanes = 2 * LaneMlp.lanes(), maxw = 0;                 // two lane blocks per MLP evaluation (LaneMlp.eval2)
             for (int w : widths) maxw = Math.max(maxw, w);
             float[] a = new float[maxw * lanes], b = new float[maxw * lanes];
             for (int c = from; c < to; c++) {
@@ -82,7 +82,7 @@ final class MlpLoptKernel {
                         for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
                     }
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = LaneMlp.eval(w.w(), w.b(), widths, a, b);
+                    float[] out = LaneMlp.eval2(w.w(), w.b(), widths, a, b);
                     for (int j = 0; j < n; j++) {
                         float dir = out[j], mag = out[lanes + j];
                         p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;
