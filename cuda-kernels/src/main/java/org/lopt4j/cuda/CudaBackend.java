@@ -27,6 +27,7 @@ public final class CudaBackend implements Backend {
     private final CUstream stream;
     private final CudaAllocator allocator;
     private final KernelRunner runner;
+    private final CudaFusedOps fused;
 
     CudaBackend(CudaDeviceInfo info, CUdevice device, CUcontext context, boolean syncEachLaunch) {
         this.info = info;
@@ -36,6 +37,7 @@ public final class CudaBackend implements Backend {
         JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
         this.allocator = new CudaAllocator(new DriverMemory());
         this.runner = new KernelRunner(stream, syncEachLaunch);
+        this.fused = new CudaFusedOps(this);
     }
 
     /** The device this backend runs on. */
@@ -76,6 +78,9 @@ public final class CudaBackend implements Backend {
             case Op.Random r -> RandomFill.fill(this, r, out);
         }
     }
+
+    /** The fused multi-tensor optimizer kernels (fused_*.cu): one launch per pass over a whole slab. */
+    @Override public org.lopt4j.tensor.FusedOps fused() { return fused; }
 
     @Override public void sync() {
         makeCurrent();

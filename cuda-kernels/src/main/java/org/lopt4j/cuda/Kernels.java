@@ -18,10 +18,19 @@ public final class Kernels {
     static final KernelSpec MATMUL_SGEMM = new KernelSpec("matmul_sgemm", Matmul.SgemmArgs.class, "matmul.ptx");
     static final KernelSpec GATHER_ROWS = new KernelSpec("gather_rows", Gather.RowsArgs.class, "gather.ptx");
     static final KernelSpec RANDOM_FILL = new KernelSpec("random_fill", RandomFill.FillArgs.class, "random.ptx");
+    static final KernelSpec FUSED_GRAD_STATS_APPLY = new KernelSpec("fused_grad_stats_apply", FusedArgs.GradStats.class, "fused_grad_stats.ptx");
+    static final KernelSpec FUSED_SGD_APPLY = new KernelSpec("fused_sgd_apply", FusedArgs.Sgd.class, "fused_sgd.ptx");
+    static final KernelSpec FUSED_SGD_MOMENTUM = new KernelSpec("fused_sgd_momentum", FusedArgs.Momentum.class, "fused_sgd.ptx");
+    static final KernelSpec FUSED_ADAMW_APPLY = new KernelSpec("fused_adamw_apply", FusedArgs.Adamw.class, "fused_adamw.ptx");
+    static final KernelSpec FUSED_NADAMW_APPLY = new KernelSpec("fused_nadamw_apply", FusedArgs.Nadamw.class, "fused_nadamw.ptx");
+    static final KernelSpec FUSED_RMSPROP_APPLY = new KernelSpec("fused_rmsprop_apply", FusedArgs.Rmsprop.class, "fused_rmsprop.ptx");
+    static final KernelSpec FUSED_LION_APPLY = new KernelSpec("fused_lion_apply", FusedArgs.Lion.class, "fused_lion.ptx");
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
-            ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL);
+            ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL,
+            FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
+            FUSED_RMSPROP_APPLY, FUSED_LION_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);

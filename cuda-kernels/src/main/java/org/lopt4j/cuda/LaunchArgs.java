@@ -9,7 +9,7 @@ import jcuda.driver.CUdeviceptr;
 /**
  * Turns an argument record into JCuda's kernel parameter array: one pointer per component, in component order, which
  * is the kernel's parameter order (rule 9). Component types: {@link CUdeviceptr} (a device pointer), {@code int}
- * (C int / unsigned int), {@code long} (long long), {@code float} and {@link KernelStruct} (a struct by value).
+ * (C int / unsigned int), {@code long} (long long), {@code float}, {@code double} and {@link KernelStruct} (a struct by value).
  * The record's accessors are looked up once per class through its {@link RecordComponent}s.
  */
 final class LaunchArgs {
@@ -49,6 +49,7 @@ final class LaunchArgs {
                 case Integer x -> Pointer.to(new int[] {x});
                 case Long x -> Pointer.to(new long[] {x});
                 case Float x -> Pointer.to(new float[] {x});
+                case Double x -> Pointer.to(new double[] {x});
                 case KernelStruct s -> Pointer.to(s.bytes());
                 case null -> throw new IllegalArgumentException("argument " + i + " of " + args + " is null");
                 default -> throw new IllegalArgumentException("argument " + i + " of " + args.getClass().getSimpleName()
@@ -60,11 +61,11 @@ final class LaunchArgs {
 
     private static void checkType(Class<?> record, RecordComponent c) {
         Class<?> t = c.getType();
-        boolean ok = t == CUdeviceptr.class || t == int.class || t == long.class || t == float.class
+        boolean ok = t == CUdeviceptr.class || t == int.class || t == long.class || t == float.class || t == double.class
                 || KernelStruct.class.isAssignableFrom(t);
         if (!ok) {
             throw new IllegalArgumentException("kernel argument " + record.getSimpleName() + "." + c.getName()
-                    + " has type " + t.getName() + "; kernels take CUdeviceptr, int, long, float or a KernelStruct");
+                    + " has type " + t.getName() + "; kernels take CUdeviceptr, int, long, float, double or a KernelStruct");
         }
     }
 }

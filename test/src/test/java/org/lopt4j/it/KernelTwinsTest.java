@@ -207,6 +207,7 @@ class KernelTwinsTest {
             case "int", "unsigned int", "unsigned" -> int.class;
             case "long long", "unsigned long long" -> long.class;
             case "float" -> float.class;
+            case "double" -> double.class;
             case "int[]", "unsigned int[]" -> int[].class;
             case "long long[]" -> long[].class;
             default -> Kernels.STRUCTS.stream().filter(r -> r.getSimpleName().equals(t)).findFirst().orElse(null);

@@ -3,7 +3,7 @@ package org.lopt4j.tensor.cpu.ref;
 import org.lopt4j.tensor.FusedOps.GradStatsArgs;
 import org.lopt4j.tensor.cpu.CpuStorage;
 
-/** Twin of {@code fused_grad_stats} (cuda-kernels fused_grad_stats.cu): gradient transform, Σg² and non-finite count. */
+/** Twin of {@code fused_grad_stats_apply} (cuda-kernels fused_grad_stats.cu): gradient transform, Σg² and non-finite count. */
 public final class FusedGradStatsRef {
     private FusedGradStatsRef() {}
 
