@@ -106,6 +106,12 @@ public final class CudaBackend implements Backend {
 
     CudaAllocator allocator() { return allocator; }
 
+    /** The one stream every launch of this backend is queued on (for event timing). */
+    CUstream stream() { return stream; }
+
+    /** Makes this backend's context current on the calling thread. */
+    void enter() { makeCurrent(); }
+
     int multiprocessors() { return info.multiprocessors(); }
 
     void launch(KernelSpec spec, LaunchGeometry g, Record args) { runner.launch(spec, g, args); }
