@@ -8,11 +8,11 @@ import java.util.Arrays;
  * Twin of {@code struct Dims} in common.cuh: the row-major sizes of a kernel's iteration space, {@code d[rank - 1]}
  * fastest, padded with ones to {@link KernelConstants#MAX_RANK} entries.
  */
-record Dims(int rank, int[] d) implements KernelStruct {
+public record Dims(int rank, int[] d) implements KernelStruct {
     /** sizeof(struct Dims): an int rank and MAX_RANK ints. */
     static final int BYTES = 4 + 4 * KernelConstants.MAX_RANK;
 
-    Dims {
+    public Dims {
         if (rank < 0 || rank > KernelConstants.MAX_RANK || d.length != KernelConstants.MAX_RANK) {
             throw new IllegalArgumentException("Dims of rank " + rank + " with " + d.length + " entries (kernels take "
                     + KernelConstants.MAX_RANK + ")");
@@ -21,7 +21,7 @@ record Dims(int rank, int[] d) implements KernelStruct {
     }
 
     /** Dims of the given sizes (at most MAX_RANK of them). */
-    static Dims of(int... sizes) {
+    public static Dims of(int... sizes) {
         if (sizes.length > KernelConstants.MAX_RANK) {
             throw new IllegalArgumentException("rank " + sizes.length + " exceeds the kernels' " + KernelConstants.MAX_RANK
                     + ": " + Arrays.toString(sizes));
@@ -33,10 +33,10 @@ record Dims(int rank, int[] d) implements KernelStruct {
     }
 
     /** Size of axis {@code i}. */
-    int size(int i) { return d[i]; }
+    public int size(int i) { return d[i]; }
 
     /** Number of elements (the product of the first {@code rank} sizes). */
-    long count() {
+    public long count() {
         long n = 1;
         for (int i = 0; i < rank; i++) n *= d[i];
         return n;

@@ -5,7 +5,7 @@ package org.lopt4j.cuda;
  * order (KernelTwinsTest checks names, order and types) and {@link #bytes()} is the struct's little-endian memory
  * image with C alignment.
  */
-sealed interface KernelStruct permits Dims, View {
+public sealed interface KernelStruct permits Dims, View {
     /** The struct as the kernel reads it from its parameter space. */
     byte[] bytes();
 }

@@ -11,16 +11,16 @@ import org.lopt4j.tensor.Tensor;
  * inner times its size). Row-major element order is preserved, so element {@code e} of the merged layout is element
  * {@code e} of the original shape in every operand.
  */
-record StridedLayout(Dims dims, List<View> views) {
+public record StridedLayout(Dims dims, List<View> views) {
 
     /** Element count of the iteration space. */
-    long count() { return dims.count(); }
+    public long count() { return dims.count(); }
 
     /** Operand {@code i}'s view. */
-    View view(int i) { return views.get(i); }
+    public View view(int i) { return views.get(i); }
 
     /** The layout of tensors that all have {@code tensors[0]}'s shape (inputs already broadcast to the output). */
-    static StridedLayout of(Tensor... tensors) {
+    public static StridedLayout of(Tensor... tensors) {
         int[] shape = tensors[0].shape().dims();
         long[][] strides = new long[tensors.length][];
         long[] offsets = new long[tensors.length];
@@ -39,7 +39,7 @@ record StridedLayout(Dims dims, List<View> views) {
      * The merged layout of a shape walked by operands with the given strides and offsets. An empty shape (a zero
      * size) gives count 0; a rank above {@link KernelConstants#MAX_RANK} after merging is an error naming the shape.
      */
-    static StridedLayout of(int[] shape, long[][] strides, long[] offsets) {
+    public static StridedLayout of(int[] shape, long[][] strides, long[] offsets) {
         int ops = strides.length;
         for (long[] s : strides) {
             if (s.length != shape.length) throw new IllegalArgumentException("strides " + Arrays.toString(s) + " for shape " + Arrays.toString(shape));
@@ -87,7 +87,8 @@ record StridedLayout(Dims dims, List<View> views) {
         return new StridedLayout(Dims.of(0), List.copyOf(views));
     }
 
-    static long[] toLong(int[] a) {
+    /** The ints of {@code a} widened to long. */
+    public static long[] toLong(int[] a) {
         long[] r = new long[a.length];
         for (int i = 0; i < a.length; i++) r[i] = a[i];
         return r;

@@ -8,11 +8,11 @@ import java.util.Arrays;
  * Twin of {@code struct View} in common.cuh: where one operand's elements live, element {@code (i0, ...)} at
  * {@code offset + sum(i_k * s[k])} (elements, 64-bit); strides beyond the rank are zero.
  */
-record View(long offset, long[] s) implements KernelStruct {
+public record View(long offset, long[] s) implements KernelStruct {
     /** sizeof(struct View): a long long offset and MAX_RANK long long strides. */
     static final int BYTES = 8 + 8 * KernelConstants.MAX_RANK;
 
-    View {
+    public View {
         if (s.length != KernelConstants.MAX_RANK) {
             throw new IllegalArgumentException("View with " + s.length + " strides (kernels take " + KernelConstants.MAX_RANK + ")");
         }
@@ -20,7 +20,7 @@ record View(long offset, long[] s) implements KernelStruct {
     }
 
     /** A view with these strides (at most MAX_RANK), padded with zeros. */
-    static View of(long offset, long... strides) {
+    public static View of(long offset, long... strides) {
         if (strides.length > KernelConstants.MAX_RANK) {
             throw new IllegalArgumentException("rank " + strides.length + " exceeds the kernels' " + KernelConstants.MAX_RANK);
         }
@@ -28,7 +28,7 @@ record View(long offset, long[] s) implements KernelStruct {
     }
 
     /** Stride of axis {@code i}. */
-    long stride(int i) { return s[i]; }
+    public long stride(int i) { return s[i]; }
 
     /**
      * Element offset of the row-major element {@code linear} of {@code dims}: the Java twin of

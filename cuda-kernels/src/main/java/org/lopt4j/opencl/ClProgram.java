@@ -1,0 +1,47 @@
+package org.lopt4j.opencl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The OpenCL C programs of the backend, shipped as resources beside this class ({@code org/lopt4j/opencl/*.cl}). A
+ * generic program is built once per element type (its {@code real_t}); the others once per device. Every program is
+ * compiled with common.cl in front of it.
+ */
+enum ClProgram {
+    ELEMENTWISE("elementwise.cl", true),
+    MOVE("move.cl", false),
+    REDUCE("reduce.cl", true),
+    MATMUL("matmul.cl", true),
+    RANDOM("random.cl", true),
+    FUSED("fused.cl", true);
+
+    /** The helpers prepended to every program. */
+    static final String COMMON = "common.cl";
+
+    private final String file;
+    private final boolean generic;
+
+    ClProgram(String file, boolean generic) {
+        this.file = file;
+        this.generic = generic;
+    }
+
+    /** The resource name, e.g. "elementwise.cl". */
+    String file() { return file; }
+
+    /** Whether the program is built once per element type (-D LOPT4J_F32 and so on). */
+    boolean generic() { return generic; }
+
+    /** The text of {@code name}, a resource beside this class. */
+    static String source(String name) {
+        try (InputStream in = ClProgram.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("OpenCL source " + name + " is missing from the class path");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading OpenCL source " + name, e);
+        }
+    }
+}
