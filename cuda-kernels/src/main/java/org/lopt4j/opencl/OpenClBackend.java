@@ -98,6 +98,9 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** The program and kernel cache of this backend's context. */
+    OpenClPrograms programs() { return programs; }
+
     /** A grid-stride launch over {@code n} elements sized to the device. */
     LaunchSize gridStride(long n) {
         return LaunchSize.gridStride(n, groupSize(), (long) info.computeUnits() * GROUPS_PER_UNIT);

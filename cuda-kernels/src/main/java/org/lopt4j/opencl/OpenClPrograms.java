@@ -69,15 +69,19 @@ final class OpenClPrograms {
         if (key.program().generic() && key.variant() == DType.F64 && !info.fp64()) {
             throw new IllegalArgumentException(info.name() + " has no cl_khr_fp64: F64 kernels cannot be built");
         }
-        String[] sources = {ClProgram.source(ClProgram.COMMON), ClProgram.source(key.program().file())};
+        return compile(key.program().file(), new String[] {ClProgram.source(ClProgram.COMMON), ClProgram.source(key.program().file())},
+                options(key.program(), key.variant()));
+    }
+
+    /** Builds {@code sources} (named {@code what} in errors) for this device; a failure carries the build log. */
+    cl_program compile(String what, String[] sources, String options) {
         cl_program p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
-        String options = options(key.program(), key.variant());
         try {
             CL.clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             CL.clReleaseProgram(p);
-            throw new OpenClKernelException("building " + key.program().file() + " with \"" + options + "\" on " + info.name()
+            throw new OpenClKernelException("building " + what + " with \"" + options + "\" on " + info.name()
                     + " failed (" + e.getMessage() + "); build log:\n" + log, e);
         }
         return p;
