@@ -9,8 +9,8 @@ import org.lopt4j.tensor.cpu.ScalarBackend;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * The fused optimizer passes on OpenCL (fused.cl): one launch per call over every tensor of the slab, one work-group
- * per chunk-table entry; the chunk table stays on the device from the optimizer's {@code init}. Slab buffers must be
+ * The fused optimizer passes on OpenCL (fused.cl): one launch per call over every tensor of the slab, a 2-D NDRange
+ * of (position in chunk, chunk-table entry); the chunk table stays on the device from the optimizer's {@code init}. Slab buffers must be
  * whole F32 (or, with cl_khr_fp64, F64) buffers of this backend, the table I32. Scalars go to the kernels as the
  * slab's type, derived constants ({@code 1 − β}, {@code lr·wd}) formed in double first. gradStats is two launches: the
  * pass writes one partial sum per chunk and a one-work-item kernel adds them in chunk order (deterministic bits).
@@ -33,17 +33,18 @@ final class OpenClFusedOps implements FusedOps {
         if (a.stats().dtype() != d) throw new IllegalArgumentException("gradStats: 'stats' must be " + d + ", got " + a.stats());
         int chunks = a.tensorOf().numel();
         DType wide = b.info().fp64() ? DType.F64 : DType.F32;
-        OpenClStorage partials = new OpenClStorage(b, wide, 2 * Math.max(1, chunks));
+        LaunchSize size = size(chunks, a.chunk(), a.params().numel());
+        int groups = chunks == 0 ? 0 : Math.toIntExact(size.global()[0] / b.groupSize() * chunks);
+        OpenClStorage partials = new OpenClStorage(b, wide, 2 * Math.max(1, groups));
         try {
             if (chunks > 0) {
-                int group = b.groupSize();
-                b.launch(ClProgram.FUSED, d, "fused_grad_stats_apply", LaunchSize.groups(chunks, group), table(new KernelArgs()
+                b.launch(ClProgram.FUSED, d, "fused_grad_stats_apply", size, table(new KernelArgs()
                         .mem(slab(a.params(), "params")).mem(slab(a.grads(), "grads")).mem(partials.mem()), a.tensorOf(),
                         a.startOf(), a.offsets(), a.sizes(), a.chunk()).real(d, a.weightDecay()).real(d, a.clipValue())
-                        .i32(a.zeroNonFinite()).local(2L * group * wide.byteSize()));
+                        .i32(a.zeroNonFinite()).local(2L * b.groupSize() * wide.byteSize()));
             }
             b.launch(ClProgram.FUSED, d, "fused_grad_stats_finish", LaunchSize.groups(1, 1), new KernelArgs()
-                    .mem(partials.mem()).i32(chunks).mem(slab(a.stats(), "stats")));
+                    .mem(partials.mem()).i32(groups).mem(slab(a.stats(), "stats")));
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
         }
@@ -51,20 +52,20 @@ final class OpenClFusedOps implements FusedOps {
 
     @Override public void sgd(SgdArgs a) {
         DType d = dtype(a.params(), a.grads());
-        launch("fused_sgd_apply", d, a.tensorOf(), table(new KernelArgs().mem(slab(a.params(), "params"))
+        launch("fused_sgd_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(slab(a.params(), "params"))
                 .mem(slab(a.grads(), "grads")), a.tensorOf(), a.startOf(), a.offsets(), a.sizes(), a.chunk()).real(d, a.lr()));
     }
 
     @Override public void momentum(MomentumArgs a) {
         DType d = dtype(a.params(), a.grads(), a.trace());
-        launch("fused_sgd_momentum", d, a.tensorOf(), table(new KernelArgs().mem(slab(a.params(), "params"))
+        launch("fused_sgd_momentum", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(slab(a.params(), "params"))
                 .mem(slab(a.grads(), "grads")).mem(slab(a.trace(), "trace")), a.tensorOf(), a.startOf(), a.offsets(),
                 a.sizes(), a.chunk()).real(d, a.lr()).real(d, a.momentum()).i32(a.nesterov()));
     }
 
     @Override public void adamw(AdamwArgs a) {
         DType d = dtype(a.params(), a.grads(), a.m(), a.v());
-        launch("fused_adamw_apply", d, a.tensorOf(), table(new KernelArgs().mem(slab(a.params(), "params"))
+        launch("fused_adamw_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(slab(a.params(), "params"))
                 .mem(slab(a.grads(), "grads")).mem(slab(a.m(), "m")).mem(slab(a.v(), "v")), a.tensorOf(), a.startOf(),
                 a.offsets(), a.sizes(), a.chunk()).real(d, a.lr()).real(d, a.beta1()).real(d, a.beta2())
                 .real(d, 1 - a.beta1()).real(d, 1 - a.beta2()).real(d, a.eps()).real(d, a.epsRoot()).real(d, a.weightDecay())
@@ -73,7 +74,7 @@ final class OpenClFusedOps implements FusedOps {
 
     @Override public void nadamw(NadamwArgs a) {
         DType d = dtype(a.params(), a.grads(), a.m(), a.v());
-        launch("fused_nadamw_apply", d, a.tensorOf(), table(new KernelArgs().mem(slab(a.params(), "params"))
+        launch("fused_nadamw_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(slab(a.params(), "params"))
                 .mem(slab(a.grads(), "grads")).mem(slab(a.m(), "m")).mem(slab(a.v(), "v")), a.tensorOf(), a.startOf(),
                 a.offsets(), a.sizes(), a.chunk()).real(d, a.lrT()).real(d, a.beta1()).real(d, a.beta2())
                 .real(d, 1 - a.beta1()).real(d, 1 - a.beta2()).real(d, a.eps()).real(d, a.lrT() * a.adamwWeightDecay())
@@ -86,7 +87,7 @@ final class OpenClFusedOps implements FusedOps {
         cl_mem p = slab(a.params(), "params");
         cl_mem mg = centered ? slab(a.mg(), "mg") : p;            // not touched by the kernel unless centered
         cl_mem trace = withMomentum ? slab(a.trace(), "trace") : p;   // nor unless momentum > 0
-        launch("fused_rmsprop_apply", d, a.tensorOf(), table(new KernelArgs().mem(p).mem(slab(a.grads(), "grads"))
+        launch("fused_rmsprop_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(p).mem(slab(a.grads(), "grads"))
                 .mem(slab(a.v(), "v")).mem(mg).mem(trace), a.tensorOf(), a.startOf(), a.offsets(), a.sizes(), a.chunk())
                 .real(d, a.lr()).real(d, a.decay()).real(d, 1 - a.decay()).real(d, a.eps()).i32(a.epsInSqrt())
                 .i32(centered ? 1 : 0).i32(withMomentum ? 1 : 0).real(d, a.momentum()).i32(a.nesterov()));
@@ -94,7 +95,7 @@ final class OpenClFusedOps implements FusedOps {
 
     @Override public void lion(LionArgs a) {
         DType d = dtype(a.params(), a.grads(), a.m());
-        launch("fused_lion_apply", d, a.tensorOf(), table(new KernelArgs().mem(slab(a.params(), "params"))
+        launch("fused_lion_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(slab(a.params(), "params"))
                 .mem(slab(a.grads(), "grads")).mem(slab(a.m(), "m")), a.tensorOf(), a.startOf(), a.offsets(), a.sizes(),
                 a.chunk()).real(d, a.lr()).real(d, a.beta1()).real(d, a.beta2()).real(d, 1 - a.beta1())
                 .real(d, 1 - a.beta2()).real(d, a.weightDecay()));
@@ -107,10 +108,21 @@ final class OpenClFusedOps implements FusedOps {
 
     // ---------------------------------------------------------------- helpers
 
-    private void launch(String kernel, DType d, Tensor tensorOf, KernelArgs args) {
+    private void launch(String kernel, DType d, Tensor tensorOf, int chunk, Tensor params, KernelArgs args) {
         int chunks = tensorOf.numel();
         if (chunks == 0) return;
-        b.launch(ClProgram.FUSED, d, kernel, LaunchSize.groups(chunks, b.groupSize()), args);
+        b.launch(ClProgram.FUSED, d, kernel, size(chunks, chunk, params.numel()), args);
+    }
+
+    /**
+     * The 2-D NDRange of a pass: dimension 1 over the {@code chunks} table entries, dimension 0 over positions within
+     * a chunk, as many as the longest chunk can have ({@code chunk}, or the slab length if shorter), rounded up to
+     * whole work-groups.
+     */
+    private LaunchSize size(int chunks, int chunk, long slabLength) {
+        int group = b.groupSize();
+        long extent = Math.max(1, Math.min(chunk, slabLength));
+        return new LaunchSize(new long[] {Math.ceilDiv(extent, group) * group, Math.max(1, chunks)}, new long[] {group, 1});
     }
 
     /** Appends the chunk-table arguments (CHUNK_TABLE in fused.cl). */
