@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /** Finds one backend through {@link java.util.ServiceLoader}; higher rank is preferred. */
 public interface BackendProvider {
-    /** Preference order: CUDA 30, OpenCL 20, SIMD 10, scalar 0. */
+    /** Preference order: CUDA 30, SIMD 10, OpenCL 5 (a fallback, below SIMD on a CPU device), scalar 0. */
     int rank();
 
     /** Short name used by {@code -Dlopt4j.backend}, e.g. "scalar", "simd", "cuda", "opencl". */
