@@ -96,6 +96,8 @@ final class CudaFusedOps implements FusedOps {
     @Override public void adafactorNorms(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorNorms); }
     @Override public void adafactorApply(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorApply); }
 
+    @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
+
     // ---------------------------------------------------------------- helpers
 
     private void launch(KernelSpec spec, Tensor tensorOf, Record args) {

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The OpenCL C programs of the backend, shipped as resources beside this class ({@code org/lopt4j/opencl/*.cl}). A
  * generic program is built once per element type (its {@code real_t}); the others once per device. Every program is
- * compiled with common.cl in front of it.
+ * compiled with common.cl in front of it, then any headers it shares with the CUDA sources (Maven copies those from
+ * src/main/cuda onto the class path beside the .cl files).
  */
 enum ClProgram {
     ELEMENTWISE("elementwise.cl", true),
@@ -16,17 +17,29 @@ enum ClProgram {
     REDUCE("reduce.cl", true),
     MATMUL("matmul.cl", true),
     RANDOM("random.cl", true),
-    FUSED("fused.cl", true);
+    FUSED("fused.cl", true),
+    LEARNED("learned.cl", false, "learned_rule.cuh");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";
 
     private final String file;
     private final boolean generic;
+    private final String[] headers;
 
-    ClProgram(String file, boolean generic) {
+    ClProgram(String file, boolean generic, String... headers) {
         this.file = file;
         this.generic = generic;
+        this.headers = headers;
+    }
+
+    /** The sources to compile, in order: common.cl, the headers shared with the CUDA kernels, the program. */
+    String[] sources() {
+        String[] s = new String[headers.length + 2];
+        s[0] = source(COMMON);
+        for (int i = 0; i < headers.length; i++) s[i + 1] = source(headers[i]);
+        s[s.length - 1] = source(file);
+        return s;
     }
 
     /** The resource name, e.g. "elementwise.cl". */

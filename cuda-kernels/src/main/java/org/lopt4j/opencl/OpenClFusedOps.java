@@ -106,6 +106,8 @@ final class OpenClFusedOps implements FusedOps {
     @Override public void adafactorNorms(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorNorms); }
     @Override public void adafactorApply(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorApply); }
 
+    @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
+
     // ---------------------------------------------------------------- helpers
 
     private void launch(String kernel, DType d, Tensor tensorOf, int chunk, Tensor params, KernelArgs args) {

@@ -69,7 +69,7 @@ final class OpenClPrograms {
         if (key.program().generic() && key.variant() == DType.F64 && !info.fp64()) {
             throw new IllegalArgumentException(info.name() + " has no cl_khr_fp64: F64 kernels cannot be built");
         }
-        return compile(key.program().file(), new String[] {ClProgram.source(ClProgram.COMMON), ClProgram.source(key.program().file())},
+        return compile(key.program().file(), key.program().sources(),
                 options(key.program(), key.variant()));
     }
 

@@ -39,8 +39,7 @@ class OpenClSourcesTest {
                 if (p.generic() && d == DType.I32 && (p == ClProgram.MATMUL || p == ClProgram.RANDOM || p == ClProgram.FUSED)) continue;
                 String options = cl.programs().options(p, d);
                 assertTrue(options.contains(p.generic() ? "LOPT4J_" + d.name() : "CL1.2"), options);
-                CL.clReleaseProgram(cl.programs().compile(p.file() + " " + d,
-                        new String[] {ClProgram.source(ClProgram.COMMON), ClProgram.source(p.file())}, options));
+                CL.clReleaseProgram(cl.programs().compile(p.file() + " " + d, p.sources(), options));
             }
         }
     }

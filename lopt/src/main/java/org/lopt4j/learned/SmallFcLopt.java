@@ -111,7 +111,7 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         if (members * thetaLayout().size() != theta.layout().size()) throw new IllegalArgumentException("θ does not have the " + name() + " layout");
         List<Theta> ts = new ArrayList<>();
         for (int m = 0; m < members; m++) ts.add(unpack(theta, m));
-        return new Opt(this, ts);
+        return new Opt(this, ts, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     /** Row-accumulator layout: the row shape of factored tensors, the tensor's own shape (v_diag) otherwise. */
@@ -134,8 +134,13 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         return SlabLayout.of(p.names(), s);
     }
 
-    /** small_fc_lopt with fixed θ as an ordinary optimizer. State: m0..m2, v (like params), r0..r2, c0..c2. */
-    record Opt(SmallFcLopt lopt, List<Theta> thetas) implements Optimizer<NamedState> {
+    /**
+     * small_fc_lopt with fixed θ as an ordinary optimizer. State: m0..m2, v (like params), r0..r2, c0..c2. Slabs on a
+     * CPU backend run {@link SmallFcLoptKernel}; slabs on a device run its kernels through the tables in
+     * {@code device}, built at the first step on that layout.
+     */
+    record Opt(SmallFcLopt lopt, List<Theta> thetas, java.util.concurrent.atomic.AtomicReference<SmallFcLoptDevice> device)
+            implements Optimizer<NamedState> {
         @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) s.put("m" + k, params.zerosLike());
@@ -149,7 +154,14 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
 
         @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
-            SmallFcLoptKernel.update(lopt, thetas, params, grads, state, Features.steps(info, thetas.size(), state.step()));
+            int[] steps = Features.steps(info, thetas.size(), state.step());
+            if (params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage) {
+                SmallFcLoptKernel.update(lopt, thetas, params, grads, state, steps);
+            } else {
+                SmallFcLoptDevice plan = device.get();
+                if (plan == null || !plan.fits(params)) device.set(plan = new SmallFcLoptDevice(lopt, thetas, params.layout(), params.backend()));
+                plan.step(lopt, params, grads, state, Features.time(steps));
+            }
             return state.applied();
         }
 

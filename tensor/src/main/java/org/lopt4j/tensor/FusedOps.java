@@ -72,6 +72,16 @@ public interface FusedOps {
     void adafactorApply(AdafactorArgs a);
 
     /**
+     * small_fc_lopt's whole step (org.lopt4j.learned.SmallFcLopt, small_fc_lopt.md) for every tensor of every population
+     * member of a slab, in a fixed number of launches: moments, factored accumulators, row means, feature sums,
+     * feature scales, MLP and apply. Device backends implement it; CPU slabs run the Vector API kernels of
+     * {@code org.lopt4j.learned}, so the CPU backends leave this default, which refuses.
+     */
+    default void smallFcLopt(SmallFcLoptArgs a) {
+        throw new UnsupportedOperationException(name() + " has no small_fc_lopt kernel; CPU slabs run org.lopt4j.learned.SmallFcLoptKernel");
+    }
+
+    /**
      * apex's block → (tensor, chunk) table for one slab layout, as device buffers (I32): chunk {@code c} covers
      * elements {@code [offsets[t] + startOf[c], offsets[t] + min(startOf[c] + chunk, sizes[t]))} of the flat slab,
      * {@code t = tensorOf[c]}. Built once per layout (at an optimizer's {@code init}).
@@ -152,4 +162,23 @@ public interface FusedOps {
         public static final int FACTORED = 0, ROW_OFFSET = 1, COL_OFFSET = 2, V_OFFSET = 3, MEAN_OFFSET = 4,
                 LO0 = 5, SPAN0 = 6, LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, FIELDS = 11;
     }
+
+    /**
+     * Arguments of {@link #smallFcLopt} (F32). State slabs: momenta {@code m0..m2}, RMS {@code v}, row (or diagonal)
+     * accumulators {@code r0..r2}, column accumulators {@code c0..c2}. {@code decays}: 14 floats per member (momentum
+     * ×3, rms, adafactor ×3, then 1 − each); {@code theta}: each member's MLP packed layer by layer (weights
+     * [in × out], then bias), {@code thetaStride} floats apart; {@code time}: 11 floats per member; {@code info}: 16
+     * ints per tensor (learned_rule.cuh's SFL_* fields). Chunk tables: the slab's, then the factored tensors' row and
+     * column accumulators and row means ({@code auxChunk} entries per chunk); {@code firstChunk} (tensors + 1 ints)
+     * is each tensor's first entry in the slab's table. {@code rowMean} (3 × meanTotal) and {@code scale}
+     * (tensors × 28) are scratch.
+     */
+    record SmallFcLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor v,
+                           Tensor r0, Tensor r1, Tensor r2, Tensor c0, Tensor c1, Tensor c2,
+                           Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor info,
+                           Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
+                           Tensor rowTensorOf, Tensor rowStartOf, Tensor colTensorOf, Tensor colStartOf,
+                           Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
+                           Tensor rowMean, int meanTotal, Tensor scale, int hidden, int layers, double expMult,
+                           double stepScale) {}
 }

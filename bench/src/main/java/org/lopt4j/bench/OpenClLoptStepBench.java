@@ -1,0 +1,77 @@
+package org.lopt4j.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.optim.AdamW;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One small_fc_lopt step (hidden 4 and 32) and one fused AdamW step over {@code params} F32 parameters in 4 tensors
+ * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned)
+ * or "opencl" (learned.cl: six launches; PoCL's CPU device on a machine without a GPU). Each step ends with
+ * {@code sync()} so queued OpenCL work is timed.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+public class OpenClLoptStepBench {
+    @Param({"simd", "opencl"}) String backend;
+    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32"}) String optimizer;
+    @Param({"1000000"}) int params;
+
+    Backend b;
+    Slab p, g;
+    LoptStepBench.Stepper<?> stepper;
+    final StepInfo info = new StepInfo(2.0, 10_000);
+
+    @Setup public void setup() {
+        b = Backends.named(backend);
+        int q = params / 4, rows = q / 512;
+        SlabLayout l = SlabLayout.of(List.of("a", "b", "c", "d"),
+                List.of(Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(params - 3 * rows * 512)));
+        p = Slab.zeros(b, DType.F32, l);
+        g = p.zerosLike();
+        for (int i = 0; i < l.count(); i++) {
+            p.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(1).child(i), Op.Dist.NORMAL));
+            g.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(2).child(i), Op.Dist.NORMAL));
+        }
+        Optimizer<?> o = switch (optimizer) {
+            case "adamw" -> AdamW.of(1e-3, 1e-2);
+            case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
+            case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
+            default -> throw new IllegalArgumentException(optimizer);
+        };
+        stepper = LoptStepBench.Stepper.of(o, p);
+        b.sync();
+    }
+
+    @Benchmark public void step() {
+        stepper.step(p, g, info);
+        b.sync();
+    }
+}

@@ -1,0 +1,166 @@
+// learned_rule.cuh: the per-element rules of the learned optimizers in the C subset CUDA C++ and OpenCL C share; no
+// entry points. learned_small_fc.cu includes it; the OpenCL backend compiles it in front of learned.cl (Maven copies it
+// onto the class path beside the .cl files), so both backends run the same feature and MLP code. Java twins:
+// org.lopt4j.learned.SmallFcLoptKernel (features, plain loops in double) and LaneMlp.eval.
+#ifndef LOPT4J_LEARNED_RULE_CUH
+#define LOPT4J_LEARNED_RULE_CUH
+
+#ifdef __OPENCL_VERSION__
+#define LOPT_FN inline
+#define LOPT_GLOBAL __global
+#define LOPT_SQRT(x) sqrt(x)
+#define LOPT_EXP(x) exp(x)
+#define LOPT_MAX(x, y) fmax(x, y)
+#define LOPT_LONG long
+#else
+#define LOPT_FN __device__ __forceinline__
+#define LOPT_GLOBAL
+#define LOPT_SQRT(x) sqrtf(x)
+#define LOPT_EXP(x) expf(x)
+#define LOPT_MAX(x, y) fmaxf(x, y)
+#define LOPT_LONG long long
+#endif
+
+// small_fc_lopt: 28 normalized features, 11 time features, the MLP's widest layer, decays per member.
+#define SFL_FEATURES 28
+#define SFL_TIME 11
+#define SFL_INPUTS 39
+#define SFL_MAX_WIDTH 64
+#define SFL_DECAYS 14
+
+// Fields of the per-tensor info table (SFL_FIELDS ints per tensor; Java twin: SmallFcLoptDevice): the population
+// member; 1 when factored; offsets into the row (or diagonal) accumulators, the column accumulators and the row-mean
+// scratch; FactoredDims' strides (row index e/SPAN0*LO0 + e%LO0, column index e/SPAN1*LO1 + e%LO1, row-mean index
+// r/SPANR*LOR + r%LOR); the sizes of axes d0 and d1; the counts of rows, columns and row means.
+#define SFL_MEMBER 0
+#define SFL_FACTORED 1
+#define SFL_ROW_OFFSET 2
+#define SFL_COL_OFFSET 3
+#define SFL_MEAN_OFFSET 4
+#define SFL_LO0 5
+#define SFL_SPAN0 6
+#define SFL_LO1 7
+#define SFL_SPAN1 8
+#define SFL_LOR 9
+#define SFL_SPANR 10
+#define SFL_N0 11
+#define SFL_N1 12
+#define SFL_ROWS 13
+#define SFL_COLS 14
+#define SFL_MEANS 15
+#define SFL_FIELDS 16
+
+// Decays of one member (SFL_DECAYS floats): momentum 0..2, rms, adafactor 0..2, then 1 - each (formed in double).
+#define SFL_MOM 0
+#define SFL_RMS 3
+#define SFL_ADA 4
+#define SFL_ONE_MINUS 7
+
+// 1/sqrt(max(x, 1e-9)): learned_optimization's safe_rsqrt.
+LOPT_FN float sfl_safe_rsqrt(float x) { return 1.0f / LOPT_SQRT(LOPT_MAX(x, 1e-9f)); }
+
+// The 28 features of one element (small_fc_lopt.md section 6) into x[0..28): g, p, the RMS accumulator v, the momenta
+// m[0..3); per decay k, a[k] is the diagonal accumulator of an unfactored tensor or the row accumulator of a factored
+// one, b[k] its column accumulator and mean[k] the row accumulator's mean across d1 (both read only when factored).
+LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factored, const float* a, const float* b,
+                          const float* mean, float* x) {
+    const float rs = 1.0f / LOPT_SQRT(v + 1e-6f);
+    x[0] = g;
+    x[1] = p;
+    x[5] = v;
+    x[9] = rs;
+    for (int k = 0; k < 3; k++) {
+        float row_feat, col_feat, g_fac, m_fac;
+        if (factored) {
+            row_feat = a[k];
+            col_feat = b[k];
+            g_fac = sfl_safe_rsqrt(a[k] / (mean[k] + 1e-9f)) * sfl_safe_rsqrt(b[k]);
+            m_fac = g_fac;
+        } else {
+            row_feat = a[k];
+            col_feat = a[k];
+            g_fac = sfl_safe_rsqrt(a[k] + 1e-9f);
+            m_fac = 1.0f / LOPT_SQRT(a[k] + 1e-6f);
+        }
+        x[2 + k] = m[k];
+        x[6 + k] = m[k] * rs;
+        x[10 + k] = g * g_fac;
+        x[13 + k] = row_feat;
+        x[16 + k] = col_feat;
+        x[19 + k] = 1.0f / LOPT_SQRT(row_feat + 1e-8f);
+        x[22 + k] = 1.0f / LOPT_SQRT(col_feat + 1e-8f);
+        x[25 + k] = m[k] * m_fac;
+    }
+}
+
+// Loads element i (index e inside tensor t, whose info row is `in`) and writes its 28 features to x. The state
+// buffers are the small_fc_lopt slabs: momenta m0..m2, RMS v, row (or diagonal) accumulators r0..r2, column
+// accumulators c0..c2, and row_mean holds 3 blocks of mean_total row means (decay-major).
+LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
+                               LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
+                               LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
+                               LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
+                               LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
+                               LOPT_GLOBAL const float* row_mean, int mean_total, float* x) {
+    float m[3], a[3], b[3], mean[3];
+    m[0] = m0[i];
+    m[1] = m1[i];
+    m[2] = m2[i];
+    const int factored = in[SFL_FACTORED];
+    if (factored) {
+        const LOPT_LONG row = e / in[SFL_SPAN0] * in[SFL_LO0] + e % in[SFL_LO0];
+        const LOPT_LONG col = e / in[SFL_SPAN1] * in[SFL_LO1] + e % in[SFL_LO1];
+        const LOPT_LONG rm = row / in[SFL_SPANR] * in[SFL_LOR] + row % in[SFL_LOR];
+        const LOPT_LONG ro = in[SFL_ROW_OFFSET] + row, co = in[SFL_COL_OFFSET] + col, mo = in[SFL_MEAN_OFFSET] + rm;
+        a[0] = r0[ro];
+        a[1] = r1[ro];
+        a[2] = r2[ro];
+        b[0] = c0[co];
+        b[1] = c1[co];
+        b[2] = c2[co];
+        mean[0] = row_mean[mo];
+        mean[1] = row_mean[mean_total + mo];
+        mean[2] = row_mean[2 * (LOPT_LONG)mean_total + mo];
+    } else {
+        const LOPT_LONG ro = in[SFL_ROW_OFFSET] + e;
+        a[0] = r0[ro];
+        a[1] = r1[ro];
+        a[2] = r2[ro];
+        b[0] = b[1] = b[2] = 0.0f;
+        mean[0] = mean[1] = mean[2] = 0.0f;
+    }
+    sfl_features(grads[i], params[i], v[i], m, factored, a, b, mean, x);
+}
+
+// Floats of one member's packed MLP: per layer, weights [in x out] row-major then the bias [out].
+LOPT_FN int lopt_mlp_size(int inputs, int hidden, int layers) {
+    int size = 0, in = inputs;
+    for (int l = 0; l <= layers; l++) {
+        const int out = l == layers ? 2 : hidden;
+        size += in * out + out;
+        in = out;
+    }
+    return size;
+}
+
+// The MLP of one member on x[0..inputs): `layers` hidden layers of width `hidden` with ReLU, then a linear layer with
+// 2 outputs, written to out[0..2). x and y are scratch of SFL_MAX_WIDTH floats; x is overwritten.
+LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, int inputs, int hidden, int layers, float* x, float* y, float* out) {
+    int in = inputs;
+    for (int l = 0; l <= layers; l++) {
+        const int width = l == layers ? 2 : hidden;
+        LOPT_GLOBAL const float* bias = w + in * width;
+        for (int j = 0; j < width; j++) {
+            float acc = bias[j];
+            for (int i = 0; i < in; i++) acc += x[i] * w[i * width + j];
+            y[j] = l == layers ? acc : LOPT_MAX(acc, 0.0f);
+        }
+        for (int j = 0; j < width; j++) x[j] = y[j];
+        w = bias + width;
+        in = width;
+    }
+    out[0] = x[0];
+    out[1] = x[1];
+}
+
+#endif

@@ -1,0 +1,172 @@
+// learned_small_fc.cu: small_fc_lopt's step over a whole population slab in six launches, whatever the number of
+// tensors or members (F32). The per-element features and the MLP are learned_rule.cuh, which the OpenCL program
+// learned.cl shares (so PoCL's parity tests run the same code). Java twin: org.lopt4j.learned.SmallFcLoptKernel;
+// launcher: org.lopt4j.cuda.CudaFusedOps.smallFcLopt; tables: org.lopt4j.learned.SmallFcLoptDevice.
+// Element kernels take one block per chunk-table entry (fused.cuh). Scalars arrive in double.
+#include "fused.cuh"
+#include "learned_rule.cuh"
+
+// Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
+extern "C" __global__ void learned_small_fc_moments(const float* grads, float* m0, float* m1, float* m2, float* v,
+                                                    float* r0, float* r1, float* r2, const float* decays,
+                                                    const int* info, const int* tensor_of, const int* start_of,
+                                                    const int* offsets, const int* sizes, int chunk) {
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+    const float* om = d + SFL_ONE_MINUS;
+    const bool factored = in[SFL_FACTORED] != 0;
+    const long long row_base = (long long)in[SFL_ROW_OFFSET] - offsets[t];
+    CHUNK_LOOP(i, begin, end) {
+        const float g = grads[i];
+        m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
+        m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
+        m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
+        v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
+        if (factored) continue;
+        const float big = g * g + 1e-30f;
+        const long long ro = row_base + i;
+        r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
+        r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
+        r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
+    }
+}
+
+// Pass 2: one block per entry of the row chunk table, then of the column one; a thread per accumulator entry of a
+// factored tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators.
+extern "C" __global__ void learned_small_fc_factors(const float* grads, float* r0, float* r1, float* r2, float* c0,
+                                                    float* c1, float* c2, const float* decays, const int* info,
+                                                    const int* offsets, const int* row_tensor_of,
+                                                    const int* row_start_of, int row_chunks, const int* col_tensor_of,
+                                                    const int* col_start_of, int chunk) {
+    const int c = blockIdx.x;
+    const bool row = c < row_chunks;
+    const int t = row ? row_tensor_of[c] : col_tensor_of[c - row_chunks];
+    const int start = row ? row_start_of[c] : col_start_of[c - row_chunks];
+    const int* in = info + t * SFL_FIELDS;
+    const int count = in[row ? SFL_ROWS : SFL_COLS], stop = start + chunk < count ? start + chunk : count;
+    const int lo = in[row ? SFL_LO0 : SFL_LO1], span = in[row ? SFL_SPAN0 : SFL_SPAN1], n = in[row ? SFL_N0 : SFL_N1];
+    const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+    const float* om = d + SFL_ONE_MINUS;
+    float* a0 = row ? r0 : c0;
+    float* a1 = row ? r1 : c1;
+    float* a2 = row ? r2 : c2;
+    for (int j = start + threadIdx.x; j < stop; j += blockDim.x) {
+        const long long base = (long long)offsets[t] + (long long)(j / lo) * span + j % lo;
+        float sum = 0.f;
+        for (int q = 0; q < n; q++) {
+            const float g = grads[base + (long long)q * lo];
+            sum += g * g + 1e-30f;
+        }
+        const float mean = sum / (float)n;
+        const long long at = (long long)in[row ? SFL_ROW_OFFSET : SFL_COL_OFFSET] + j;
+        a0[at] = d[SFL_ADA] * a0[at] + om[SFL_ADA] * mean;
+        a1[at] = d[SFL_ADA + 1] * a1[at] + om[SFL_ADA + 1] * mean;
+        a2[at] = d[SFL_ADA + 2] * a2[at] + om[SFL_ADA + 2] * mean;
+    }
+}
+
+// Pass 3: one block per row-mean chunk entry, a thread per row-mean entry of a factored tensor: each row accumulator's
+// mean across d1, into row_mean (3 blocks of mean_total, decay-major).
+extern "C" __global__ void learned_small_fc_row_means(const float* r0, const float* r1, const float* r2,
+                                                      float* row_mean, int mean_total, const int* info,
+                                                      const int* mean_tensor_of, const int* mean_start_of, int chunk) {
+    const int t = mean_tensor_of[blockIdx.x], start = mean_start_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    const int count = in[SFL_MEANS], stop = start + chunk < count ? start + chunk : count;
+    const int lo = in[SFL_LOR], n = in[SFL_N1];
+    for (int j = start + threadIdx.x; j < stop; j += blockDim.x) {
+        const long long base = (long long)in[SFL_ROW_OFFSET] + (long long)(j / lo) * in[SFL_SPANR] + j % lo;
+        float s0 = 0.f, s1 = 0.f, s2 = 0.f;
+        for (int q = 0; q < n; q++) {
+            const long long at = base + (long long)q * lo;
+            s0 += r0[at];
+            s1 += r1[at];
+            s2 += r2[at];
+        }
+        const long long out = (long long)in[SFL_MEAN_OFFSET] + j;
+        row_mean[out] = s0 / (float)n;
+        row_mean[mean_total + out] = s1 / (float)n;
+        row_mean[2 * (long long)mean_total + out] = s2 / (float)n;
+    }
+}
+
+// Pass 4: the squares of the 28 features summed per block (one partial row of 28 per chunk-table entry): each thread
+// sums its elements, warps reduce with shuffles, then the first 28 threads add the warps' sums in order.
+extern "C" __global__ void learned_small_fc_feature_sums(const float* params, const float* grads, const float* m0,
+                                                         const float* m1, const float* m2, const float* v,
+                                                         const float* r0, const float* r1, const float* r2,
+                                                         const float* c0, const float* c1, const float* c2,
+                                                         const float* row_mean, int mean_total, const int* info,
+                                                         float* partials, const int* tensor_of, const int* start_of,
+                                                         const int* offsets, const int* sizes, int chunk) {
+    __shared__ float warp_sums[32][SFL_FEATURES];
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    float acc[SFL_FEATURES], x[SFL_FEATURES];
+    for (int q = 0; q < SFL_FEATURES; q++) acc[q] = 0.f;
+    CHUNK_LOOP(i, begin, end) {
+        sfl_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                          mean_total, x);
+        for (int q = 0; q < SFL_FEATURES; q++) acc[q] += x[q] * x[q];
+    }
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    for (int q = 0; q < SFL_FEATURES; q++) {
+        float s = acc[q];
+        for (int o = 16; o > 0; o >>= 1) s += __shfl_down_sync(0xffffffffu, s, o);
+        if (lane == 0) warp_sums[warp][q] = s;
+    }
+    __syncthreads();
+    if (threadIdx.x < SFL_FEATURES) {
+        float s = 0.f;
+        for (int w = 0; w < warps; w++) s += warp_sums[w][threadIdx.x];
+        partials[(long long)blockIdx.x * SFL_FEATURES + threadIdx.x] = s;
+    }
+}
+
+// Pass 5: one thread per (tensor, feature): the partials of the tensor's chunks in order (chunks
+// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk partials each), to scale = 1/sqrt(1e-5 + mean square).
+extern "C" __global__ void learned_small_fc_feature_scale(const float* partials, int per_chunk, const int* first_chunk,
+                                                          const int* sizes, float* scale, int tensors) {
+    const int id = blockIdx.x * blockDim.x + threadIdx.x;
+    if (id >= tensors * SFL_FEATURES) return;
+    const int t = id / SFL_FEATURES, q = id % SFL_FEATURES;
+    float sum = 0.f;
+    for (long long k = (long long)first_chunk[t] * per_chunk; k < (long long)first_chunk[t + 1] * per_chunk; k++) {
+        sum += partials[k * SFL_FEATURES + q];
+    }
+    const int n = sizes[t] > 1 ? sizes[t] : 1;
+    scale[id] = 1.f / sqrtf(1e-5f + sum / (float)n);
+}
+
+// Pass 6: normalized features and the member's time features through the member's MLP;
+// p <- p - step_scale * dir * exp(exp_mult * mag).
+extern "C" __global__ void learned_small_fc_apply(float* params, const float* grads, const float* m0, const float* m1,
+                                                  const float* m2, const float* v, const float* r0, const float* r1,
+                                                  const float* r2, const float* c0, const float* c1, const float* c2,
+                                                  const float* row_mean, int mean_total, const int* info,
+                                                  const float* scale, const float* theta, int theta_stride,
+                                                  const float* time, int hidden, int layers, double exp_mult,
+                                                  double step_scale, const int* tensor_of, const int* start_of,
+                                                  const int* offsets, const int* sizes, int chunk) {
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    const int member = in[SFL_MEMBER];
+    const float* w = theta + (long long)member * theta_stride;
+    const float em = (float)exp_mult, ss = (float)step_scale;
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    CHUNK_LOOP(i, begin, end) {
+        sfl_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                          mean_total, x);
+        for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
+        for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
+        lopt_mlp(w, SFL_INPUTS, hidden, layers, x, y, out);
+        params[i] = params[i] - ss * (out[0] * expf(em * out[1]));
+    }
+}

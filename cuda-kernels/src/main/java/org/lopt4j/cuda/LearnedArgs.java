@@ -1,0 +1,45 @@
+package org.lopt4j.cuda;
+
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * The parameter lists of the learned-optimizer kernels (learned_small_fc.cu), one record per entry point, each buffer
+ * as its device pointer. KernelTwinsTest holds them to the .cu sources.
+ */
+final class LearnedArgs {
+    private LearnedArgs() {}
+
+    /** learned_small_fc_moments. */
+    record SmallFcMoments(CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
+                          CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr decays, CUdeviceptr info,
+                          CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** learned_small_fc_factors. */
+    record SmallFcFactors(CUdeviceptr grads, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0,
+                          CUdeviceptr c1, CUdeviceptr c2, CUdeviceptr decays, CUdeviceptr info, CUdeviceptr offsets,
+                          CUdeviceptr rowTensorOf, CUdeviceptr rowStartOf, int rowChunks, CUdeviceptr colTensorOf,
+                          CUdeviceptr colStartOf, int chunk) {}
+
+    /** learned_small_fc_row_means. */
+    record SmallFcRowMeans(CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr rowMean, int meanTotal,
+                           CUdeviceptr info, CUdeviceptr meanTensorOf, CUdeviceptr meanStartOf, int chunk) {}
+
+    /** learned_small_fc_feature_sums. */
+    record SmallFcFeatureSums(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+                              CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0,
+                              CUdeviceptr c1, CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info,
+                              CUdeviceptr partials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                              CUdeviceptr sizes, int chunk) {}
+
+    /** learned_small_fc_feature_scale. */
+    record SmallFcFeatureScale(CUdeviceptr partials, int perChunk, CUdeviceptr firstChunk, CUdeviceptr sizes,
+                               CUdeviceptr scale, int tensors) {}
+
+    /** learned_small_fc_apply. */
+    record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+                        CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
+                        CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr scale,
+                        CUdeviceptr theta, int thetaStride, CUdeviceptr time, int hidden, int layers, double expMult,
+                        double stepScale, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                        CUdeviceptr sizes, int chunk) {}
+}

@@ -1,0 +1,91 @@
+package org.lopt4j.opencl;
+
+import org.jocl.cl_mem;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
+import org.lopt4j.tensor.Tensor;
+
+/**
+ * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): six launches for
+ * every tensor of every member, whatever their number. The per-group feature partials are scratch of each call.
+ */
+final class OpenClSmallFcLopt {
+    private static final int FEATURES = 28;
+
+    private OpenClSmallFcLopt() {}
+
+    static void run(OpenClBackend b, SmallFcLoptArgs a) {
+        Tensor p = a.params();
+        if (p == null || p.dtype() != DType.F32) throw new IllegalArgumentException("small_fc_lopt on " + b.name() + ": params must be F32, got " + p);
+        org.lopt4j.tensor.cpu.ref.RefFusedOps.sameShape(p, a.grads(), a.m0(), a.m1(), a.m2(), a.v());
+        int chunks = a.tensorOf().numel(), tensors = a.sizes().numel(), group = b.groupSize();
+        if (chunks == 0) return;
+        cl_mem params = f32(b, p, "params"), grads = f32(b, a.grads(), "grads");
+        cl_mem m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2"), v = f32(b, a.v(), "v");
+        cl_mem r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
+        cl_mem c0 = f32(b, a.c0(), "c0"), c1 = f32(b, a.c1(), "c1"), c2 = f32(b, a.c2(), "c2");
+        cl_mem decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info"), rowMean = f32(b, a.rowMean(), "rowMean");
+        long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), p.numel())), group) * group;
+        LaunchSize elements = new LaunchSize(new long[] {extent, chunks}, new long[] {group, 1});
+
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_moments", elements, table(b, new KernelArgs().mem(grads)
+                .mem(m0).mem(m1).mem(m2).mem(v).mem(r0).mem(r1).mem(r2).mem(decays).mem(info), a));
+        int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
+        if (accChunks > 0) {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_factors", aux(group, a.auxChunk(), accChunks), new KernelArgs()
+                    .mem(grads).mem(r0).mem(r1).mem(r2).mem(c0).mem(c1).mem(c2).mem(decays).mem(info)
+                    .mem(i32(b, a.offsets(), "offsets")).mem(i32(b, a.rowTensorOf(), "rowTensorOf"))
+                    .mem(i32(b, a.rowStartOf(), "rowStartOf")).i32(rowChunks).mem(i32(b, a.colTensorOf(), "colTensorOf"))
+                    .mem(i32(b, a.colStartOf(), "colStartOf")).i32(a.auxChunk()));
+        }
+        int meanChunks = a.meanTensorOf().numel();
+        if (meanChunks > 0) {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()
+                    .mem(r0).mem(r1).mem(r2).mem(rowMean).i32(a.meanTotal()).mem(info)
+                    .mem(i32(b, a.meanTensorOf(), "meanTensorOf")).mem(i32(b, a.meanStartOf(), "meanStartOf")).i32(a.auxChunk()));
+        }
+        int perChunk = Math.toIntExact(extent / group);
+        OpenClStorage partials = new OpenClStorage(b, DType.F32, chunks * perChunk * FEATURES);
+        try {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(new KernelArgs()
+                    .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info)
+                    .mem(partials.mem()), a).local((long) group * Float.BYTES));
+            cl_mem scale = f32(b, a.scale(), "scale");
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * FEATURES, group), group),
+                    new KernelArgs().mem(partials.mem()).i32(perChunk).mem(i32(b, a.firstChunk(), "firstChunk"))
+                            .mem(i32(b, a.sizes(), "sizes")).mem(scale).i32(tensors));
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(new KernelArgs()
+                    .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info).mem(scale)
+                    .mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time")).i32(a.hidden())
+                    .i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
+        } finally {
+            partials.release();   // freed by OpenCL once the queued launches are done
+        }
+    }
+
+    private static KernelArgs state(KernelArgs k, cl_mem m0, cl_mem m1, cl_mem m2, cl_mem v, cl_mem r0, cl_mem r1, cl_mem r2,
+                                    cl_mem c0, cl_mem c1, cl_mem c2, cl_mem rowMean, int meanTotal) {
+        return k.mem(m0).mem(m1).mem(m2).mem(v).mem(r0).mem(r1).mem(r2).mem(c0).mem(c1).mem(c2).mem(rowMean).i32(meanTotal);
+    }
+
+    /** The 2-D NDRange of an accumulator pass: {@code chunk} positions (whole groups) by {@code chunks} entries. */
+    private static LaunchSize aux(int group, int chunk, int chunks) {
+        return new LaunchSize(new long[] {Math.ceilDiv(chunk, group) * (long) group, chunks}, new long[] {group, 1});
+    }
+
+    private static KernelArgs table(OpenClBackend b, KernelArgs k, SmallFcLoptArgs a) {
+        return k.mem(i32(b, a.tensorOf(), "tensorOf")).mem(i32(b, a.startOf(), "startOf")).mem(i32(b, a.offsets(), "offsets"))
+                .mem(i32(b, a.sizes(), "sizes")).i32(a.chunk());
+    }
+
+    private static cl_mem f32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
+
+    private static cl_mem i32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
+
+    private static cl_mem buffer(OpenClBackend b, Tensor t, DType d, String role) {
+        if (t == null || t.dtype() != d || t.offset() != 0) {
+            throw new IllegalArgumentException("small_fc_lopt on " + b.name() + ": '" + role + "' must be a whole " + d + " buffer, got " + t);
+        }
+        return b.mem(t);
+    }
+}

@@ -1,0 +1,176 @@
+// learned.cl: small_fc_lopt's step over a whole population slab in six launches, whatever the number of tensors or
+// members (F32). Built with common.cl and learned_rule.cuh (the feature and MLP code the CUDA kernels in
+// learned_small_fc.cu share) in front. Launched by org.lopt4j.opencl.OpenClFusedOps.smallFcLopt; the Java twin is
+// org.lopt4j.learned.SmallFcLoptKernel (passes A, B, C), the definition.
+//
+// Element kernels use the 2-D NDRange of fused.cl over a chunk table (dimension 1: the entry, dimension 0: the
+// position in it). The per-tensor info table (SFL_FIELDS ints per tensor) and the member decays come from
+// org.lopt4j.learned.SmallFcLoptDevice.
+
+#define SFL_TABLE __global const int* tensor_of, __global const int* start_of, __global const int* offsets, \
+                  __global const int* sizes, int chunk
+
+// Whether this work-item has an element: its tensor *t, its index *e inside the tensor and its flat index *i.
+inline bool sfl_element(SFL_TABLE, int* t, long* e, long* i) {
+    const int c = (int)get_global_id(1);
+    const long pos = (long)get_global_id(0);
+    *t = tensor_of[c];
+    *e = (long)start_of[c] + pos;
+    *i = (long)offsets[*t] + *e;
+    return pos < chunk && *e < sizes[*t];
+}
+
+// Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
+__kernel void learned_small_fc_moments(__global const float* grads, __global float* m0, __global float* m1,
+                                       __global float* m2, __global float* v, __global float* r0, __global float* r1,
+                                       __global float* r2, __global const float* decays, __global const int* info,
+                                       SFL_TABLE) {
+    int t;
+    long e, i;
+    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+    __global const int* in = info + t * SFL_FIELDS;
+    __global const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+    __global const float* om = d + SFL_ONE_MINUS;
+    const float g = grads[i];
+    m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
+    m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
+    m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
+    v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
+    if (in[SFL_FACTORED]) return;
+    const float big = g * g + 1e-30f;
+    const long ro = in[SFL_ROW_OFFSET] + e;
+    r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
+    r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
+    r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
+}
+
+// Pass 2: one work-item per row or column accumulator entry of a factored tensor (dimension 1 runs over the row
+// chunk table, then the column one): the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three
+// factored accumulators.
+__kernel void learned_small_fc_factors(__global const float* grads, __global float* r0, __global float* r1,
+                                       __global float* r2, __global float* c0, __global float* c1, __global float* c2,
+                                       __global const float* decays, __global const int* info,
+                                       __global const int* offsets, __global const int* row_tensor_of,
+                                       __global const int* row_start_of, int row_chunks,
+                                       __global const int* col_tensor_of, __global const int* col_start_of, int chunk) {
+    const int c = (int)get_global_id(1), pos = (int)get_global_id(0);
+    if (pos >= chunk) return;
+    const bool row = c < row_chunks;
+    const int t = row ? row_tensor_of[c] : col_tensor_of[c - row_chunks];
+    const int j = (row ? row_start_of[c] : col_start_of[c - row_chunks]) + pos;
+    __global const int* in = info + t * SFL_FIELDS;
+    if (j >= in[row ? SFL_ROWS : SFL_COLS]) return;
+    const int lo = in[row ? SFL_LO0 : SFL_LO1], span = in[row ? SFL_SPAN0 : SFL_SPAN1], n = in[row ? SFL_N0 : SFL_N1];
+    const long base = (long)offsets[t] + (long)(j / lo) * span + j % lo;
+    float sum = 0.0f;
+    for (int q = 0; q < n; q++) {
+        const float g = grads[base + (long)q * lo];
+        sum += g * g + 1e-30f;
+    }
+    const float mean = sum / (float)n;
+    __global const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+    __global const float* om = d + SFL_ONE_MINUS;
+    const long at = (long)in[row ? SFL_ROW_OFFSET : SFL_COL_OFFSET] + j;
+    __global float* a0 = row ? r0 : c0;
+    __global float* a1 = row ? r1 : c1;
+    __global float* a2 = row ? r2 : c2;
+    a0[at] = d[SFL_ADA] * a0[at] + om[SFL_ADA] * mean;
+    a1[at] = d[SFL_ADA + 1] * a1[at] + om[SFL_ADA + 1] * mean;
+    a2[at] = d[SFL_ADA + 2] * a2[at] + om[SFL_ADA + 2] * mean;
+}
+
+// Pass 3: one work-item per row-mean entry of a factored tensor: the mean of each row accumulator across d1, into
+// row_mean (3 blocks of mean_total, decay-major).
+__kernel void learned_small_fc_row_means(__global const float* r0, __global const float* r1, __global const float* r2,
+                                         __global float* row_mean, int mean_total, __global const int* info,
+                                         __global const int* mean_tensor_of, __global const int* mean_start_of, int chunk) {
+    const int c = (int)get_global_id(1), pos = (int)get_global_id(0);
+    if (pos >= chunk) return;
+    const int t = mean_tensor_of[c], j = mean_start_of[c] + pos;
+    __global const int* in = info + t * SFL_FIELDS;
+    if (j >= in[SFL_MEANS]) return;
+    const int lo = in[SFL_LOR], n = in[SFL_N1];
+    const long base = (long)in[SFL_ROW_OFFSET] + (long)(j / lo) * in[SFL_SPANR] + j % lo;
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f;
+    for (int q = 0; q < n; q++) {
+        const long at = base + (long)q * lo;
+        s0 += r0[at];
+        s1 += r1[at];
+        s2 += r2[at];
+    }
+    const long out = (long)in[SFL_MEAN_OFFSET] + j;
+    row_mean[out] = s0 / (float)n;
+    row_mean[mean_total + out] = s1 / (float)n;
+    row_mean[2 * (long)mean_total + out] = s2 / (float)n;
+}
+
+// Pass 4: the squares of the 28 features, summed per work-group: group g of chunk c writes
+// partials[(c * groups + g) * 28 + q]. Every work-item reaches the barriers (those without an element add zeros).
+__kernel void learned_small_fc_feature_sums(__global const float* params, __global const float* grads,
+                                            __global const float* m0, __global const float* m1, __global const float* m2,
+                                            __global const float* v, __global const float* r0, __global const float* r1,
+                                            __global const float* r2, __global const float* c0, __global const float* c1,
+                                            __global const float* c2, __global const float* row_mean, int mean_total,
+                                            __global const int* info, __global float* partials, SFL_TABLE,
+                                            __local float* scratch) {
+    int t;
+    long e, i;
+    float x[SFL_FEATURES];
+    const bool has = sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i);
+    if (has) {
+        sfl_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                          mean_total, x);
+    } else {
+        for (int q = 0; q < SFL_FEATURES; q++) x[q] = 0.0f;
+    }
+    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
+    const long out = ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES;
+    for (int q = 0; q < SFL_FEATURES; q++) {
+        scratch[lid] = x[q] * x[q];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int s = size / 2; s > 0; s >>= 1) {
+            if (lid < s) scratch[lid] += scratch[lid + s];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (lid == 0) partials[out + q] = scratch[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+// Pass 5: one work-item per (tensor, feature): the partials of the tensor's chunks in order (chunks
+// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk partials each), to scale = 1/sqrt(1e-5 + mean square).
+__kernel void learned_small_fc_feature_scale(__global const float* partials, int per_chunk,
+                                             __global const int* first_chunk, __global const int* sizes,
+                                             __global float* scale, int tensors) {
+    const int id = (int)get_global_id(0);
+    if (id >= tensors * SFL_FEATURES) return;
+    const int t = id / SFL_FEATURES, q = id % SFL_FEATURES;
+    float sum = 0.0f;
+    for (long k = (long)first_chunk[t] * per_chunk; k < (long)first_chunk[t + 1] * per_chunk; k++) {
+        sum += partials[k * SFL_FEATURES + q];
+    }
+    scale[id] = 1.0f / sqrt(1e-5f + sum / (float)max(1, sizes[t]));
+}
+
+// Pass 6: normalized features and the member's time features through the member's MLP;
+// p <- p - step_scale * dir * exp(exp_mult * mag).
+__kernel void learned_small_fc_apply(__global float* params, __global const float* grads, __global const float* m0,
+                                     __global const float* m1, __global const float* m2, __global const float* v,
+                                     __global const float* r0, __global const float* r1, __global const float* r2,
+                                     __global const float* c0, __global const float* c1, __global const float* c2,
+                                     __global const float* row_mean, int mean_total, __global const int* info,
+                                     __global const float* scale, __global const float* theta, int theta_stride,
+                                     __global const float* time, int hidden, int layers, float exp_mult,
+                                     float step_scale, SFL_TABLE) {
+    int t;
+    long e, i;
+    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+    __global const int* in = info + t * SFL_FIELDS;
+    const int member = in[SFL_MEMBER];
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    sfl_load_features(in, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
+    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
+    for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
+    lopt_mlp(theta + (long)member * theta_stride, SFL_INPUTS, hidden, layers, x, y, out);
+    params[i] = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
+}

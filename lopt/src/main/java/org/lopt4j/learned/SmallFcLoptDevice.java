@@ -1,0 +1,142 @@
+package org.lopt4j.learned;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lopt4j.optim.FactoredDims;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.ChunkTable;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.FusedOps;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+
+/**
+ * small_fc_lopt on a device backend: the tables its kernels read, built once per (slab layout, θ, backend) and kept on
+ * the device, and the call of {@link FusedOps#smallFcLopt} that runs a step for every tensor of every member. The
+ * per-tensor info rows follow learned_rule.cuh's SFL_* fields.
+ */
+final class SmallFcLoptDevice {
+    /** learned_rule.cuh: ints per tensor in the info table, and the field indices. */
+    static final int MEMBER = 0, FACTORED = 1, ROW_OFFSET = 2, COL_OFFSET = 3, MEAN_OFFSET = 4, LO0 = 5, SPAN0 = 6,
+            LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, N0 = 11, N1 = 12, ROWS = 13, COLS = 14, MEANS = 15, FIELDS = 16;
+    /** Floats per member in the decay table, and the widest MLP layer the kernels take. */
+    static final int DECAYS = 14, MAX_WIDTH = 64;
+    /** Entries per chunk of the accumulator tables. */
+    static final int AUX_CHUNK = 4096;
+
+    private final SlabLayout layout;
+    private final Backend backend;
+    private final FusedOps.Chunks chunks;
+    private final Tensor info, firstChunk, rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf;
+    private final Tensor rowMean, scale, theta, decays;
+    private final int meanTotal, thetaStride;
+
+    SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend) {
+        if (lo.hiddenSize() > MAX_WIDTH) {
+            throw new IllegalArgumentException("small_fc_lopt kernels take hidden widths up to " + MAX_WIDTH + ", got " + lo.hiddenSize());
+        }
+        this.layout = layout;
+        this.backend = backend;
+        int count = layout.count(), members = thetas.size(), perMember = count / members;
+        SlabLayout rl = SmallFcLopt.rowLayout(layout), cl = SmallFcLopt.colLayout(layout);
+        int[] table = new int[count * FIELDS];
+        List<Shape> rows = new ArrayList<>(), cols = new ArrayList<>(), means = new ArrayList<>();
+        int mean = 0;
+        for (int t = 0; t < count; t++) {
+            int at = t * FIELDS;
+            FactoredDims f = FactoredDims.of(layout.shape(t));
+            table[at + MEMBER] = t / perMember;
+            table[at + ROW_OFFSET] = rl.offset(t);
+            table[at + COL_OFFSET] = cl.offset(t);
+            if (f == null) {
+                rows.add(Shape.of(0));
+                cols.add(Shape.of(0));
+                means.add(Shape.of(0));
+                continue;
+            }
+            Shape s = layout.shape(t);
+            table[at + FACTORED] = 1;
+            table[at + MEAN_OFFSET] = mean;
+            table[at + LO0] = f.lo0();
+            table[at + SPAN0] = f.span0();
+            table[at + LO1] = f.lo1();
+            table[at + SPAN1] = f.span1();
+            table[at + LOR] = f.loR();
+            table[at + SPANR] = f.spanR();
+            table[at + N0] = s.dim(f.d0());
+            table[at + N1] = s.dim(f.d1());
+            table[at + ROWS] = f.rowShape().numel();
+            table[at + COLS] = f.colShape().numel();
+            table[at + MEANS] = f.rowMeanSize();
+            rows.add(Shape.of(f.rowShape().numel()));
+            cols.add(Shape.of(f.colShape().numel()));
+            means.add(Shape.of(f.rowMeanSize()));
+            mean += f.rowMeanSize();
+        }
+        this.meanTotal = mean;
+        this.info = Tensor.of(backend, table, table.length);
+        this.chunks = FusedOps.Chunks.of(layout, backend);
+        ChunkTable ct = layout.chunks(chunks.chunk());
+        int[] first = new int[count + 1];
+        for (int t = 0, c = 0; t <= count; t++) {
+            while (c < ct.size() && ct.tensorOf(c) < t) c++;
+            first[t] = c;
+        }
+        this.firstChunk = Tensor.of(backend, first, first.length);
+        ChunkTable rt = SlabLayout.of(layout.names(), rows).chunks(AUX_CHUNK), ctab = SlabLayout.of(layout.names(), cols).chunks(AUX_CHUNK);
+        ChunkTable mt = SlabLayout.of(layout.names(), means).chunks(AUX_CHUNK);
+        this.rowTensorOf = ints(rt.tensorOf());
+        this.rowStartOf = ints(rt.startOf());
+        this.colTensorOf = ints(ctab.tensorOf());
+        this.colStartOf = ints(ctab.startOf());
+        this.meanTensorOf = ints(mt.tensorOf());
+        this.meanStartOf = ints(mt.startOf());
+        this.rowMean = Tensor.zeros(backend, DType.F32, 3 * meanTotal);
+        this.scale = Tensor.zeros(backend, DType.F32, count * SmallFcLopt.NORMALIZED);
+        int[] w = lo.widths();
+        int stride = 0;
+        for (int l = 0; l + 1 < w.length; l++) stride += w[l] * w[l + 1] + w[l + 1];
+        this.thetaStride = stride;
+        float[] packed = new float[members * stride], dec = new float[members * DECAYS];
+        for (int m = 0; m < members; m++) {
+            SmallFcLopt.Theta th = thetas.get(m);
+            int at = m * stride;
+            for (int l = 0; l + 1 < w.length; l++) {
+                System.arraycopy(th.w()[l], 0, packed, at, th.w()[l].length);
+                at += th.w()[l].length;
+                System.arraycopy(th.b()[l], 0, packed, at, th.b()[l].length);
+                at += th.b()[l].length;
+            }
+            float[] d = {th.mom()[0], th.mom()[1], th.mom()[2], th.rms()[0], th.ada()[0], th.ada()[1], th.ada()[2]};
+            for (int k = 0; k < d.length; k++) {
+                dec[m * DECAYS + k] = d[k];
+                dec[m * DECAYS + d.length + k] = (float) (1 - (double) d[k]);
+            }
+        }
+        this.theta = Tensor.of(backend, packed, packed.length);
+        this.decays = Tensor.of(backend, dec, dec.length);
+    }
+
+    /** Whether this plan was built for {@code params}' layout and backend. */
+    boolean fits(Slab params) { return params.layout().equals(layout) && params.backend() == backend; }
+
+    /** One step for every tensor of every member; {@code time} holds each member's 11 time features. */
+    void step(SmallFcLopt lo, Slab params, Slab grads, NamedState s, float[][] time) {
+        float[] flat = new float[time.length * time[0].length];
+        for (int m = 0; m < time.length; m++) System.arraycopy(time[m], 0, flat, m * time[m].length, time[m].length);
+        FusedOps.Chunks c = chunks;
+        backend.fused().smallFcLopt(new FusedOps.SmallFcLoptArgs(params.flat(), grads.flat(),
+                s.slab("m0").flat(), s.slab("m1").flat(), s.slab("m2").flat(), s.slab("v").flat(),
+                s.slab("r0").flat(), s.slab("r1").flat(), s.slab("r2").flat(),
+                s.slab("c0").flat(), s.slab("c1").flat(), s.slab("c2").flat(),
+                decays, theta, thetaStride, Tensor.of(backend, flat, flat.length), info,
+                c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(),
+                rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk,
+                rowMean, meanTotal, scale, lo.hiddenSize(), lo.hiddenLayers(), lo.expMult(), lo.stepMult() * lo.lr()));
+    }
+
+    private Tensor ints(int[] a) { return Tensor.of(backend, a, a.length); }
+}

@@ -1,0 +1,126 @@
+package org.lopt4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.cuda.CudaBackendProvider;
+import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.opencl.OpenClBackendProvider;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.NonFinitePolicy;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.BackendProvider;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+
+/**
+ * small_fc_lopt's device kernels (learned_small_fc.cu, learned.cl; both run learned_rule.cuh) against the float64
+ * plain-loop twin: five steps of a two-member population on tensors shaped [32,16], [16], [8,3,3,3], [1], [1,32],
+ * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for hidden widths 4 and 32. Parameters and every
+ * state slab must agree within float32 rounding of the features, scales and MLP: |device − twin| ≤ 1e-5·max|twin|
+ * + 2e-4·|twin| per slab. OpenCL runs on PoCL in CI (fails there if absent: -Dlopt4j.opencl.required=true); CUDA skips
+ * without a GPU (fails with -Dlopt4j.gpu.required=true).
+ */
+class SmallFcLoptDeviceParityTest {
+    static final int MEMBERS = 2, STEPS = 5;
+    static final List<Shape> SHAPES = List.of(Shape.of(32, 16), Shape.of(16), Shape.of(8, 3, 3, 3), Shape.of(1),
+            Shape.of(1, 32), Shape.of(6, 6), Shape.SCALAR);
+    static final double ABS = 1e-5, REL = 2e-4;
+
+    @Test void openClMatchesTwin() {
+        Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        for (int hidden : new int[] {4, 32}) check(b, hidden);
+    }
+
+    @Test void cudaMatchesTwin() {
+        Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
+        for (int hidden : new int[] {4, 32}) check(b, hidden);
+    }
+
+    static Backend device(BackendProvider p, String requiredFlag, String what) {
+        Optional<Backend> b = p.probe();
+        if (b.isPresent()) return b.get();
+        if (Boolean.getBoolean(requiredFlag)) fail(what + " is required (-D" + requiredFlag + "=true) but its probe found no device");
+        return Assumptions.abort("no usable " + what + " device");
+    }
+
+    static SlabLayout layout() {
+        List<String> names = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int m = 0; m < MEMBERS; m++) {
+            for (int i = 0; i < SHAPES.size(); i++) {
+                names.add("m" + m + "/t" + i);
+                shapes.add(SHAPES.get(i));
+            }
+        }
+        return SlabLayout.of(names, shapes);
+    }
+
+    static Slab random(Backend b, DType d, SlabLayout l, int seed) {
+        Slab s = Slab.zeros(b, d, l);
+        for (int i = 0; i < l.count(); i++) {
+            Tensor r = Tensor.random(ScalarBackend.INSTANCE, DType.F64, l.shape(i), RandomKey.of(seed).child(i), Op.Dist.NORMAL);
+            double scale = i % SHAPES.size() == 1 ? 1e-3 : (seed >= 100 && i % SHAPES.size() == 0 ? 30 : 1);
+            s.tensor(i).assign(r.mul(r.scalar(scale)).to(d).to(b));
+        }
+        return s;
+    }
+
+    /** Two members with different θ: random MLPs, non-zero decay offsets and biases. */
+    static Slab theta(SmallFcLopt lo) {
+        SlabLayout one = lo.thetaLayout();
+        Slab t = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(MEMBERS));
+        for (int m = 0; m < MEMBERS; m++) {
+            Slab init = lo.initTheta(RandomKey.of(11 + m), ScalarBackend.INSTANCE);
+            Tensor noise = Tensor.random(ScalarBackend.INSTANCE, DType.F32, Shape.of(one.size()), RandomKey.of(50 + m), Op.Dist.NORMAL);
+            Tensor member = init.flat().add(noise.mul(noise.scalar(0.05)));
+            t.flat().slice(0, m * one.size(), (m + 1) * one.size(), 1).assign(member);
+        }
+        return t;
+    }
+
+    static void check(Backend device, int hidden) {
+        SmallFcLopt lo = new SmallFcLopt(hidden, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT);
+        Slab theta = theta(lo);
+        SlabLayout l = layout();
+        Optimizer<NamedState> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+        Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
+        NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+        for (int step = 0; step < STEPS; step++) {
+            int seed = step == 2 ? 100 + step : 10 + step;
+            StepInfo info = new StepInfo(step, 1.0, 100, new double[] {1.0, 2.0}, new int[] {step, step + 7});
+            sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
+            sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
+        }
+        close("params (hidden " + hidden + ")", ph, pd);
+        for (String name : sh.slabs().keySet()) close(name + " (hidden " + hidden + ")", sh.slab(name), sd.slab(name));
+    }
+
+    static void close(String what, Slab twin, Slab device) {
+        double[] want = twin.flat().toDoubleArray(), got = device.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
+        double max = 0;
+        for (double w : want) max = Math.max(max, Math.abs(w));
+        int bad = 0;
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < want.length; i++) {
+            double tol = ABS * max + REL * Math.abs(want[i]);
+            if (!(Math.abs(got[i] - want[i]) <= tol)) {
+                if (bad++ < 5) first.append(" [").append(i).append("] twin ").append(want[i]).append(" device ").append(got[i]);
+            }
+        }
+        assertTrue(bad == 0, what + ": " + bad + " of " + want.length + " elements off:" + first);
+    }
+}
