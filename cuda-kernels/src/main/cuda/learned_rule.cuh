@@ -132,35 +132,38 @@ LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG
     sfl_features(grads[i], params[i], v[i], m, factored, a, b, mean, x);
 }
 
-// Floats of one member's packed MLP: per layer, weights [in x out] row-major then the bias [out].
-LOPT_FN int lopt_mlp_size(int inputs, int hidden, int layers) {
-    int size = 0, in = inputs;
-    for (int l = 0; l <= layers; l++) {
-        const int out = l == layers ? 2 : hidden;
-        size += in * out + out;
-        in = out;
-    }
-    return size;
-}
+// The widest MLP layer and the most weight layers the kernels take.
+#define LOPT_MAX_LAYERS 8
 
-// The MLP of one member on x[0..inputs): `layers` hidden layers of width `hidden` with ReLU, then a linear layer with
-// 2 outputs, written to out[0..2). x and y are scratch of SFL_MAX_WIDTH floats; x is overwritten.
-LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, int inputs, int hidden, int layers, float* x, float* y, float* out) {
-    int in = inputs;
-    for (int l = 0; l <= layers; l++) {
-        const int width = l == layers ? 2 : hidden;
+// The MLP of one member: weight layer l maps widths[l] to widths[l + 1] values, weights [in x out] row-major then the
+// bias [out], packed layer after layer from w; ReLU after every layer but the last, which has 2 outputs (direction,
+// log-magnitude) written to out[0..2). x holds the widths[0] inputs; x and y are scratch of SFL_MAX_WIDTH floats.
+LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, const int* widths, int layers, float* x, float* y, float* out) {
+    for (int l = 0; l < layers; l++) {
+        const int in = widths[l], width = widths[l + 1];
         LOPT_GLOBAL const float* bias = w + in * width;
         for (int j = 0; j < width; j++) {
             float acc = bias[j];
             for (int i = 0; i < in; i++) acc += x[i] * w[i * width + j];
-            y[j] = l == layers ? acc : LOPT_MAX(acc, 0.0f);
+            y[j] = l + 1 == layers ? acc : LOPT_MAX(acc, 0.0f);
         }
         for (int j = 0; j < width; j++) x[j] = y[j];
         w = bias + width;
-        in = width;
     }
     out[0] = x[0];
     out[1] = x[1];
 }
+
+// small_fc_lopt's layer widths: SFL_INPUTS, `hidden` repeated `hidden_layers` times, 2; returns the weight layers.
+LOPT_FN int sfl_widths(int hidden, int hidden_layers, int* widths) {
+    widths[0] = SFL_INPUTS;
+    for (int l = 1; l <= hidden_layers; l++) widths[l] = hidden;
+    widths[hidden_layers + 1] = 2;
+    return hidden_layers + 1;
+}
+
+// MLPLOpt: g, p and six momenta are normalized; 11 time features follow.
+#define MLP_FEATURES 8
+#define MLP_MOMENTA 6
 
 #endif

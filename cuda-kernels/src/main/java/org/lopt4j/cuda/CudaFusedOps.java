@@ -98,6 +98,8 @@ final class CudaFusedOps implements FusedOps {
 
     @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
 
+    @Override public void mlpLopt(MlpLoptArgs a) { CudaMlpLopt.run(b, a); }
+
     // ---------------------------------------------------------------- helpers
 
     private void launch(KernelSpec spec, Tensor tensorOf, Record args) {

@@ -7,7 +7,7 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * small_fc_lopt's step on CUDA (learned_small_fc.cu with learned_rule.cuh, the code the OpenCL program shares): six
+ * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): six
  * launches for every tensor of every member, whatever their number; element kernels take one block per chunk-table
  * entry. The per-chunk feature partials are scratch of each call.
  */
@@ -52,8 +52,8 @@ final class CudaSmallFcLopt {
                     v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal(), info, partials.ptr(), tensorOf, startOf, offsets,
                     sizes, a.chunk()));
             CUdeviceptr scale = f32(b, a.scale(), "scale");
-            b.launch(Kernels.LEARNED_SMALL_FC_FEATURE_SCALE, new LaunchGeometry(Math.ceilDiv(tensors * FEATURES, threads), 1, 1, threads),
-                    new LearnedArgs.SmallFcFeatureScale(partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), sizes, scale, tensors));
+            b.launch(Kernels.LEARNED_FEATURE_SCALE, new LaunchGeometry(Math.ceilDiv(tensors * FEATURES, threads), 1, 1, threads),
+                    new LearnedArgs.FeatureScale(partials.ptr(), 1, FEATURES, 1e-5, i32(b, a.firstChunk(), "firstChunk"), sizes, scale, tensors));
             b.launch(Kernels.LEARNED_SMALL_FC_APPLY, perChunk, new LearnedArgs.SmallFcApply(params, grads, m0, m1, m2, v, r0, r1,
                     r2, c0, c1, c2, rowMean, a.meanTotal(), info, scale, f32(b, a.theta(), "theta"), a.thetaStride(),
                     f32(b, a.time(), "time"), a.hidden(), a.layers(), a.expMult(), a.stepScale(), tensorOf, startOf,
@@ -63,9 +63,9 @@ final class CudaSmallFcLopt {
         }
     }
 
-    private static CUdeviceptr f32(CudaBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
+    static CUdeviceptr f32(CudaBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
 
-    private static CUdeviceptr i32(CudaBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
+    static CUdeviceptr i32(CudaBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
 
     private static CUdeviceptr buffer(CudaBackend b, Tensor t, DType d, String role) {
         if (t == null || t.dtype() != d || t.offset() != 0) {

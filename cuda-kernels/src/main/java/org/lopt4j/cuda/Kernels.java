@@ -25,19 +25,22 @@ public final class Kernels {
     static final KernelSpec FUSED_NADAMW_APPLY = new KernelSpec("fused_nadamw_apply", FusedArgs.Nadamw.class, "fused_nadamw.ptx");
     static final KernelSpec FUSED_RMSPROP_APPLY = new KernelSpec("fused_rmsprop_apply", FusedArgs.Rmsprop.class, "fused_rmsprop.ptx");
     static final KernelSpec FUSED_LION_APPLY = new KernelSpec("fused_lion_apply", FusedArgs.Lion.class, "fused_lion.ptx");
-    static final KernelSpec LEARNED_SMALL_FC_MOMENTS = learned("moments", LearnedArgs.SmallFcMoments.class);
-    static final KernelSpec LEARNED_SMALL_FC_FACTORS = learned("factors", LearnedArgs.SmallFcFactors.class);
-    static final KernelSpec LEARNED_SMALL_FC_ROW_MEANS = learned("row_means", LearnedArgs.SmallFcRowMeans.class);
-    static final KernelSpec LEARNED_SMALL_FC_FEATURE_SUMS = learned("feature_sums", LearnedArgs.SmallFcFeatureSums.class);
-    static final KernelSpec LEARNED_SMALL_FC_FEATURE_SCALE = learned("feature_scale", LearnedArgs.SmallFcFeatureScale.class);
-    static final KernelSpec LEARNED_SMALL_FC_APPLY = learned("apply", LearnedArgs.SmallFcApply.class);
+    static final KernelSpec LEARNED_SMALL_FC_MOMENTS = learned("small_fc_moments", LearnedArgs.SmallFcMoments.class);
+    static final KernelSpec LEARNED_SMALL_FC_FACTORS = learned("small_fc_factors", LearnedArgs.SmallFcFactors.class);
+    static final KernelSpec LEARNED_SMALL_FC_ROW_MEANS = learned("small_fc_row_means", LearnedArgs.SmallFcRowMeans.class);
+    static final KernelSpec LEARNED_SMALL_FC_FEATURE_SUMS = learned("small_fc_feature_sums", LearnedArgs.SmallFcFeatureSums.class);
+    static final KernelSpec LEARNED_FEATURE_SCALE = learned("feature_scale", LearnedArgs.FeatureScale.class);
+    static final KernelSpec LEARNED_SMALL_FC_APPLY = learned("small_fc_apply", LearnedArgs.SmallFcApply.class);
+    static final KernelSpec LEARNED_MLP_MOMENTS = learned("mlp_moments", LearnedArgs.MlpMoments.class);
+    static final KernelSpec LEARNED_MLP_APPLY = learned("mlp_apply", LearnedArgs.MlpApply.class);
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
             ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL,
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_MOMENTS, LEARNED_SMALL_FC_FACTORS,
-            LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_SMALL_FC_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY);
+            LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY,
+            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);
@@ -45,6 +48,6 @@ public final class Kernels {
     private Kernels() {}
 
     private static KernelSpec learned(String phase, Class<? extends Record> args) {
-        return new KernelSpec("learned_small_fc_" + phase, args, "learned_small_fc.ptx");
+        return new KernelSpec("learned_" + phase, args, "learned.ptx");
     }
 }

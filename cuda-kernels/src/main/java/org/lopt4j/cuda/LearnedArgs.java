@@ -3,7 +3,7 @@ package org.lopt4j.cuda;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * The parameter lists of the learned-optimizer kernels (learned_small_fc.cu), one record per entry point, each buffer
+ * The parameter lists of the learned-optimizer kernels (learned.cu), one record per entry point, each buffer
  * as its device pointer. KernelTwinsTest holds them to the .cu sources.
  */
 final class LearnedArgs {
@@ -31,9 +31,9 @@ final class LearnedArgs {
                               CUdeviceptr partials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
                               CUdeviceptr sizes, int chunk) {}
 
-    /** learned_small_fc_feature_scale. */
-    record SmallFcFeatureScale(CUdeviceptr partials, int perChunk, CUdeviceptr firstChunk, CUdeviceptr sizes,
-                               CUdeviceptr scale, int tensors) {}
+    /** learned_feature_scale. */
+    record FeatureScale(CUdeviceptr partials, int perChunk, int features, double eps, CUdeviceptr firstChunk,
+                        CUdeviceptr sizes, CUdeviceptr scale, int tensors) {}
 
     /** learned_small_fc_apply. */
     record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
@@ -42,4 +42,16 @@ final class LearnedArgs {
                         CUdeviceptr theta, int thetaStride, CUdeviceptr time, int hidden, int layers, double expMult,
                         double stepScale, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
                         CUdeviceptr sizes, int chunk) {}
+
+    /** learned_mlp_moments. */
+    record MlpMoments(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+                      CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr decays, CUdeviceptr partials,
+                      CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** learned_mlp_apply. */
+    record MlpApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+                    CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr scale, CUdeviceptr theta,
+                    int thetaStride, CUdeviceptr time, CUdeviceptr widths, int layers, int perMember, double expMult,
+                    double stepMult, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
+                    int chunk) {}
 }

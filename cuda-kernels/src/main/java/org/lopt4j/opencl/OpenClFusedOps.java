@@ -108,6 +108,8 @@ final class OpenClFusedOps implements FusedOps {
 
     @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
 
+    @Override public void mlpLopt(MlpLoptArgs a) { OpenClMlpLopt.run(b, a); }
+
     // ---------------------------------------------------------------- helpers
 
     private void launch(String kernel, DType d, Tensor tensorOf, int chunk, Tensor params, KernelArgs args) {

@@ -51,9 +51,7 @@ final class OpenClSmallFcLopt {
                     .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info)
                     .mem(partials.mem()), a).local((long) group * Float.BYTES));
             cl_mem scale = f32(b, a.scale(), "scale");
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * FEATURES, group), group),
-                    new KernelArgs().mem(partials.mem()).i32(perChunk).mem(i32(b, a.firstChunk(), "firstChunk"))
-                            .mem(i32(b, a.sizes(), "sizes")).mem(scale).i32(tensors));
+            scale(b, partials, perChunk, FEATURES, a.firstChunk(), a.sizes(), scale, tensors);
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(new KernelArgs()
                     .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info).mem(scale)
                     .mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time")).i32(a.hidden())
@@ -61,6 +59,15 @@ final class OpenClSmallFcLopt {
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
         }
+    }
+
+    /** learned_feature_scale: per-tensor scales 1/sqrt(1e-5 + mean square) of {@code features} features. */
+    static void scale(OpenClBackend b, OpenClStorage partials, int perChunk, int features, Tensor firstChunk, Tensor sizes,
+                      cl_mem scale, int tensors) {
+        int group = b.groupSize();
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * features, group), group),
+                new KernelArgs().mem(partials.mem()).i32(perChunk).i32(features).real(DType.F32, 1e-5)
+                        .mem(i32(b, firstChunk, "firstChunk")).mem(i32(b, sizes, "sizes")).mem(scale).i32(tensors));
     }
 
     private static KernelArgs state(KernelArgs k, cl_mem m0, cl_mem m1, cl_mem m2, cl_mem v, cl_mem r0, cl_mem r1, cl_mem r2,
@@ -73,14 +80,14 @@ final class OpenClSmallFcLopt {
         return new LaunchSize(new long[] {Math.ceilDiv(chunk, group) * (long) group, chunks}, new long[] {group, 1});
     }
 
-    private static KernelArgs table(OpenClBackend b, KernelArgs k, SmallFcLoptArgs a) {
+    static KernelArgs table(OpenClBackend b, KernelArgs k, SmallFcLoptArgs a) {
         return k.mem(i32(b, a.tensorOf(), "tensorOf")).mem(i32(b, a.startOf(), "startOf")).mem(i32(b, a.offsets(), "offsets"))
                 .mem(i32(b, a.sizes(), "sizes")).i32(a.chunk());
     }
 
-    private static cl_mem f32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
+    static cl_mem f32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
 
-    private static cl_mem i32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
+    static cl_mem i32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
 
     private static cl_mem buffer(OpenClBackend b, Tensor t, DType d, String role) {
         if (t == null || t.dtype() != d || t.offset() != 0) {

@@ -1,7 +1,8 @@
-// learned.cl: small_fc_lopt's step over a whole population slab in six launches, whatever the number of tensors or
-// members (F32). Built with common.cl and learned_rule.cuh (the feature and MLP code the CUDA kernels in
-// learned_small_fc.cu share) in front. Launched by org.lopt4j.opencl.OpenClFusedOps.smallFcLopt; the Java twin is
-// org.lopt4j.learned.SmallFcLoptKernel (passes A, B, C), the definition.
+// learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
+// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in three. Built with common.cl and
+// learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
+// org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
+// (passes A, B, C) and MlpLoptKernel.twin, the definitions.
 //
 // Element kernels use the 2-D NDRange of fused.cl over a chunk table (dimension 1: the entry, dimension 0: the
 // position in it). The per-tensor info table (SFL_FIELDS ints per tensor) and the member decays come from
@@ -137,19 +138,20 @@ __kernel void learned_small_fc_feature_sums(__global const float* params, __glob
     }
 }
 
-// Pass 5: one work-item per (tensor, feature): the partials of the tensor's chunks in order (chunks
-// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk partials each), to scale = 1/sqrt(1e-5 + mean square).
-__kernel void learned_small_fc_feature_scale(__global const float* partials, int per_chunk,
-                                             __global const int* first_chunk, __global const int* sizes,
-                                             __global float* scale, int tensors) {
+// Pass 5 (shared with MLPLOpt): one work-item per (tensor, feature): the partials of the tensor's chunks in order
+// (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
+// scale = 1/sqrt(eps + mean square).
+__kernel void learned_feature_scale(__global const float* partials, int per_chunk, int features, float eps,
+                                    __global const int* first_chunk, __global const int* sizes, __global float* scale,
+                                    int tensors) {
     const int id = (int)get_global_id(0);
-    if (id >= tensors * SFL_FEATURES) return;
-    const int t = id / SFL_FEATURES, q = id % SFL_FEATURES;
+    if (id >= tensors * features) return;
+    const int t = id / features, q = id % features;
     float sum = 0.0f;
     for (long k = (long)first_chunk[t] * per_chunk; k < (long)first_chunk[t + 1] * per_chunk; k++) {
-        sum += partials[k * SFL_FEATURES + q];
+        sum += partials[k * features + q];
     }
-    scale[id] = 1.0f / sqrt(1e-5f + sum / (float)max(1, sizes[t]));
+    scale[id] = 1.0f / sqrt(eps + sum / (float)max(1, sizes[t]));
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -168,9 +170,72 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
     __global const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
     float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    int widths[LOPT_MAX_LAYERS + 1];
+    const int weight_layers = sfl_widths(hidden, layers, widths);
     sfl_load_features(in, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
     for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
     for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
-    lopt_mlp(theta + (long)member * theta_stride, SFL_INPUTS, hidden, layers, x, y, out);
+    lopt_mlp(theta + (long)member * theta_stride, widths, weight_layers, x, y, out);
     params[i] = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
+}
+
+// MLPLOpt pass 1: the six momenta m_k = d_k*m_k + (1 - d_k)*g (decays: d_0..d_5, then 1 - each), and the squares of
+// the 8 features [g, p, m_0..m_5] (momenta after the update) summed per work-group: group g of chunk c writes
+// partials[(c * groups + g) * 8 + q]. Every work-item reaches the barriers.
+__kernel void learned_mlp_moments(__global const float* params, __global const float* grads, __global float* m0,
+                                  __global float* m1, __global float* m2, __global float* m3, __global float* m4,
+                                  __global float* m5, __global const float* decays, __global float* partials,
+                                  SFL_TABLE, __local float* scratch) {
+    int t;
+    long e, i;
+    float x[MLP_FEATURES];
+    for (int q = 0; q < MLP_FEATURES; q++) x[q] = 0.0f;
+    if (sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) {
+        __global float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
+        const float g = grads[i];
+        x[0] = g;
+        x[1] = params[i];
+        for (int k = 0; k < MLP_MOMENTA; k++) {
+            const float mi = decays[k] * m[k][i] + decays[MLP_MOMENTA + k] * g;
+            m[k][i] = mi;
+            x[2 + k] = mi;
+        }
+    }
+    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
+    const long out = ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES;
+    for (int q = 0; q < MLP_FEATURES; q++) {
+        scratch[lid] = x[q] * x[q];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int s = size / 2; s > 0; s >>= 1) {
+            if (lid < s) scratch[lid] += scratch[lid + s];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (lid == 0) partials[out + q] = scratch[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+// MLPLOpt pass 3: normalized [g, p, m_0..m_5] and the member's 11 time features through the member's MLP (tensor t
+// belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+__kernel void learned_mlp_apply(__global float* params, __global const float* grads, __global const float* m0,
+                                __global const float* m1, __global const float* m2, __global const float* m3,
+                                __global const float* m4, __global const float* m5, __global const float* scale,
+                                __global const float* theta, int theta_stride, __global const float* time,
+                                __global const int* widths, int layers, int per_member, float exp_mult,
+                                float step_mult, SFL_TABLE) {
+    int t;
+    long e, i;
+    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+    const int member = t / per_member;
+    __global const float* sc = scale + t * MLP_FEATURES;
+    __global const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
+    int wl[LOPT_MAX_LAYERS + 1];
+    for (int l = 0; l <= layers; l++) wl[l] = widths[l];
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    x[0] = grads[i] * sc[0];
+    x[1] = params[i] * sc[1];
+    for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
+    for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
+    lopt_mlp(theta + (long)member * theta_stride, wl, layers, x, y, out);
+    params[i] = params[i] - step_mult * (out[0] * exp(exp_mult * out[1]));
 }

@@ -137,11 +137,16 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
         if (members * thetaLayout().size() != theta.layout().size()) throw new IllegalArgumentException("θ does not have the " + name() + " layout");
         List<Weights> ws = new ArrayList<>();
         for (int m = 0; m < members; m++) ws.add(weights(theta, m));
-        return new Opt(this, ws);
+        return new Opt(this, ws, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
-    /** MLPLOpt with fixed θ as an ordinary optimizer: state = six momentum slabs. */
-    record Opt(MlpLopt lopt, List<Weights> thetas) implements Optimizer<NamedState> {
+    /**
+     * MLPLOpt with fixed θ as an ordinary optimizer: state = six momentum slabs. Slabs on a CPU backend run
+     * {@link MlpLoptKernel}; slabs on a device run its kernels through the tables in {@code device}, built at the first
+     * step on that layout.
+     */
+    record Opt(MlpLopt lopt, List<Weights> thetas, java.util.concurrent.atomic.AtomicReference<MlpLoptDevice> device)
+            implements Optimizer<NamedState> {
         @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < DECAYS.length; k++) s.put("m" + k, params.zerosLike());
@@ -152,7 +157,14 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             Slab[] m = new Slab[DECAYS.length];
             for (int k = 0; k < m.length; k++) m[k] = state.slab("m" + k);
-            MlpLoptKernel.fused(lopt, thetas, params, grads, m, Features.steps(info, thetas.size(), state.step()));
+            int[] steps = Features.steps(info, thetas.size(), state.step());
+            if (params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage) {
+                MlpLoptKernel.fused(lopt, thetas, params, grads, m, steps);
+            } else {
+                MlpLoptDevice plan = device.get();
+                if (plan == null || !plan.fits(params)) device.set(plan = new MlpLoptDevice(lopt, thetas, params.layout(), params.backend()));
+                plan.step(lopt, params, grads, state, Features.time(steps));
+            }
             return state.applied();
         }
 

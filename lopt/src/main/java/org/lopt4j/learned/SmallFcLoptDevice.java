@@ -23,7 +23,7 @@ final class SmallFcLoptDevice {
     static final int MEMBER = 0, FACTORED = 1, ROW_OFFSET = 2, COL_OFFSET = 3, MEAN_OFFSET = 4, LO0 = 5, SPAN0 = 6,
             LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, N0 = 11, N1 = 12, ROWS = 13, COLS = 14, MEANS = 15, FIELDS = 16;
     /** Floats per member in the decay table, and the widest MLP layer the kernels take. */
-    static final int DECAYS = 14, MAX_WIDTH = 64;
+    static final int DECAYS = 14, MAX_WIDTH = 64, MAX_LAYERS = 8;
     /** Entries per chunk of the accumulator tables. */
     static final int AUX_CHUNK = 4096;
 
@@ -35,8 +35,9 @@ final class SmallFcLoptDevice {
     private final int meanTotal, thetaStride;
 
     SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend) {
-        if (lo.hiddenSize() > MAX_WIDTH) {
-            throw new IllegalArgumentException("small_fc_lopt kernels take hidden widths up to " + MAX_WIDTH + ", got " + lo.hiddenSize());
+        if (lo.hiddenSize() > MAX_WIDTH || lo.hiddenLayers() + 1 > MAX_LAYERS) {
+            throw new IllegalArgumentException("small_fc_lopt kernels take hidden widths up to " + MAX_WIDTH + " and up to "
+                    + (MAX_LAYERS - 1) + " hidden layers, got " + lo.hiddenSize() + " x " + lo.hiddenLayers());
         }
         this.layout = layout;
         this.backend = backend;
@@ -79,13 +80,7 @@ final class SmallFcLoptDevice {
         this.meanTotal = mean;
         this.info = Tensor.of(backend, table, table.length);
         this.chunks = FusedOps.Chunks.of(layout, backend);
-        ChunkTable ct = layout.chunks(chunks.chunk());
-        int[] first = new int[count + 1];
-        for (int t = 0, c = 0; t <= count; t++) {
-            while (c < ct.size() && ct.tensorOf(c) < t) c++;
-            first[t] = c;
-        }
-        this.firstChunk = Tensor.of(backend, first, first.length);
+        this.firstChunk = firstChunks(layout, chunks.chunk(), backend);
         ChunkTable rt = SlabLayout.of(layout.names(), rows).chunks(AUX_CHUNK), ctab = SlabLayout.of(layout.names(), cols).chunks(AUX_CHUNK);
         ChunkTable mt = SlabLayout.of(layout.names(), means).chunks(AUX_CHUNK);
         this.rowTensorOf = ints(rt.tensorOf());
@@ -120,19 +115,35 @@ final class SmallFcLoptDevice {
         this.decays = Tensor.of(backend, dec, dec.length);
     }
 
+    /** Each tensor's first entry in the chunk table of {@code layout} (tensors + 1 ints; the last is the entry count). */
+    static Tensor firstChunks(SlabLayout layout, int chunk, Backend backend) {
+        ChunkTable ct = layout.chunks(chunk);
+        int[] first = new int[layout.count() + 1];
+        for (int t = 0, c = 0; t <= layout.count(); t++) {
+            while (c < ct.size() && ct.tensorOf(c) < t) c++;
+            first[t] = c;
+        }
+        return Tensor.of(backend, first, first.length);
+    }
+
+    /** The members' time features, member after member, as one device vector. */
+    static Tensor flatTime(Backend backend, float[][] time) {
+        float[] flat = new float[time.length * time[0].length];
+        for (int m = 0; m < time.length; m++) System.arraycopy(time[m], 0, flat, m * time[m].length, time[m].length);
+        return Tensor.of(backend, flat, flat.length);
+    }
+
     /** Whether this plan was built for {@code params}' layout and backend. */
     boolean fits(Slab params) { return params.layout().equals(layout) && params.backend() == backend; }
 
     /** One step for every tensor of every member; {@code time} holds each member's 11 time features. */
     void step(SmallFcLopt lo, Slab params, Slab grads, NamedState s, float[][] time) {
-        float[] flat = new float[time.length * time[0].length];
-        for (int m = 0; m < time.length; m++) System.arraycopy(time[m], 0, flat, m * time[m].length, time[m].length);
         FusedOps.Chunks c = chunks;
         backend.fused().smallFcLopt(new FusedOps.SmallFcLoptArgs(params.flat(), grads.flat(),
                 s.slab("m0").flat(), s.slab("m1").flat(), s.slab("m2").flat(), s.slab("v").flat(),
                 s.slab("r0").flat(), s.slab("r1").flat(), s.slab("r2").flat(),
                 s.slab("c0").flat(), s.slab("c1").flat(), s.slab("c2").flat(),
-                decays, theta, thetaStride, Tensor.of(backend, flat, flat.length), info,
+                decays, theta, thetaStride, flatTime(backend, time), info,
                 c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(),
                 rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk,
                 rowMean, meanTotal, scale, lo.hiddenSize(), lo.hiddenLayers(), lo.expMult(), lo.stepMult() * lo.lr()));

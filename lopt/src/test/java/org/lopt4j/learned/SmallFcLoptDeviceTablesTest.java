@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Java side of small_fc_lopt's device kernels against learned_rule.cuh, which both GPU dialects compile. */
 class SmallFcLoptDeviceTablesTest {
-    private static final Pattern DEFINE = Pattern.compile("(?m)^#define\\s+(SFL_\\w+)\\s+(\\d+)\\s*$");
+    private static final Pattern DEFINE = Pattern.compile("(?m)^#define\\s+((?:SFL|MLP|LOPT_MAX)_\\w+)\\s+(\\d+)\\s*$");
 
     static Map<String, Integer> defines() throws IOException {
         // surefire runs in the module directory: the header lives beside it in cuda-kernels
@@ -38,9 +38,10 @@ class SmallFcLoptDeviceTablesTest {
                 Map.entry("SFL_MEANS", SmallFcLoptDevice.MEANS), Map.entry("SFL_FIELDS", SmallFcLoptDevice.FIELDS),
                 Map.entry("SFL_DECAYS", SmallFcLoptDevice.DECAYS), Map.entry("SFL_MAX_WIDTH", SmallFcLoptDevice.MAX_WIDTH),
                 Map.entry("SFL_FEATURES", SmallFcLopt.NORMALIZED), Map.entry("SFL_INPUTS", SmallFcLopt.INPUTS),
-                Map.entry("SFL_TIME", SmallFcLopt.INPUTS - SmallFcLopt.NORMALIZED));
+                Map.entry("SFL_TIME", SmallFcLopt.INPUTS - SmallFcLopt.NORMALIZED), Map.entry("LOPT_MAX_LAYERS", SmallFcLoptDevice.MAX_LAYERS),
+                Map.entry("MLP_FEATURES", MlpLopt.NORMALIZED), Map.entry("MLP_MOMENTA", MlpLopt.DECAYS.length));
         java.forEach((name, value) -> assertEquals(value, d.get(name), name));
-        // every SFL_ field the header defines has its Java twin (SFL_MOM..SFL_ONE_MINUS index the decay rows)
+        // every field the header defines has its Java twin (SFL_MOM..SFL_ONE_MINUS index the decay rows)
         for (String name : d.keySet()) {
             if (!List.of("SFL_MOM", "SFL_RMS", "SFL_ADA", "SFL_ONE_MINUS").contains(name)) assertEquals(true, java.containsKey(name), name + " has no Java twin");
         }

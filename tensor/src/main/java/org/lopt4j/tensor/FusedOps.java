@@ -82,6 +82,15 @@ public interface FusedOps {
     }
 
     /**
+     * MLPLOpt's whole step (org.lopt4j.learned.MlpLopt, mlp_lopt.md) for every tensor of every population member of a
+     * slab in three launches: momenta with feature sums, feature scales, MLP and apply. Device backends implement it;
+     * CPU slabs run the Vector API kernel of {@code org.lopt4j.learned}, so the CPU backends leave this default.
+     */
+    default void mlpLopt(MlpLoptArgs a) {
+        throw new UnsupportedOperationException(name() + " has no mlp_lopt kernel; CPU slabs run org.lopt4j.learned.MlpLoptKernel");
+    }
+
+    /**
      * apex's block → (tensor, chunk) table for one slab layout, as device buffers (I32): chunk {@code c} covers
      * elements {@code [offsets[t] + startOf[c], offsets[t] + min(startOf[c] + chunk, sizes[t]))} of the flat slab,
      * {@code t = tensorOf[c]}. Built once per layout (at an optimizer's {@code init}).
@@ -181,4 +190,16 @@ public interface FusedOps {
                            Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
                            Tensor rowMean, int meanTotal, Tensor scale, int hidden, int layers, double expMult,
                            double stepScale) {}
+
+    /**
+     * Arguments of {@link #mlpLopt} (F32): the six momentum slabs {@code m0..m5}; {@code decays} the six decays then
+     * 1 − each; {@code theta} each member's MLP packed layer by layer (weights [in × out], then bias),
+     * {@code thetaStride} floats apart, with layer widths {@code widths} (I32, {@code layers + 1} entries);
+     * {@code time} 11 floats per member; tensor t belongs to member {@code t / perMember}; {@code firstChunk} as in
+     * {@link SmallFcLoptArgs}; {@code scale} (tensors × 8) is scratch.
+     */
+    record MlpLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4, Tensor m5,
+                       Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
+                       int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
+                       Tensor firstChunk, Tensor scale, double expMult, double stepMult) {}
 }

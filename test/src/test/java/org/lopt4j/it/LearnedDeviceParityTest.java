@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.cuda.CudaBackendProvider;
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
 import org.lopt4j.opencl.OpenClBackendProvider;
 import org.lopt4j.optim.NamedState;
@@ -27,14 +29,15 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
- * small_fc_lopt's device kernels (learned_small_fc.cu, learned.cl; both run learned_rule.cuh) against the float64
- * plain-loop twin: five steps of a two-member population on tensors shaped [32,16], [16], [8,3,3,3], [1], [1,32],
- * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for hidden widths 4 and 32. Parameters and every
+ * The learned optimizers' device kernels (learned.cu, learned.cl; both run learned_rule.cuh) against the float64
+ * plain-loop twins: five steps of a two-member population on tensors shaped [32,16], [16], [8,3,3,3], [1], [1,32],
+ * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for small_fc_lopt with hidden widths 4 and 32 and
+ * MLPLOpt with hidden (32, 32) and (16, 8, 4). Parameters and every
  * state slab must agree within float32 rounding of the features, scales and MLP: |device − twin| ≤ 1e-5·max|twin|
  * + 2e-4·|twin| per slab. OpenCL runs on PoCL in CI (fails there if absent: -Dlopt4j.opencl.required=true); CUDA skips
  * without a GPU (fails with -Dlopt4j.gpu.required=true).
  */
-class SmallFcLoptDeviceParityTest {
+class LearnedDeviceParityTest {
     static final int MEMBERS = 2, STEPS = 5;
     static final List<Shape> SHAPES = List.of(Shape.of(32, 16), Shape.of(16), Shape.of(8, 3, 3, 3), Shape.of(1),
             Shape.of(1, 32), Shape.of(6, 6), Shape.SCALAR);
@@ -42,12 +45,19 @@ class SmallFcLoptDeviceParityTest {
 
     @Test void openClMatchesTwin() {
         Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
-        for (int hidden : new int[] {4, 32}) check(b, hidden);
+        for (LearnedOptimizer lo : optimizers()) check(b, lo);
     }
 
     @Test void cudaMatchesTwin() {
         Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
-        for (int hidden : new int[] {4, 32}) check(b, hidden);
+        for (LearnedOptimizer lo : optimizers()) check(b, lo);
+    }
+
+    static List<LearnedOptimizer> optimizers() {
+        return List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
+                new SmallFcLopt(32, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
+                new MlpLopt(new int[] {32, 32}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT),
+                new MlpLopt(new int[] {16, 8, 4}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT));
     }
 
     static Backend device(BackendProvider p, String requiredFlag, String what) {
@@ -80,7 +90,7 @@ class SmallFcLoptDeviceParityTest {
     }
 
     /** Two members with different θ: random MLPs, non-zero decay offsets and biases. */
-    static Slab theta(SmallFcLopt lo) {
+    static Slab theta(LearnedOptimizer lo) {
         SlabLayout one = lo.thetaLayout();
         Slab t = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(MEMBERS));
         for (int m = 0; m < MEMBERS; m++) {
@@ -92,8 +102,8 @@ class SmallFcLoptDeviceParityTest {
         return t;
     }
 
-    static void check(Backend device, int hidden) {
-        SmallFcLopt lo = new SmallFcLopt(hidden, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT);
+    static void check(Backend device, LearnedOptimizer lo) {
+        String what = lo instanceof MlpLopt m ? "mlp_lopt " + java.util.Arrays.toString(m.hidden()) : "small_fc_lopt " + ((SmallFcLopt) lo).hiddenSize();
         Slab theta = theta(lo);
         SlabLayout l = layout();
         Optimizer<NamedState> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
@@ -105,8 +115,8 @@ class SmallFcLoptDeviceParityTest {
             sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
             sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
         }
-        close("params (hidden " + hidden + ")", ph, pd);
-        for (String name : sh.slabs().keySet()) close(name + " (hidden " + hidden + ")", sh.slab(name), sd.slab(name));
+        close(what + ": params", ph, pd);
+        for (String name : sh.slabs().keySet()) close(what + ": " + name, sh.slab(name), sd.slab(name));
     }
 
     static void close(String what, Slab twin, Slab device) {

@@ -1,10 +1,30 @@
-// learned_small_fc.cu: small_fc_lopt's step over a whole population slab in six launches, whatever the number of
-// tensors or members (F32). The per-element features and the MLP are learned_rule.cuh, which the OpenCL program
-// learned.cl shares (so PoCL's parity tests run the same code). Java twin: org.lopt4j.learned.SmallFcLoptKernel;
-// launcher: org.lopt4j.cuda.CudaFusedOps.smallFcLopt; tables: org.lopt4j.learned.SmallFcLoptDevice.
-// Element kernels take one block per chunk-table entry (fused.cuh). Scalars arrive in double.
+// learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
+// number of tensors or members (F32): small_fc_lopt in six (learned_small_fc_*, learned_feature_scale), MLPLOpt in
+// three (learned_mlp_*, learned_feature_scale). The per-element features and the MLP are learned_rule.cuh, which the
+// OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
+// org.lopt4j.learned.SmallFcLoptKernel and MlpLoptKernel.twin; launchers: org.lopt4j.cuda.CudaSmallFcLopt and
+// CudaMlpLopt; tables: org.lopt4j.learned.SmallFcLoptDevice and MlpLoptDevice. Element kernels take one block per
+// chunk-table entry (fused.cuh). Scalars arrive in double.
 #include "fused.cuh"
 #include "learned_rule.cuh"
+
+// Adds each thread's acc[0..N) over the block (warp shuffles, then the warps' sums in order) into out[0..N); the
+// block size is a multiple of 32, at most 1024.
+template <int N>
+__device__ __forceinline__ void block_sums(const float* acc, float (*warp_sums)[N], float* out) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    for (int q = 0; q < N; q++) {
+        float s = acc[q];
+        for (int o = 16; o > 0; o >>= 1) s += __shfl_down_sync(0xffffffffu, s, o);
+        if (lane == 0) warp_sums[warp][q] = s;
+    }
+    __syncthreads();
+    if (threadIdx.x < N) {
+        float s = 0.f;
+        for (int w = 0; w < warps; w++) s += warp_sums[w][threadIdx.x];
+        out[threadIdx.x] = s;
+    }
+}
 
 // Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
 extern "C" __global__ void learned_small_fc_moments(const float* grads, float* m0, float* m1, float* m2, float* v,
@@ -93,8 +113,7 @@ extern "C" __global__ void learned_small_fc_row_means(const float* r0, const flo
     }
 }
 
-// Pass 4: the squares of the 28 features summed per block (one partial row of 28 per chunk-table entry): each thread
-// sums its elements, warps reduce with shuffles, then the first 28 threads add the warps' sums in order.
+// Pass 4: the squares of the 28 features summed per block (one partial row of 28 per chunk-table entry).
 extern "C" __global__ void learned_small_fc_feature_sums(const float* params, const float* grads, const float* m0,
                                                          const float* m1, const float* m2, const float* v,
                                                          const float* r0, const float* r1, const float* r2,
@@ -114,33 +133,22 @@ extern "C" __global__ void learned_small_fc_feature_sums(const float* params, co
                           mean_total, x);
         for (int q = 0; q < SFL_FEATURES; q++) acc[q] += x[q] * x[q];
     }
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    for (int q = 0; q < SFL_FEATURES; q++) {
-        float s = acc[q];
-        for (int o = 16; o > 0; o >>= 1) s += __shfl_down_sync(0xffffffffu, s, o);
-        if (lane == 0) warp_sums[warp][q] = s;
-    }
-    __syncthreads();
-    if (threadIdx.x < SFL_FEATURES) {
-        float s = 0.f;
-        for (int w = 0; w < warps; w++) s += warp_sums[w][threadIdx.x];
-        partials[(long long)blockIdx.x * SFL_FEATURES + threadIdx.x] = s;
-    }
+    block_sums<SFL_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * SFL_FEATURES);
 }
 
-// Pass 5: one thread per (tensor, feature): the partials of the tensor's chunks in order (chunks
-// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk partials each), to scale = 1/sqrt(1e-5 + mean square).
-extern "C" __global__ void learned_small_fc_feature_scale(const float* partials, int per_chunk, const int* first_chunk,
-                                                          const int* sizes, float* scale, int tensors) {
+// Pass 5 (shared with MLPLOpt): one thread per (tensor, feature): the partials of the tensor's chunks in order (chunks
+// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to scale = 1/sqrt(eps + mean square).
+extern "C" __global__ void learned_feature_scale(const float* partials, int per_chunk, int features, double eps,
+                                                 const int* first_chunk, const int* sizes, float* scale, int tensors) {
     const int id = blockIdx.x * blockDim.x + threadIdx.x;
-    if (id >= tensors * SFL_FEATURES) return;
-    const int t = id / SFL_FEATURES, q = id % SFL_FEATURES;
+    if (id >= tensors * features) return;
+    const int t = id / features, q = id % features;
     float sum = 0.f;
     for (long long k = (long long)first_chunk[t] * per_chunk; k < (long long)first_chunk[t + 1] * per_chunk; k++) {
-        sum += partials[k * SFL_FEATURES + q];
+        sum += partials[k * features + q];
     }
     const int n = sizes[t] > 1 ? sizes[t] : 1;
-    scale[id] = 1.f / sqrtf(1e-5f + sum / (float)n);
+    scale[id] = 1.f / sqrtf((float)eps + sum / (float)n);
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -161,12 +169,67 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
     const float* w = theta + (long long)member * theta_stride;
     const float em = (float)exp_mult, ss = (float)step_scale;
     float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    int widths[LOPT_MAX_LAYERS + 1];
+    const int weight_layers = sfl_widths(hidden, layers, widths);
     CHUNK_LOOP(i, begin, end) {
         sfl_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
         for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
         for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
-        lopt_mlp(w, SFL_INPUTS, hidden, layers, x, y, out);
+        lopt_mlp(w, widths, weight_layers, x, y, out);
         params[i] = params[i] - ss * (out[0] * expf(em * out[1]));
+    }
+}
+
+// MLPLOpt pass 1: the six momenta m_k = d_k*m_k + (1 - d_k)*g (decays: d_0..d_5, then 1 - each), and the squares of
+// the 8 features [g, p, m_0..m_5] (momenta after the update) summed per block into partials (8 per chunk entry).
+extern "C" __global__ void learned_mlp_moments(const float* params, const float* grads, float* m0, float* m1, float* m2,
+                                               float* m3, float* m4, float* m5, const float* decays, float* partials,
+                                               const int* tensor_of, const int* start_of, const int* offsets,
+                                               const int* sizes, int chunk) {
+    __shared__ float warp_sums[32][MLP_FEATURES];
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
+    float acc[MLP_FEATURES];
+    for (int q = 0; q < MLP_FEATURES; q++) acc[q] = 0.f;
+    CHUNK_LOOP(i, begin, end) {
+        const float g = grads[i], p = params[i];
+        acc[0] += g * g;
+        acc[1] += p * p;
+        for (int k = 0; k < MLP_MOMENTA; k++) {
+            const float mi = decays[k] * m[k][i] + decays[MLP_MOMENTA + k] * g;
+            m[k][i] = mi;
+            acc[2 + k] += mi * mi;
+        }
+    }
+    block_sums<MLP_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * MLP_FEATURES);
+}
+
+// MLPLOpt pass 3: normalized [g, p, m_0..m_5] and the member's 11 time features through the member's MLP (tensor t
+// belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, const float* m0, const float* m1,
+                                             const float* m2, const float* m3, const float* m4, const float* m5,
+                                             const float* scale, const float* theta, int theta_stride,
+                                             const float* time, const int* widths, int layers, int per_member,
+                                             double exp_mult, double step_mult, const int* tensor_of,
+                                             const int* start_of, const int* offsets, const int* sizes, int chunk) {
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x], member = t / per_member;
+    const float* w = theta + (long long)member * theta_stride;
+    const float* sc = scale + t * MLP_FEATURES;
+    const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
+    const float em = (float)exp_mult, sm = (float)step_mult;
+    int wl[LOPT_MAX_LAYERS + 1];
+    for (int l = 0; l <= layers; l++) wl[l] = widths[l];
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    CHUNK_LOOP(i, begin, end) {
+        x[0] = grads[i] * sc[0];
+        x[1] = params[i] * sc[1];
+        for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
+        for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
+        lopt_mlp(w, wl, layers, x, y, out);
+        params[i] = params[i] - sm * (out[0] * expf(em * out[1]));
     }
 }
