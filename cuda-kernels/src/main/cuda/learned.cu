@@ -1,6 +1,8 @@
 // learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
 // number of tensors or members (F32): small_fc_lopt in six (learned_small_fc_*, learned_feature_scale), MLPLOpt in
-// three (learned_mlp_*, learned_feature_scale). The per-element features and the MLP are learned_rule.cuh, which the
+// three (learned_mlp_*, learned_feature_scale), VeLO in two before its tensor network (learned_velo_stats,
+// learned_feature_scale) and six after it (small_fc_lopt's three accumulator passes, learned_velo_feature_sums,
+// learned_feature_scale, learned_velo_apply). The per-element features and the MLP are learned_rule.cuh, which the
 // OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
 // org.lopt4j.learned.SmallFcLoptKernel and MlpLoptKernel.twin; launchers: org.lopt4j.cuda.CudaSmallFcLopt and
 // CudaMlpLopt; tables: org.lopt4j.learned.SmallFcLoptDevice and MlpLoptDevice. Element kernels take one block per
@@ -136,10 +138,12 @@ extern "C" __global__ void learned_small_fc_feature_sums(const float* params, co
     block_sums<SFL_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * SFL_FEATURES);
 }
 
-// Pass 5 (shared with MLPLOpt): one thread per (tensor, feature): the partials of the tensor's chunks in order (chunks
-// first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to scale = 1/sqrt(eps + mean square).
+// Pass 5 (shared with MLPLOpt and VeLO): one thread per (tensor, feature): the partials of the tensor's chunks in order
+// (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
+// scale = 1/sqrt(eps + mean square) when normalize is 1, or the plain sum when it is 0.
 extern "C" __global__ void learned_feature_scale(const float* partials, int per_chunk, int features, double eps,
-                                                 const int* first_chunk, const int* sizes, float* scale, int tensors) {
+                                                 int normalize, const int* first_chunk, const int* sizes, float* scale,
+                                                 int tensors) {
     const int id = blockIdx.x * blockDim.x + threadIdx.x;
     if (id >= tensors * features) return;
     const int t = id / features, q = id % features;
@@ -148,7 +152,7 @@ extern "C" __global__ void learned_feature_scale(const float* partials, int per_
         sum += partials[k * features + q];
     }
     const int n = sizes[t] > 1 ? sizes[t] : 1;
-    scale[id] = 1.f / sqrtf((float)eps + sum / (float)n);
+    scale[id] = normalize ? 1.f / sqrtf((float)eps + sum / (float)n) : sum;
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -231,5 +235,81 @@ extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, 
         for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
         lopt_mlp(w, wl, layers, x, y, out);
         params[i] = params[i] - sm * (out[0] * expf(em * out[1]));
+    }
+}
+
+// VeLO pass 1 (on the state before the update): per block, the sums of p², v, v², and m_k, m_k² for k = 0..2, the
+// statistics of the LSTM features (velo.md section 5), into partials (9 per chunk entry).
+extern "C" __global__ void learned_velo_stats(const float* params, const float* v, const float* m0, const float* m1,
+                                              const float* m2, float* partials, const int* tensor_of,
+                                              const int* start_of, const int* offsets, const int* sizes, int chunk) {
+    __shared__ float warp_sums[32][VELO_STATS];
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    float acc[VELO_STATS];
+    for (int q = 0; q < VELO_STATS; q++) acc[q] = 0.f;
+    CHUNK_LOOP(i, begin, end) {
+        const float p = params[i], vi = v[i], a = m0[i], b = m1[i], c = m2[i];
+        acc[0] += p * p;
+        acc[1] += vi;
+        acc[2] += vi * vi;
+        acc[3] += a;
+        acc[4] += a * a;
+        acc[5] += b;
+        acc[6] += b * b;
+        acc[7] += c;
+        acc[8] += c * c;
+    }
+    block_sums<VELO_STATS>(acc, warp_sums, partials + (long long)blockIdx.x * VELO_STATS);
+}
+
+// VeLO: the squares of the 30 MLP features summed per block (one partial row of 30 per chunk-table entry); grads is
+// the clipped gradient, the accumulators already updated.
+extern "C" __global__ void learned_velo_feature_sums(const float* params, const float* grads, const float* m0,
+                                                     const float* m1, const float* m2, const float* v, const float* r0,
+                                                     const float* r1, const float* r2, const float* c0,
+                                                     const float* c1, const float* c2, const float* row_mean,
+                                                     int mean_total, const int* info, float* partials,
+                                                     const int* tensor_of, const int* start_of, const int* offsets,
+                                                     const int* sizes, int chunk) {
+    __shared__ float warp_sums[32][VELO_FEATURES];
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    float acc[VELO_FEATURES], x[VELO_FEATURES];
+    for (int q = 0; q < VELO_FEATURES; q++) acc[q] = 0.f;
+    CHUNK_LOOP(i, begin, end) {
+        velo_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                           mean_total, x);
+        for (int q = 0; q < VELO_FEATURES; q++) acc[q] += x[q] * x[q];
+    }
+    block_sums<VELO_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * VELO_FEATURES);
+}
+
+// VeLO's apply: normalized features through tensor t's mixed MLP (mixed + t * VELO_MLP, 30 -> 4 -> 4 -> 3);
+// p <- p - step[t] * out0 * exp(0.001 * out1), step[t] = lr multiplier * parameter scale * 0.001.
+extern "C" __global__ void learned_velo_apply(float* params, const float* grads, const float* m0, const float* m1,
+                                              const float* m2, const float* v, const float* r0, const float* r1,
+                                              const float* r2, const float* c0, const float* c1, const float* c2,
+                                              const float* row_mean, int mean_total, const int* info,
+                                              const float* scale, const float* mixed, const float* step,
+                                              const int* tensor_of, const int* start_of, const int* offsets,
+                                              const int* sizes, int chunk) {
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    const int* in = info + t * SFL_FIELDS;
+    const float* w = mixed + (long long)t * VELO_MLP;
+    const float* sc = scale + t * VELO_FEATURES;
+    const float st = step[t];
+    const int widths[4] = {VELO_FEATURES, 4, 4, 3};
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    CHUNK_LOOP(i, begin, end) {
+        velo_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                           mean_total, x);
+        for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * sc[q];
+        lopt_mlp(w, widths, 3, x, y, out);
+        params[i] = params[i] - st * (out[0] * expf(0.001f * out[1]));
     }
 }

@@ -93,21 +93,14 @@ LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factore
     }
 }
 
-// Loads element i (index e inside tensor t, whose info row is `in`) and writes its 28 features to x. The state
-// buffers are the small_fc_lopt slabs: momenta m0..m2, RMS v, row (or diagonal) accumulators r0..r2, column
-// accumulators c0..c2, and row_mean holds 3 blocks of mean_total row means (decay-major).
-LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
-                               LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
-                               LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
-                               LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
-                               LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
-                               LOPT_GLOBAL const float* row_mean, int mean_total, float* x) {
-    float m[3], a[3], b[3], mean[3];
-    m[0] = m0[i];
-    m[1] = m1[i];
-    m[2] = m2[i];
-    const int factored = in[SFL_FACTORED];
-    if (factored) {
+// Loads the accumulators element i (index e inside its tensor, whose info row is `in`) reads: per decay k, a[k] = the
+// diagonal accumulator (unfactored) or the row accumulator, b[k] the column accumulator and mean[k] the row
+// accumulator's mean across d1 (zeros when unfactored). row_mean holds 3 blocks of mean_total row means.
+LOPT_FN void lopt_load_acc(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_GLOBAL const float* r0,
+                           LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
+                           LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
+                           LOPT_GLOBAL const float* row_mean, int mean_total, float* a, float* b, float* mean) {
+    if (in[SFL_FACTORED]) {
         const LOPT_LONG row = e / in[SFL_SPAN0] * in[SFL_LO0] + e % in[SFL_LO0];
         const LOPT_LONG col = e / in[SFL_SPAN1] * in[SFL_LO1] + e % in[SFL_LO1];
         const LOPT_LONG rm = row / in[SFL_SPANR] * in[SFL_LOR] + row % in[SFL_LOR];
@@ -129,7 +122,72 @@ LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG
         b[0] = b[1] = b[2] = 0.0f;
         mean[0] = mean[1] = mean[2] = 0.0f;
     }
-    sfl_features(grads[i], params[i], v[i], m, factored, a, b, mean, x);
+}
+
+// small_fc_lopt's 28 features of element i (index e in its tensor) into x.
+LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
+                               LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
+                               LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
+                               LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
+                               LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
+                               LOPT_GLOBAL const float* row_mean, int mean_total, float* x) {
+    float m[3], a[3], b[3], mean[3];
+    m[0] = m0[i];
+    m[1] = m1[i];
+    m[2] = m2[i];
+    lopt_load_acc(in, e, r0, r1, r2, c0, c1, c2, row_mean, mean_total, a, b, mean);
+    sfl_features(grads[i], params[i], v[i], m, in[SFL_FACTORED], a, b, mean, x);
+}
+
+// VeLO: 30 MLP features, 9 per-tensor statistics, the mixed MLP 30 -> 4 -> 4 -> 3 (VELO_MLP floats per tensor).
+#define VELO_FEATURES 30
+#define VELO_STATS 9
+#define VELO_MLP 159
+
+// VeLO's 30 MLP features (velo.md section 8, VeloStep.mlpFeatures) of element i (index e in its tensor) into x, from the
+// clipped gradient, p before the update and the updated accumulators. Unlike small_fc_lopt, the unfactored m * mfac
+// column has no epsilon (upstream).
+LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
+                                LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
+                                LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
+                                LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
+                                LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
+                                LOPT_GLOBAL const float* row_mean, int mean_total, float* x) {
+    float m[3], a[3], b[3], mean[3];
+    m[0] = m0[i];
+    m[1] = m1[i];
+    m[2] = m2[i];
+    lopt_load_acc(in, e, r0, r1, r2, c0, c1, c2, row_mean, mean_total, a, b, mean);
+    const int factored = in[SFL_FACTORED];
+    const float g = grads[i], vi = v[i], rs = 1.0f / LOPT_SQRT(vi + 1e-6f);
+    x[0] = g;
+    x[1] = LOPT_MAX(-0.1f, g < 0.1f ? g : 0.1f);
+    x[2] = params[i];
+    x[6] = vi;
+    x[10] = rs;
+    x[14] = g * rs;
+    for (int k = 0; k < 3; k++) {
+        float row_feat, col_feat, g_fac, m_fac;
+        if (factored) {
+            row_feat = a[k];
+            col_feat = b[k];
+            g_fac = sfl_safe_rsqrt(a[k] / (mean[k] + 1e-9f)) * sfl_safe_rsqrt(b[k]);
+            m_fac = g_fac;
+        } else {
+            row_feat = a[k];
+            col_feat = a[k];
+            g_fac = sfl_safe_rsqrt(a[k] + 1e-9f);
+            m_fac = 1.0f / LOPT_SQRT(a[k]);
+        }
+        x[3 + k] = m[k];
+        x[7 + k] = m[k] * rs;
+        x[11 + k] = g * g_fac;
+        x[15 + k] = row_feat;
+        x[18 + k] = col_feat;
+        x[21 + k] = 1.0f / LOPT_SQRT(row_feat + 1e-8f);
+        x[24 + k] = 1.0f / LOPT_SQRT(col_feat + 1e-8f);
+        x[27 + k] = m[k] * m_fac;
+    }
 }
 
 // The widest MLP layer and the most weight layers the kernels take.

@@ -99,6 +99,8 @@ final class CudaFusedOps implements FusedOps {
     @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
 
     @Override public void mlpLopt(MlpLoptArgs a) { CudaMlpLopt.run(b, a); }
+    @Override public void veloStats(VeloArgs a) { CudaVelo.stats(b, a); }
+    @Override public void veloApply(VeloArgs a) { CudaVelo.apply(b, a); }
 
     // ---------------------------------------------------------------- helpers
 

@@ -32,8 +32,7 @@ final class CudaMlpLopt {
         try {
             b.launch(Kernels.LEARNED_MLP_MOMENTS, perChunk, new LearnedArgs.MlpMoments(params, grads, m0, m1, m2, m3, m4, m5,
                     f32(b, a.decays(), "decays"), partials.ptr(), tensorOf, startOf, offsets, sizes, a.chunk()));
-            b.launch(Kernels.LEARNED_FEATURE_SCALE, new LaunchGeometry(Math.ceilDiv(tensors * FEATURES, threads), 1, 1, threads),
-                    new LearnedArgs.FeatureScale(partials.ptr(), 1, FEATURES, 1e-5, i32(b, a.firstChunk(), "firstChunk"), sizes, scale, tensors));
+            CudaSmallFcLopt.scale(b, partials, FEATURES, true, a.firstChunk(), a.sizes(), scale);
             b.launch(Kernels.LEARNED_MLP_APPLY, perChunk, new LearnedArgs.MlpApply(params, grads, m0, m1, m2, m3, m4, m5, scale,
                     f32(b, a.theta(), "theta"), a.thetaStride(), f32(b, a.time(), "time"), i32(b, a.widths(), "widths"),
                     a.layers(), a.perMember(), a.expMult(), a.stepMult(), tensorOf, startOf, offsets, sizes, a.chunk()));

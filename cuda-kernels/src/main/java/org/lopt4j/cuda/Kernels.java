@@ -33,6 +33,9 @@ public final class Kernels {
     static final KernelSpec LEARNED_SMALL_FC_APPLY = learned("small_fc_apply", LearnedArgs.SmallFcApply.class);
     static final KernelSpec LEARNED_MLP_MOMENTS = learned("mlp_moments", LearnedArgs.MlpMoments.class);
     static final KernelSpec LEARNED_MLP_APPLY = learned("mlp_apply", LearnedArgs.MlpApply.class);
+    static final KernelSpec LEARNED_VELO_STATS = learned("velo_stats", LearnedArgs.VeloStats.class);
+    static final KernelSpec LEARNED_VELO_FEATURE_SUMS = learned("velo_feature_sums", LearnedArgs.VeloFeatureSums.class);
+    static final KernelSpec LEARNED_VELO_APPLY = learned("velo_apply", LearnedArgs.VeloApply.class);
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
@@ -40,7 +43,7 @@ public final class Kernels {
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_MOMENTS, LEARNED_SMALL_FC_FACTORS,
             LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY,
-            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY);
+            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY, LEARNED_VELO_STATS, LEARNED_VELO_FEATURE_SUMS, LEARNED_VELO_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);

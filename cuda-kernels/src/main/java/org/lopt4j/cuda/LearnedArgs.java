@@ -32,8 +32,8 @@ final class LearnedArgs {
                               CUdeviceptr sizes, int chunk) {}
 
     /** learned_feature_scale. */
-    record FeatureScale(CUdeviceptr partials, int perChunk, int features, double eps, CUdeviceptr firstChunk,
-                        CUdeviceptr sizes, CUdeviceptr scale, int tensors) {}
+    record FeatureScale(CUdeviceptr partials, int perChunk, int features, double eps, int normalize,
+                        CUdeviceptr firstChunk, CUdeviceptr sizes, CUdeviceptr scale, int tensors) {}
 
     /** learned_small_fc_apply. */
     record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
@@ -54,4 +54,21 @@ final class LearnedArgs {
                     int thetaStride, CUdeviceptr time, CUdeviceptr widths, int layers, int perMember, double expMult,
                     double stepMult, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
                     int chunk) {}
+
+    /** learned_velo_stats. */
+    record VeloStats(CUdeviceptr params, CUdeviceptr v, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr partials,
+                     CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** learned_velo_feature_sums. */
+    record VeloFeatureSums(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+                           CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
+                           CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
+                           CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** learned_velo_apply. */
+    record VeloApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
+                     CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
+                     CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr scale, CUdeviceptr mixed,
+                     CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
+                     int chunk) {}
 }

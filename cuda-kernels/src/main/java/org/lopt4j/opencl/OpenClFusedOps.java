@@ -109,6 +109,8 @@ final class OpenClFusedOps implements FusedOps {
     @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
 
     @Override public void mlpLopt(MlpLoptArgs a) { OpenClMlpLopt.run(b, a); }
+    @Override public void veloStats(VeloArgs a) { OpenClVelo.stats(b, a); }
+    @Override public void veloApply(VeloArgs a) { OpenClVelo.apply(b, a); }
 
     // ---------------------------------------------------------------- helpers
 

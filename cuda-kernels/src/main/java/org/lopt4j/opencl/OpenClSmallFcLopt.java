@@ -7,7 +7,8 @@ import org.lopt4j.tensor.Tensor;
 
 /**
  * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): six launches for
- * every tensor of every member, whatever their number. The per-group feature partials are scratch of each call.
+ * every tensor of every member, whatever their number. The per-group feature partials are scratch of each call. The
+ * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
 final class OpenClSmallFcLopt {
     private static final int FEATURES = 28;
@@ -15,21 +16,48 @@ final class OpenClSmallFcLopt {
     private OpenClSmallFcLopt() {}
 
     static void run(OpenClBackend b, SmallFcLoptArgs a) {
+        if (!check(b, a, "small_fc_lopt")) return;
+        accumulators(b, a);
+        LaunchSize elements = elements(b, a);
+        int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
+        OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
+        try {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
+                    .mem(partials.mem()), a).local((long) b.groupSize() * Float.BYTES));
+            cl_mem scale = f32(b, a.scale(), "scale");
+            scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
+                    .mem(scale).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time")).i32(a.hidden())
+                    .i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
+        } finally {
+            partials.release();   // freed by OpenCL once the queued launches are done
+        }
+    }
+
+    /** Checks the slab buffers; false when there is nothing to do (no chunks). */
+    static boolean check(OpenClBackend b, SmallFcLoptArgs a, String what) {
         Tensor p = a.params();
-        if (p == null || p.dtype() != DType.F32) throw new IllegalArgumentException("small_fc_lopt on " + b.name() + ": params must be F32, got " + p);
+        if (p == null || p.dtype() != DType.F32) throw new IllegalArgumentException(what + " on " + b.name() + ": params must be F32, got " + p);
         org.lopt4j.tensor.cpu.ref.RefFusedOps.sameShape(p, a.grads(), a.m0(), a.m1(), a.m2(), a.v());
-        int chunks = a.tensorOf().numel(), tensors = a.sizes().numel(), group = b.groupSize();
-        if (chunks == 0) return;
-        cl_mem params = f32(b, p, "params"), grads = f32(b, a.grads(), "grads");
-        cl_mem m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2"), v = f32(b, a.v(), "v");
+        return a.tensorOf().numel() > 0;
+    }
+
+    /** The 2-D NDRange over the slab's chunk table. */
+    static LaunchSize elements(OpenClBackend b, SmallFcLoptArgs a) {
+        int group = b.groupSize();
+        long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), a.params().numel())), group) * group;
+        return new LaunchSize(new long[] {extent, a.tensorOf().numel()}, new long[] {group, 1});
+    }
+
+    /** Passes 1–3: momenta, RMS and diagonal accumulators; factored row/column accumulators; row means. */
+    static void accumulators(OpenClBackend b, SmallFcLoptArgs a) {
+        int group = b.groupSize();
+        cl_mem grads = f32(b, a.grads(), "grads"), decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
         cl_mem r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
         cl_mem c0 = f32(b, a.c0(), "c0"), c1 = f32(b, a.c1(), "c1"), c2 = f32(b, a.c2(), "c2");
-        cl_mem decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info"), rowMean = f32(b, a.rowMean(), "rowMean");
-        long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), p.numel())), group) * group;
-        LaunchSize elements = new LaunchSize(new long[] {extent, chunks}, new long[] {group, 1});
-
-        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_moments", elements, table(b, new KernelArgs().mem(grads)
-                .mem(m0).mem(m1).mem(m2).mem(v).mem(r0).mem(r1).mem(r2).mem(decays).mem(info), a));
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_moments", elements(b, a), table(b, new KernelArgs().mem(grads)
+                .mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1")).mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v"))
+                .mem(r0).mem(r1).mem(r2).mem(decays).mem(info), a));
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
         if (accChunks > 0) {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_factors", aux(group, a.auxChunk(), accChunks), new KernelArgs()
@@ -41,38 +69,29 @@ final class OpenClSmallFcLopt {
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()
-                    .mem(r0).mem(r1).mem(r2).mem(rowMean).i32(a.meanTotal()).mem(info)
+                    .mem(r0).mem(r1).mem(r2).mem(f32(b, a.rowMean(), "rowMean")).i32(a.meanTotal()).mem(info)
                     .mem(i32(b, a.meanTensorOf(), "meanTensorOf")).mem(i32(b, a.meanStartOf(), "meanStartOf")).i32(a.auxChunk()));
-        }
-        int perChunk = Math.toIntExact(extent / group);
-        OpenClStorage partials = new OpenClStorage(b, DType.F32, chunks * perChunk * FEATURES);
-        try {
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(new KernelArgs()
-                    .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info)
-                    .mem(partials.mem()), a).local((long) group * Float.BYTES));
-            cl_mem scale = f32(b, a.scale(), "scale");
-            scale(b, partials, perChunk, FEATURES, a.firstChunk(), a.sizes(), scale, tensors);
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(new KernelArgs()
-                    .mem(params).mem(grads), m0, m1, m2, v, r0, r1, r2, c0, c1, c2, rowMean, a.meanTotal()).mem(info).mem(scale)
-                    .mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time")).i32(a.hidden())
-                    .i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
-        } finally {
-            partials.release();   // freed by OpenCL once the queued launches are done
         }
     }
 
-    /** learned_feature_scale: per-tensor scales 1/sqrt(1e-5 + mean square) of {@code features} features. */
-    static void scale(OpenClBackend b, OpenClStorage partials, int perChunk, int features, Tensor firstChunk, Tensor sizes,
-                      cl_mem scale, int tensors) {
-        int group = b.groupSize();
+    /**
+     * learned_feature_scale over the tensors of {@code sizes}: per-tensor scales 1/sqrt(1e-5 + mean square) of
+     * {@code features} features when {@code normalize}, else the plain per-tensor sums.
+     */
+    static void scale(OpenClBackend b, OpenClStorage partials, int perChunk, int features, boolean normalize, Tensor firstChunk,
+                      Tensor sizes, cl_mem scale) {
+        int group = b.groupSize(), tensors = sizes.numel();
         b.launch(ClProgram.LEARNED, DType.F32, "learned_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * features, group), group),
-                new KernelArgs().mem(partials.mem()).i32(perChunk).i32(features).real(DType.F32, 1e-5)
+                new KernelArgs().mem(partials.mem()).i32(perChunk).i32(features).real(DType.F32, 1e-5).i32(normalize ? 1 : 0)
                         .mem(i32(b, firstChunk, "firstChunk")).mem(i32(b, sizes, "sizes")).mem(scale).i32(tensors));
     }
 
-    private static KernelArgs state(KernelArgs k, cl_mem m0, cl_mem m1, cl_mem m2, cl_mem v, cl_mem r0, cl_mem r1, cl_mem r2,
-                                    cl_mem c0, cl_mem c1, cl_mem c2, cl_mem rowMean, int meanTotal) {
-        return k.mem(m0).mem(m1).mem(m2).mem(v).mem(r0).mem(r1).mem(r2).mem(c0).mem(c1).mem(c2).mem(rowMean).i32(meanTotal);
+    /** params, grads, the ten state slabs, row means and mean_total: the leading arguments of the feature kernels. */
+    static KernelArgs state(OpenClBackend b, SmallFcLoptArgs a) {
+        return new KernelArgs().mem(f32(b, a.params(), "params")).mem(f32(b, a.grads(), "grads")).mem(f32(b, a.m0(), "m0"))
+                .mem(f32(b, a.m1(), "m1")).mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v")).mem(f32(b, a.r0(), "r0"))
+                .mem(f32(b, a.r1(), "r1")).mem(f32(b, a.r2(), "r2")).mem(f32(b, a.c0(), "c0")).mem(f32(b, a.c1(), "c1"))
+                .mem(f32(b, a.c2(), "c2")).mem(f32(b, a.rowMean(), "rowMean")).i32(a.meanTotal());
     }
 
     /** The 2-D NDRange of an accumulator pass: {@code chunk} positions (whole groups) by {@code chunks} entries. */
@@ -91,7 +110,7 @@ final class OpenClSmallFcLopt {
 
     private static cl_mem buffer(OpenClBackend b, Tensor t, DType d, String role) {
         if (t == null || t.dtype() != d || t.offset() != 0) {
-            throw new IllegalArgumentException("small_fc_lopt on " + b.name() + ": '" + role + "' must be a whole " + d + " buffer, got " + t);
+            throw new IllegalArgumentException("learned optimizer kernel on " + b.name() + ": '" + role + "' must be a whole " + d + " buffer, got " + t);
         }
         return b.mem(t);
     }

@@ -1,5 +1,6 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in three. Built with common.cl and
+// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in three, VeLO in two before its tensor network
+// and six after it (see learned.cu). Built with common.cl and
 // learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
 // org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
 // (passes A, B, C) and MlpLoptKernel.twin, the definitions.
@@ -138,12 +139,12 @@ __kernel void learned_small_fc_feature_sums(__global const float* params, __glob
     }
 }
 
-// Pass 5 (shared with MLPLOpt): one work-item per (tensor, feature): the partials of the tensor's chunks in order
-// (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
-// scale = 1/sqrt(eps + mean square).
+// Pass 5 (shared with MLPLOpt and VeLO): one work-item per (tensor, feature): the partials of the tensor's chunks in
+// order (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
+// scale = 1/sqrt(eps + mean square) when normalize is 1, or the plain sum when it is 0.
 __kernel void learned_feature_scale(__global const float* partials, int per_chunk, int features, float eps,
-                                    __global const int* first_chunk, __global const int* sizes, __global float* scale,
-                                    int tensors) {
+                                    int normalize, __global const int* first_chunk, __global const int* sizes,
+                                    __global float* scale, int tensors) {
     const int id = (int)get_global_id(0);
     if (id >= tensors * features) return;
     const int t = id / features, q = id % features;
@@ -151,7 +152,7 @@ __kernel void learned_feature_scale(__global const float* partials, int per_chun
     for (long k = (long)first_chunk[t] * per_chunk; k < (long)first_chunk[t + 1] * per_chunk; k++) {
         sum += partials[k * features + q];
     }
-    scale[id] = 1.0f / sqrt(eps + sum / (float)max(1, sizes[t]));
+    scale[id] = normalize ? 1.0f / sqrt(eps + sum / (float)max(1, sizes[t])) : sum;
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -238,4 +239,86 @@ __kernel void learned_mlp_apply(__global float* params, __global const float* gr
     for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
     lopt_mlp(theta + (long)member * theta_stride, wl, layers, x, y, out);
     params[i] = params[i] - step_mult * (out[0] * exp(exp_mult * out[1]));
+}
+
+// Adds x[0..n) of every work-item of the group into out[0..n) (one tree reduction per value through scratch, a
+// power-of-two group). Every work-item of the group must call it.
+inline void group_sums(const float* x, int n, __local float* scratch, __global float* out) {
+    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
+    for (int q = 0; q < n; q++) {
+        scratch[lid] = x[q];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int s = size / 2; s > 0; s >>= 1) {
+            if (lid < s) scratch[lid] += scratch[lid + s];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (lid == 0) out[q] = scratch[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+// VeLO pass 1 (on the state before the update): per work-group, the sums of p², v, v², and m_k, m_k² for k = 0..2,
+// into partials[(c * groups + g) * 9 + q].
+__kernel void learned_velo_stats(__global const float* params, __global const float* v, __global const float* m0,
+                                 __global const float* m1, __global const float* m2, __global float* partials,
+                                 SFL_TABLE, __local float* scratch) {
+    int t;
+    long e, i;
+    float x[VELO_STATS];
+    for (int q = 0; q < VELO_STATS; q++) x[q] = 0.0f;
+    if (sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) {
+        const float p = params[i], vi = v[i], a = m0[i], b = m1[i], c = m2[i];
+        x[0] = p * p;
+        x[1] = vi;
+        x[2] = vi * vi;
+        x[3] = a;
+        x[4] = a * a;
+        x[5] = b;
+        x[6] = b * b;
+        x[7] = c;
+        x[8] = c * c;
+    }
+    group_sums(x, VELO_STATS, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * VELO_STATS);
+}
+
+// VeLO: the squares of the 30 MLP features summed per work-group (grads: the clipped gradient; accumulators updated).
+__kernel void learned_velo_feature_sums(__global const float* params, __global const float* grads,
+                                        __global const float* m0, __global const float* m1, __global const float* m2,
+                                        __global const float* v, __global const float* r0, __global const float* r1,
+                                        __global const float* r2, __global const float* c0, __global const float* c1,
+                                        __global const float* c2, __global const float* row_mean, int mean_total,
+                                        __global const int* info, __global float* partials, SFL_TABLE,
+                                        __local float* scratch) {
+    int t;
+    long e, i;
+    float x[VELO_FEATURES];
+    if (sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) {
+        velo_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                           mean_total, x);
+        for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * x[q];
+    } else {
+        for (int q = 0; q < VELO_FEATURES; q++) x[q] = 0.0f;
+    }
+    group_sums(x, VELO_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * VELO_FEATURES);
+}
+
+// VeLO's apply: normalized features through tensor t's mixed MLP (mixed + t * VELO_MLP, 30 -> 4 -> 4 -> 3);
+// p <- p - step[t] * out0 * exp(0.001 * out1).
+__kernel void learned_velo_apply(__global float* params, __global const float* grads, __global const float* m0,
+                                 __global const float* m1, __global const float* m2, __global const float* v,
+                                 __global const float* r0, __global const float* r1, __global const float* r2,
+                                 __global const float* c0, __global const float* c1, __global const float* c2,
+                                 __global const float* row_mean, int mean_total, __global const int* info,
+                                 __global const float* scale, __global const float* mixed, __global const float* step,
+                                 SFL_TABLE) {
+    int t;
+    long e, i;
+    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+    const int widths[4] = {VELO_FEATURES, 4, 4, 3};
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    velo_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+                       mean_total, x);
+    for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * scale[t * VELO_FEATURES + q];
+    lopt_mlp(mixed + (long)t * VELO_MLP, widths, 3, x, y, out);
+    params[i] = params[i] - step[t] * (out[0] * exp(0.001f * out[1]));
 }

@@ -34,8 +34,17 @@ final class SmallFcLoptDevice {
     private final Tensor rowMean, scale, theta, decays;
     private final int meanTotal, thetaStride;
 
+    /** small_fc_lopt's tables for {@code thetas} (one per member). */
     SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend) {
-        if (lo.hiddenSize() > MAX_WIDTH || lo.hiddenLayers() + 1 > MAX_LAYERS) {
+        this(lo, thetas, layout, backend, SmallFcLopt.NORMALIZED);
+    }
+
+    /**
+     * The tables; {@code lo} null for VeLO, whose members' decays are in {@code thetas} (MLP fields null) and whose
+     * feature-scale scratch holds {@code scaleFeatures} per tensor.
+     */
+    SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend, int scaleFeatures) {
+        if (lo != null && (lo.hiddenSize() > MAX_WIDTH || lo.hiddenLayers() + 1 > MAX_LAYERS)) {
             throw new IllegalArgumentException("small_fc_lopt kernels take hidden widths up to " + MAX_WIDTH + " and up to "
                     + (MAX_LAYERS - 1) + " hidden layers, got " + lo.hiddenSize() + " x " + lo.hiddenLayers());
         }
@@ -90,12 +99,12 @@ final class SmallFcLoptDevice {
         this.meanTensorOf = ints(mt.tensorOf());
         this.meanStartOf = ints(mt.startOf());
         this.rowMean = Tensor.zeros(backend, DType.F32, 3 * meanTotal);
-        this.scale = Tensor.zeros(backend, DType.F32, count * SmallFcLopt.NORMALIZED);
-        int[] w = lo.widths();
+        this.scale = Tensor.zeros(backend, DType.F32, count * scaleFeatures);
+        int[] w = lo == null ? new int[0] : lo.widths();
         int stride = 0;
         for (int l = 0; l + 1 < w.length; l++) stride += w[l] * w[l + 1] + w[l + 1];
         this.thetaStride = stride;
-        float[] packed = new float[members * stride], dec = new float[members * DECAYS];
+        float[] packed = new float[Math.max(1, members * stride)], dec = new float[members * DECAYS];
         for (int m = 0; m < members; m++) {
             SmallFcLopt.Theta th = thetas.get(m);
             int at = m * stride;
@@ -138,15 +147,21 @@ final class SmallFcLoptDevice {
 
     /** One step for every tensor of every member; {@code time} holds each member's 11 time features. */
     void step(SmallFcLopt lo, Slab params, Slab grads, NamedState s, float[][] time) {
+        backend.fused().smallFcLopt(args(lo, params, grads, s, flatTime(backend, time)));
+    }
+
+    /** The kernel arguments over these tables; VeLO passes {@code lo} null (no MLP fields) and a dummy {@code time}. */
+    FusedOps.SmallFcLoptArgs args(SmallFcLopt lo, Slab params, Slab grads, NamedState s, Tensor time) {
         FusedOps.Chunks c = chunks;
-        backend.fused().smallFcLopt(new FusedOps.SmallFcLoptArgs(params.flat(), grads.flat(),
+        return new FusedOps.SmallFcLoptArgs(params.flat(), grads.flat(),
                 s.slab("m0").flat(), s.slab("m1").flat(), s.slab("m2").flat(), s.slab("v").flat(),
                 s.slab("r0").flat(), s.slab("r1").flat(), s.slab("r2").flat(),
                 s.slab("c0").flat(), s.slab("c1").flat(), s.slab("c2").flat(),
-                decays, theta, thetaStride, flatTime(backend, time), info,
+                decays, theta, thetaStride, time, info,
                 c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(),
                 rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk,
-                rowMean, meanTotal, scale, lo.hiddenSize(), lo.hiddenLayers(), lo.expMult(), lo.stepMult() * lo.lr()));
+                rowMean, meanTotal, scale, lo == null ? 0 : lo.hiddenSize(), lo == null ? 0 : lo.hiddenLayers(),
+                lo == null ? 0 : lo.expMult(), lo == null ? 0 : lo.stepMult() * lo.lr());
     }
 
     private Tensor ints(int[] a) { return Tensor.of(backend, a, a.length); }

@@ -76,11 +76,14 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
         if (theta.layout().size() != thetaLayout().size()) {
             throw new IllegalArgumentException("θ does not have the " + name() + " layout (populations of VeLO θ are not supported yet)");
         }
-        return new Opt(this, theta);
+        return new Opt(this, theta, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
-    /** VeLO with fixed θ. State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer. */
-    record Opt(Velo velo, Slab theta) implements Optimizer<NamedState> {
+    /**
+     * VeLO with fixed θ. State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer. Slabs on a
+     * CPU backend run {@link VeloStep}; slabs on a device run {@link VeloDevice}, built at the first step on a layout.
+     */
+    record Opt(Velo velo, Slab theta, java.util.concurrent.atomic.AtomicReference<VeloDevice> device) implements Optimizer<NamedState> {
         @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) s.put("m" + k, params.zerosLike());
@@ -113,7 +116,13 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
                 return state.skip();
             }
             if (!NonFiniteGuard.admit(velo.policy(), grads)) return state.skip();
-            VeloStep.apply(velo, theta, params, grads, state, info);
+            if (params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage) {
+                VeloStep.apply(velo, theta, params, grads, state, info);
+            } else {
+                VeloDevice plan = device.get();
+                if (plan == null || !plan.fits(params)) device.set(plan = new VeloDevice(velo, theta, params.layout(), params.backend()));
+                plan.step(velo, params, grads, state, info);
+            }
             return state.applied();
         }
 

@@ -32,14 +32,7 @@ final class VeloStep {
         SlabLayout l = params.layout();
         int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
         // 1. loss buffer
-        Slab buf = s.slab("loss_buffer");
-        float[] it = buf.tensor("it").toFloatArray(), means = buf.tensor("means").toFloatArray(), runMin = buf.tensor("running_min").toFloatArray();
-        float[] decay = VeloLossBuffer.decays(info.numSteps());
-        VeloLossBuffer.update(means, runMin, it, decay, (float) info.loss());
-        float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
-        buf.tensor("it").assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
-        buf.tensor("means").assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
-        buf.tensor("running_min").assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
+        float[] lf = lossFeatures(s.slab("loss_buffer"), info);
         // 2. clipped gradients
         Slab gc = grads.copy();
         gc.flat().assign(gc.flat().maximum(gc.flat().scalar(-1000)).minimum(gc.flat().scalar(1000)));
@@ -81,6 +74,38 @@ final class VeloStep {
                 double[] o = mlp(w, f);
                 p.set(off + e, p.get(off + e) - lrm[t] * o[0] * scale * Math.exp(0.001 * o[1]) * 0.001);
             }
+        }
+    }
+
+    /** Step 1: updates the loss buffer slab with {@code info.loss()} and returns the 9 loss features. */
+    static float[] lossFeatures(Slab buf, StepInfo info) {
+        float[] it = buf.tensor("it").toFloatArray(), means = buf.tensor("means").toFloatArray(), runMin = buf.tensor("running_min").toFloatArray();
+        float[] decay = VeloLossBuffer.decays(info.numSteps());
+        VeloLossBuffer.update(means, runMin, it, decay, (float) info.loss());
+        float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
+        buf.tensor("it").assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
+        buf.tensor("means").assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
+        buf.tensor("running_min").assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
+        return lf;
+    }
+
+    /**
+     * velo.md §5 from per-tensor sums {@code s = [Σp², Σv, Σv², Σm0, Σm0², Σm1, Σm1², Σm2, Σm2²]} over n elements (the
+     * device path's one-pass form of {@link #lstmFeatures}: variances as E[x²] − E[x]², clamped at 0).
+     */
+    static void lstmFeaturesFromSums(double[] x, Shape shape, int n, double[] s, float frac, float[] lf) {
+        double nn = Math.max(1, n), sc = 1 / Math.sqrt(Math.max(1e-9, s[0] / nn));
+        for (int i = 0; i < 9; i++) x[i] = Math.tanh(10 * (frac - FRACTIONS[i]));
+        for (int i = 0; i < 9; i++) x[9 + i] = lf[i];
+        x[18] = clog(sc * s[1] / nn);
+        int big = 0;
+        for (int d : shape.dims()) if (d > 1) big++;
+        if (big < 5) x[19 + big] = 1;
+        double ev = sc * s[1] / nn, ev2 = sc * sc * s[2] / nn;
+        for (int k = 0; k < 3; k++) {
+            double mean = sc * s[3 + 2 * k] / nn, em2 = sc * sc * s[4 + 2 * k] / nn;
+            x[24 + k] = clog(Math.max(0, em2 - mean * mean));
+            x[27 + k] = clog(Math.max(0, ev2 - 2 * mean * ev + mean * mean));
         }
     }
 

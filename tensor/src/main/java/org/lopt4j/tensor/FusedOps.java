@@ -91,6 +91,24 @@ public interface FusedOps {
     }
 
     /**
+     * VeLO's first device pass (org.lopt4j.learned.Velo, velo.md §5), on the state before the update: per tensor, the
+     * sums of p², v, v², m_k and m_k² (k = 0..2) into {@code stats} (tensors × 9), from which the host forms the LSTM
+     * features. Device backends implement it; CPU slabs run org.lopt4j.learned.VeloStep.
+     */
+    default void veloStats(VeloArgs a) {
+        throw new UnsupportedOperationException(name() + " has no VeLO kernel; CPU slabs run org.lopt4j.learned.VeloStep");
+    }
+
+    /**
+     * VeLO's second device pass, after its tensor network: the accumulators with the clipped gradient (small_fc_lopt's
+     * passes with VeLO's fixed decays), the 30 MLP features' scales, and each tensor's mixed MLP applied to every
+     * element: {@code p ← p − step[t]·out0·exp(0.001·out1)}.
+     */
+    default void veloApply(VeloArgs a) {
+        throw new UnsupportedOperationException(name() + " has no VeLO kernel; CPU slabs run org.lopt4j.learned.VeloStep");
+    }
+
+    /**
      * apex's block → (tensor, chunk) table for one slab layout, as device buffers (I32): chunk {@code c} covers
      * elements {@code [offsets[t] + startOf[c], offsets[t] + min(startOf[c] + chunk, sizes[t]))} of the flat slab,
      * {@code t = tensorOf[c]}. Built once per layout (at an optimizer's {@code init}).
@@ -202,4 +220,13 @@ public interface FusedOps {
                        Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
                        int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
                        Tensor firstChunk, Tensor scale, double expMult, double stepMult) {}
+
+    /**
+     * Arguments of {@link #veloStats} and {@link #veloApply}: {@code state} holds the slabs and tables as for
+     * small_fc_lopt ({@code grads} the clipped gradient, {@code decays} one row of VeLO's fixed decays per member,
+     * {@code scale} tensors × 30 scratch; θ, time and MLP fields unused); {@code stats} (tensors × 9) receives the
+     * statistics; {@code mixed} holds each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and
+     * {@code step} each tensor's step multiplier.
+     */
+    record VeloArgs(SmallFcLoptArgs state, Tensor stats, Tensor mixed, Tensor step) {}
 }

@@ -12,6 +12,7 @@ import org.lopt4j.cuda.CudaBackendProvider;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.learned.Velo;
 import org.lopt4j.opencl.OpenClBackendProvider;
 import org.lopt4j.optim.NamedState;
 import org.lopt4j.optim.NonFinitePolicy;
@@ -51,6 +52,50 @@ class LearnedDeviceParityTest {
     @Test void cudaMatchesTwin() {
         Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
         for (LearnedOptimizer lo : optimizers()) check(b, lo);
+    }
+
+    @Test void openClVeloMatchesTwin() {
+        veloCheck(device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL"));
+    }
+
+    @Test void cudaVeloMatchesTwin() {
+        veloCheck(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
+    }
+
+    /**
+     * VeLO (LSTM 32, bank of 8; and VeLO's own 512 / 256) on one member: the device path (statistics on the device,
+     * tensor network as float32 tensor ops, accumulators and mixed MLPs in kernels) against VeloStep in float64.
+     * Parameters are compared by their change over the five steps (|Δdevice − Δtwin| ≤ 2e-3·max|Δtwin| + 2e-3·|Δtwin|),
+     * since the change is small against the parameters; the LSTM state within 1e-3 relative (float32 1024-term dot
+     * products and a one-pass variance against the twin's double two-pass one).
+     */
+    static void veloCheck(Backend device) {
+        for (Velo vl : List.of(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), Velo.velo())) {
+            Slab theta = vl.initTheta(RandomKey.of(5), ScalarBackend.INSTANCE);
+            SlabLayout l = SlabLayout.of(SHAPES.stream().map(sh -> "t" + sh).toList(), SHAPES);
+            Optimizer<NamedState> onDevice = vl.optimizer(theta), onHost = vl.optimizer(theta);
+            Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
+            double[] p0 = ph.flat().toDoubleArray();
+            NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+            for (int step = 0; step < STEPS; step++) {
+                int seed = step == 2 ? 100 + step : 10 + step;
+                StepInfo info = new StepInfo(step, 3.0 - 0.4 * step, 100);
+                sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
+                sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
+            }
+            String what = "velo(" + vl.lstmHidden() + ", " + vl.paramInits() + ")";
+            double[] dh = ph.flat().toDoubleArray(), dd = pd.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
+            for (int i = 0; i < p0.length; i++) {
+                dh[i] -= p0[i];
+                dd[i] -= p0[i];
+            }
+            close(what + ": parameter change", dh, dd, 2e-3, 2e-3);
+            for (String name : sh.slabs().keySet()) {
+                boolean lstm = name.startsWith("lstm");
+                close(what + ": " + name, sh.slab(name).flat().toDoubleArray(), sd.slab(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(),
+                        lstm ? 1e-3 : ABS, lstm ? 1e-3 : REL);
+            }
+        }
     }
 
     static List<LearnedOptimizer> optimizers() {
@@ -120,13 +165,16 @@ class LearnedDeviceParityTest {
     }
 
     static void close(String what, Slab twin, Slab device) {
-        double[] want = twin.flat().toDoubleArray(), got = device.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
+        close(what, twin.flat().toDoubleArray(), device.flat().to(ScalarBackend.INSTANCE).toDoubleArray(), ABS, REL);
+    }
+
+    static void close(String what, double[] want, double[] got, double abs, double rel) {
         double max = 0;
         for (double w : want) max = Math.max(max, Math.abs(w));
         int bad = 0;
         StringBuilder first = new StringBuilder();
         for (int i = 0; i < want.length; i++) {
-            double tol = ABS * max + REL * Math.abs(want[i]);
+            double tol = abs * max + rel * Math.abs(want[i]);
             if (!(Math.abs(got[i] - want[i]) <= tol)) {
                 if (bad++ < 5) first.append(" [").append(i).append("] twin ").append(want[i]).append(" device ").append(got[i]);
             }

@@ -1,0 +1,55 @@
+package org.lopt4j.opencl;
+
+import static org.lopt4j.opencl.OpenClSmallFcLopt.f32;
+import static org.lopt4j.opencl.OpenClSmallFcLopt.i32;
+
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
+import org.lopt4j.tensor.FusedOps.VeloArgs;
+
+/**
+ * VeLO's per-element passes on OpenCL (learned.cl, learned_rule.cuh): the statistics of its LSTM features (two
+ * launches), and after the tensor network the accumulators (small_fc_lopt's three passes with VeLO's fixed decays),
+ * the feature sums, scales and the apply (six launches), for every tensor whatever their number.
+ */
+final class OpenClVelo {
+    private static final int STATS = 9, FEATURES = 30;
+
+    private OpenClVelo() {}
+
+    static void stats(OpenClBackend b, VeloArgs v) {
+        SmallFcLoptArgs a = v.state();
+        if (!OpenClSmallFcLopt.check(b, a, "velo")) return;
+        LaunchSize elements = OpenClSmallFcLopt.elements(b, a);
+        int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
+        OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * STATS);
+        try {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_stats", elements, OpenClSmallFcLopt.table(b, new KernelArgs()
+                    .mem(f32(b, a.params(), "params")).mem(f32(b, a.v(), "v")).mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1"))
+                    .mem(f32(b, a.m2(), "m2")).mem(partials.mem()), a).local((long) b.groupSize() * Float.BYTES));
+            OpenClSmallFcLopt.scale(b, partials, perChunk, STATS, false, a.firstChunk(), a.sizes(), f32(b, v.stats(), "stats"));
+        } finally {
+            partials.release();
+        }
+    }
+
+    static void apply(OpenClBackend b, VeloArgs v) {
+        SmallFcLoptArgs a = v.state();
+        if (!OpenClSmallFcLopt.check(b, a, "velo")) return;
+        OpenClSmallFcLopt.accumulators(b, a);
+        LaunchSize elements = OpenClSmallFcLopt.elements(b, a);
+        int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
+        OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
+        try {
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_feature_sums", elements, OpenClSmallFcLopt.table(b,
+                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()), a)
+                    .local((long) b.groupSize() * Float.BYTES));
+            OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), f32(b, a.scale(), "scale"));
+            b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
+                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(f32(b, a.scale(), "scale"))
+                            .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
+        } finally {
+            partials.release();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.lopt4j.learned;
+
+import java.util.List;
+import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.FusedOps;
+import org.lopt4j.tensor.Nn;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+
+/**
+ * VeLO on a device backend (velo.md §3, in {@link VeloStep}'s order): {@link FusedOps#veloStats} sums the statistics of
+ * the LSTM features on the device; the host forms the 30 features per tensor; the tensor network (max-pooled linear,
+ * LSTM, controls, step sizes, bank mixing) runs as batched tensor ops on the device for all tensors at once; then
+ * {@link FusedOps#veloApply} updates the accumulators and applies each tensor's mixed MLP to every element. θ's
+ * network weights and the bank matrix are uploaded once per (θ, layout, backend).
+ */
+final class VeloDevice {
+    private final SlabLayout layout;
+    private final Backend backend;
+    private final SmallFcLoptDevice tables;
+    private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime;
+    private final int hidden, banks;
+
+    VeloDevice(Velo vl, Slab theta, SlabLayout layout, Backend backend) {
+        this.layout = layout;
+        this.backend = backend;
+        this.hidden = vl.lstmHidden();
+        this.banks = vl.paramInits();
+        this.tables = new SmallFcLoptDevice(null, List.of(VeloStep.FIXED_DECAYS), layout, backend, Velo.FEATURES);
+        SlabLayout tl = theta.layout();
+        float[] th = theta.flat().toFloatArray();
+        this.a1 = upload(th, tl, "rnn_params/linear_1/w", Velo.FEATURES, hidden);
+        this.b1 = upload(th, tl, "rnn_params/linear_1/b", hidden);
+        this.a2 = upload(th, tl, "rnn_params/linear_2/w", Velo.FEATURES, hidden);
+        this.b2 = upload(th, tl, "rnn_params/linear_2/b", hidden);
+        this.wl = upload(th, tl, "rnn_params/rnn/linear/w", 2 * hidden, 4 * hidden);
+        this.bl = upload(th, tl, "rnn_params/rnn/linear/b", 4 * hidden);
+        this.wc = upload(th, tl, "rnn_params/rnn_to_controls/w", hidden, banks);
+        this.bc = upload(th, tl, "rnn_params/rnn_to_controls/b", banks);
+        this.ws = upload(th, tl, "rnn_params/step_size/w", hidden, 1);
+        this.bs = upload(th, tl, "rnn_params/step_size/b", 1);
+        this.bank = Tensor.of(backend, bankMatrix(th, tl, banks), banks, MIXED);
+        this.stats = Tensor.zeros(backend, DType.F32, layout.count() * STATS);
+        this.dummyTime = Tensor.zeros(backend, DType.F32, 1);
+    }
+
+    /** Floats of one mixed MLP (w0 30×4, b0, w1 4×4, b1, w2 4×3, b2), and statistics per tensor. */
+    static final int MIXED = 159, STATS = 9;
+
+    /** Whether this plan was built for {@code params}' layout and backend. */
+    boolean fits(Slab params) { return params.layout().equals(layout) && params.backend() == backend; }
+
+    void step(Velo vl, Slab params, Slab grads, NamedState s, StepInfo info) {
+        int tensors = layout.count();
+        float[] lf = VeloStep.lossFeatures(s.slab("loss_buffer"), info);
+        Tensor g = grads.flat();
+        Slab clipped = new Slab(layout, g.maximum(g.scalar(-1000)).minimum(g.scalar(1000)).contiguous());
+        FusedOps.SmallFcLoptArgs args = tables.args(null, params, clipped, s, dummyTime);
+        Tensor noMixed = dummyTime;
+        backend.fused().veloStats(new FusedOps.VeloArgs(args, stats, noMixed, noMixed));
+        float[] sums = stats.toFloatArray();
+        float frac = (float) s.step() / (float) info.numSteps();
+        float[] x = new float[tensors * Velo.FEATURES];
+        float[] paramScale = new float[tensors];
+        for (int t = 0; t < tensors; t++) {
+            double[] st = new double[STATS], xt = new double[Velo.FEATURES];
+            for (int q = 0; q < STATS; q++) st[q] = sums[t * STATS + q];
+            VeloStep.lstmFeaturesFromSums(xt, layout.shape(t), layout.numel(t), st, frac, lf);
+            for (int q = 0; q < Velo.FEATURES; q++) x[t * Velo.FEATURES + q] = (float) xt[q];
+            paramScale[t] = (float) (Math.sqrt(st[0] / Math.max(1, layout.numel(t)) + 1e-9) * 0.001);
+        }
+        // the tensor network, all tensors at once
+        Tensor xs = Tensor.of(backend, x, tensors, Velo.FEATURES);
+        Tensor u = Nn.relu(xs.matmul(a1).add(b1)).max(0);
+        Tensor y = xs.matmul(a2).add(b2).add(u);
+        Tensor h = s.slab("lstm_h").flat().reshape(tensors, hidden), c = s.slab("lstm_c").flat().reshape(tensors, hidden);
+        Tensor z = y.cat(1, List.of(h)).matmul(wl).add(bl);
+        Tensor zi = z.slice(1, 0, hidden, 1), zg = z.slice(1, hidden, 2 * hidden, 1);
+        Tensor zf = z.slice(1, 2 * hidden, 3 * hidden, 1), zo = z.slice(1, 3 * hidden, 4 * hidden, 1);
+        Tensor cn = Nn.sigmoid(zf.add(zf.scalar(1))).mul(c).add(Nn.sigmoid(zi).mul(zg.tanh()));
+        Tensor hn = Nn.sigmoid(zo).mul(cn.tanh());
+        c.assign(cn);
+        h.assign(hn);
+        Tensor ctrl = hn.matmul(wc).add(bc);
+        Tensor lrm = hn.matmul(ws).add(bs).reshape(tensors);
+        Tensor mixed = ctrl.matmul(bank).mul(ctrl.scalar(100.0 / banks)).contiguous();
+        Tensor step = lrm.mul(Tensor.of(backend, paramScale, tensors)).contiguous();
+        backend.fused().veloApply(new FusedOps.VeloArgs(args, stats, whole(mixed), whole(step)));
+    }
+
+    /** A fresh whole buffer holding {@code t} (the kernels take buffers at offset 0). */
+    private Tensor whole(Tensor t) {
+        if (t.offset() == 0 && t.storage().length() == t.numel()) return t;
+        return Tensor.zeros(backend, DType.F32, t.shape()).assign(t);
+    }
+
+    private Tensor upload(float[] th, SlabLayout tl, String name, int... dims) {
+        int i = tl.index(name);
+        return Tensor.of(backend, java.util.Arrays.copyOfRange(th, tl.offset(i), tl.offset(i) + tl.numel(i)), dims);
+    }
+
+    /** [banks × 159]: row k is bank entry k's MLP packed as the apply kernel reads it (w0 rows in group order). */
+    static float[] bankMatrix(float[] th, SlabLayout tl, int banks) {
+        float[] out = new float[banks * MIXED];
+        for (int k = 0; k < banks; k++) {
+            int at = k * MIXED;
+            for (int grp = 0; grp < Velo.GROUPS.length; grp++) at = copy(th, tl, "ff_mod_stack/~/w0__" + grp, k, banks, out, at);
+            for (String n : new String[] {"b0", "w1", "b1", "w2", "b2"}) at = copy(th, tl, "ff_mod_stack/~/" + n, k, banks, out, at);
+        }
+        return out;
+    }
+
+    private static int copy(float[] th, SlabLayout tl, String name, int k, int banks, float[] out, int at) {
+        int i = tl.index(name), per = tl.numel(i) / banks;
+        System.arraycopy(th, tl.offset(i) + k * per, out, at, per);
+        return at + per;
+    }
+}
