@@ -34,9 +34,40 @@ final class SmallFcLoptSimd {
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
     private record Unit(int t, int a, int b) {}
 
+    /**
+     * Where the Adafactor-style features go in a rule's feature vector: rows of g, p, v, 1/sqrt(v + 1e-6), and the
+     * first of three rows each for m_k, m_k·rs, g·fac_k, row_k, col_k, 1/sqrt(row_k + 1e-8), 1/sqrt(col_k + 1e-8),
+     * m_k·mfac_k; {@code count} rows in all; {@code mfacEps} is the epsilon of an unfactored tensor's mfac; VeLO adds
+     * clip(g, ±0.1) in row 1 and g·rs in row 14.
+     */
+    record Slots(int g, int p, int v, int rs, int m, int mrs, int gfac, int row, int col, int rrs, int crs, int mmfac, int count,
+                 float mfacEps, boolean velo) {
+        static final Slots SMALL_FC = new Slots(0, 1, 5, 9, 2, 6, 10, 13, 16, 19, 22, 25, SmallFcLopt.NORMALIZED, 1e-6f, false);
+        static final Slots VELO = new Slots(0, 2, 6, 10, 3, 7, 11, 15, 18, 21, 24, 27, Velo.FEATURES, 0f, true);
+    }
+
+    /**
+     * A per-element update rule over the features: tensor t uses MLP {@code mlpOf[t]} (weights {@code w}, {@code b},
+     * layer widths {@code widths}), whose inputs are the normalized features then {@code time[mlp]} (null: none);
+     * {@code p ← p − stepOf[t]·dir·exp(expMult·mag)}.
+     */
+    record Rule(Slots slots, int[] widths, float[][][] w, float[][][] b, int[] mlpOf, float[][] time, float expMult, float[] stepOf) {}
+
     static void featuresAndApply(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, int[] steps,
                                  SmallFcLoptKernel.TensorAux[] aux) {
+        int count = params.layout().count(), perMember = count / thetas.size();
+        float[][][] w = new float[thetas.size()][][], b = new float[thetas.size()][][];
+        for (int m = 0; m < thetas.size(); m++) { w[m] = thetas.get(m).w(); b[m] = thetas.get(m).b(); }
+        int[] mlpOf = new int[count];
+        float[] stepOf = new float[count];
+        for (int t = 0; t < count; t++) { mlpOf[t] = t / perMember; stepOf[t] = (float) (lo.stepMult() * lo.lr()); }
+        apply(new Rule(Slots.SMALL_FC, lo.widths(), w, b, mlpOf, Features.time(steps), (float) lo.expMult(), stepOf), params, grads, s, aux);
+    }
+
+    /** Passes B and C of {@code rule} over every tensor of the slab. */
+    static void apply(Rule rule, Slab params, Slab grads, NamedState s, SmallFcLoptKernel.TensorAux[] aux) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
+        Slots slots = rule.slots();
         float[] p = f(params), g = f(grads), v = f(s.slab("v"));
         float[][] m = new float[3][], r = new float[3][], c = new float[3][];
         for (int k = 0; k < 3; k++) { m[k] = f(s.slab("m" + k)); r[k] = f(s.slab("r" + k)); c[k] = f(s.slab("c" + k)); }
@@ -66,7 +97,7 @@ final class SmallFcLoptSimd {
                 a = b;
             }
         }
-        int nf = SmallFcLopt.NORMALIZED, lanes = S.length();
+        int nf = slots.count(), lanes = S.length();
         double[][] partial = new double[units.size()][nf];
         Parallel.forRange(units.size(), 1, (from, to) -> {
             float[] x = new float[nf * lanes], acc = new float[nf * lanes], tmp = new float[lanes];
@@ -74,7 +105,7 @@ final class SmallFcLoptSimd {
                 Unit un = units.get(u);
                 java.util.Arrays.fill(acc, 0f);
                 for (int e = un.a(); e < un.b(); e += lanes) {
-                    features(x, tmp, geo[un.t()], e, Math.min(lanes, un.b() - e), p, g, v, m, r, c);
+                    features(x, tmp, geo[un.t()], e, Math.min(lanes, un.b() - e), p, g, v, m, r, c, slots);
                     for (int q = 0; q < nf; q++) {
                         FloatVector xv = FloatVector.fromArray(S, x, q * lanes);
                         xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
@@ -89,32 +120,33 @@ final class SmallFcLoptSimd {
         for (int t = 0; t < l.count(); t++) {
             for (int q = 0; q < nf; q++) scale[t][q] = (float) (1 / Math.sqrt(1e-5 + sums[t][q] / Math.max(1, l.numel(t))));
         }
-        float[][] times = Features.time(steps);
-        int[] widths = lo.widths();
-        int perMember = l.count() / thetas.size();
-        float expMult = (float) lo.expMult(), stepScale = (float) (lo.stepMult() * lo.lr());
+        int[] widths = rule.widths();
+        float expMult = rule.expMult();
         Parallel.forRange(units.size(), 1, (from, to) -> {
-            int maxw = Math.max(SmallFcLopt.INPUTS, lo.hiddenSize());
+            int maxw = 0;
+            for (int wd : widths) maxw = Math.max(maxw, wd);
             int l2 = 2 * lanes;
             float[] x = new float[nf * lanes], a = new float[maxw * l2], bb = new float[maxw * l2], tmp = new float[lanes];
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 Geo gt = geo[un.t()];
-                SmallFcLopt.Theta th = thetas.get(un.t() / perMember);
-                float[] time = times[un.t() / perMember];
+                int mlp = rule.mlpOf()[un.t()];
+                float[][] tw = rule.w()[mlp], tb = rule.b()[mlp];
+                float[] time = rule.time() == null ? new float[0] : rule.time()[mlp];
                 float[] sc = scale[un.t()];
+                float stepScale = rule.stepOf()[un.t()];
                 for (int e = un.a(); e < un.b(); e += l2) {               // two lane blocks per MLP evaluation
                     for (int half = 0; half < 2; half++) {
                         int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
                         if (n > 0) {
-                            features(x, tmp, gt, eh, n, p, g, v, m, r, c);
+                            features(x, tmp, gt, eh, n, p, g, v, m, r, c, slots);
                             for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * l2 + half * lanes);
                         } else {
                             for (int q = 0; q < nf; q++) java.util.Arrays.fill(a, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
                         }
                         for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * l2 + half * lanes, (nf + k) * l2 + half * lanes + lanes, time[k]);
                     }
-                    float[] out = LaneMlp.eval2(th.w(), th.b(), widths, a, bb);
+                    float[] out = LaneMlp.eval2(tw, tb, widths, a, bb);
                     for (int half = 0; half < 2; half++) {
                         int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
                         if (n <= 0) break;
@@ -219,25 +251,29 @@ final class SmallFcLoptSimd {
     }
 
     /**
-     * The 28 features of the {@code n} lanes starting at element {@code e} (tensor-relative) into {@code x[q·L + lane]};
-     * lanes past {@code n} are zeroed so they add nothing to sums of squares.
+     * The features of the {@code n} lanes starting at element {@code e} (tensor-relative) into {@code x[row·L + lane]}
+     * at the rows {@code slots} gives; lanes past {@code n} are zeroed so they add nothing to sums of squares.
      */
     private static void features(float[] x, float[] tmp, Geo gt, int e, int n, float[] p, float[] g, float[] v,
-                                 float[][] m, float[][] r, float[][] c) {
+                                 float[][] m, float[][] r, float[][] c, Slots sl) {
         int lanes = S.length(), at = gt.off() + e;
         FloatVector gv = load(g, at, n, tmp), vv = load(v, at, n, tmp);
         FloatVector rs = FloatVector.broadcast(S, 1f).div(vv.add(1e-6f).sqrt());
-        gv.intoArray(x, 0);
-        load(p, at, n, tmp).intoArray(x, lanes);
-        vv.intoArray(x, 5 * lanes);
-        rs.intoArray(x, 9 * lanes);
+        gv.intoArray(x, sl.g() * lanes);
+        load(p, at, n, tmp).intoArray(x, sl.p() * lanes);
+        vv.intoArray(x, sl.v() * lanes);
+        rs.intoArray(x, sl.rs() * lanes);
+        if (sl.velo()) {
+            gv.max(-0.1f).min(0.1f).intoArray(x, lanes);
+            gv.mul(rs).intoArray(x, 14 * lanes);
+        }
         FactoredDims fd = gt.f();
         int ri = fd == null ? e : fd.row(e), ci = fd == null ? 0 : fd.col(e);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int k = 0; k < 3; k++) {
             FloatVector mk = load(m[k], at, n, tmp);
-            mk.intoArray(x, (2 + k) * lanes);
-            mk.mul(rs).intoArray(x, (6 + k) * lanes);
+            mk.intoArray(x, (sl.m() + k) * lanes);
+            mk.mul(rs).intoArray(x, (sl.mrs() + k) * lanes);
             FloatVector rowFeat, colFeat, rowRs, colRs, fac, mfac;
             if (fd == null) {
                 FloatVector vd = load(r[k], gt.ro() + e, n, tmp);
@@ -246,7 +282,7 @@ final class SmallFcLoptSimd {
                 rowRs = one.div(vd.add(1e-8f).sqrt());
                 colRs = rowRs;
                 fac = one.div(vd.add(1e-9f).max(1e-9f).sqrt());
-                mfac = one.div(vd.add(1e-6f).sqrt());
+                mfac = one.div(vd.add(sl.mfacEps()).sqrt());
             } else {
                 rowFeat = at(r[k], gt.ro(), ri, gt.rowStep(), n, tmp);
                 colFeat = at(c[k], gt.co(), ci, gt.colStep(), n, tmp);
@@ -255,13 +291,13 @@ final class SmallFcLoptSimd {
                 fac = at(gt.rowFac()[k], 0, ri, gt.rowStep(), n, tmp).mul(at(gt.colFac()[k], 0, ci, gt.colStep(), n, tmp));
                 mfac = fac;
             }
-            gv.mul(fac).intoArray(x, (10 + k) * lanes);
-            rowFeat.intoArray(x, (13 + k) * lanes);
-            colFeat.intoArray(x, (16 + k) * lanes);
-            rowRs.intoArray(x, (19 + k) * lanes);
-            colRs.intoArray(x, (22 + k) * lanes);
-            mk.mul(mfac).intoArray(x, (25 + k) * lanes);
+            gv.mul(fac).intoArray(x, (sl.gfac() + k) * lanes);
+            rowFeat.intoArray(x, (sl.row() + k) * lanes);
+            colFeat.intoArray(x, (sl.col() + k) * lanes);
+            rowRs.intoArray(x, (sl.rrs() + k) * lanes);
+            colRs.intoArray(x, (sl.crs() + k) * lanes);
+            mk.mul(mfac).intoArray(x, (sl.mmfac() + k) * lanes);
         }
-        if (n < lanes) for (int q = 0; q < SmallFcLopt.NORMALIZED; q++) java.util.Arrays.fill(x, q * lanes + n, (q + 1) * lanes, 0f);
+        if (n < lanes) for (int q = 0; q < sl.count(); q++) java.util.Arrays.fill(x, q * lanes + n, (q + 1) * lanes, 0f);
     }
 }

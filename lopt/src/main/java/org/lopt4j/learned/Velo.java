@@ -80,10 +80,11 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
     }
 
     /**
-     * VeLO with fixed θ. State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer. Slabs on a
-     * CPU backend run {@link VeloStep}; slabs on a device run {@link VeloDevice}, built at the first step on a layout.
+     * VeLO with fixed θ. State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer. F32 slabs run
+     * {@link VeloFused} (built at the first step on a layout, on the CPU or a device); F64 slabs run the twin
+     * {@link VeloStep}.
      */
-    record Opt(Velo velo, Slab theta, java.util.concurrent.atomic.AtomicReference<VeloDevice> device) implements Optimizer<NamedState> {
+    record Opt(Velo velo, Slab theta, java.util.concurrent.atomic.AtomicReference<VeloFused> device) implements Optimizer<NamedState> {
         @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) s.put("m" + k, params.zerosLike());
@@ -116,11 +117,11 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
                 return state.skip();
             }
             if (!NonFiniteGuard.admit(velo.policy(), grads)) return state.skip();
-            if (params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage) {
+            if (params.dtype() != org.lopt4j.tensor.DType.F32) {
                 VeloStep.apply(velo, theta, params, grads, state, info);
             } else {
-                VeloDevice plan = device.get();
-                if (plan == null || !plan.fits(params)) device.set(plan = new VeloDevice(velo, theta, params.layout(), params.backend()));
+                VeloFused plan = device.get();
+                if (plan == null || !plan.fits(params)) device.set(plan = new VeloFused(velo, theta, params));
                 plan.step(velo, params, grads, state, info);
             }
             return state.applied();

@@ -12,25 +12,29 @@ import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * VeLO on a device backend (velo.md §3, in {@link VeloStep}'s order): {@link FusedOps#veloStats} sums the statistics of
- * the LSTM features on the device; the host forms the 30 features per tensor; the tensor network (max-pooled linear,
- * LSTM, controls, step sizes, bank mixing) runs as batched tensor ops on the device for all tensors at once; then
- * {@link FusedOps#veloApply} updates the accumulators and applies each tensor's mixed MLP to every element. θ's
- * network weights and the bank matrix are uploaded once per (θ, layout, backend).
+ * VeLO's fast path on any backend (velo.md §3, in {@link VeloStep}'s order): one pass sums the statistics of the LSTM
+ * features per tensor ({@link FusedOps#veloStats} on a device, {@link VeloSimd#stats} on the CPU); the host forms the
+ * 30 features per tensor; the tensor network (max-pooled linear, LSTM, controls, step sizes, bank mixing) runs as
+ * batched tensor ops on the slab's backend for all tensors at once; then the accumulators are updated and each
+ * tensor's mixed MLP is applied to every element ({@link FusedOps#veloApply}, or {@link VeloSimd#apply}). θ's network
+ * weights and the bank matrix are uploaded once per (θ, layout, backend).
  */
-final class VeloDevice {
+final class VeloFused {
     private final SlabLayout layout;
     private final Backend backend;
     private final SmallFcLoptDevice tables;
     private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime;
     private final int hidden, banks;
+    private final boolean cpu;
 
-    VeloDevice(Velo vl, Slab theta, SlabLayout layout, Backend backend) {
-        this.layout = layout;
-        this.backend = backend;
+    /** The plan for slabs shaped like {@code params} (on their backend). */
+    VeloFused(Velo vl, Slab theta, Slab params) {
+        this.layout = params.layout();
+        this.backend = params.backend();
+        this.cpu = params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage;
         this.hidden = vl.lstmHidden();
         this.banks = vl.paramInits();
-        this.tables = new SmallFcLoptDevice(null, List.of(VeloStep.FIXED_DECAYS), layout, backend, Velo.FEATURES);
+        this.tables = cpu ? null : new SmallFcLoptDevice(null, List.of(VeloStep.FIXED_DECAYS), layout, backend, Velo.FEATURES);
         SlabLayout tl = theta.layout();
         float[] th = theta.flat().toFloatArray();
         this.a1 = upload(th, tl, "rnn_params/linear_1/w", Velo.FEATURES, hidden);
@@ -59,16 +63,21 @@ final class VeloDevice {
         float[] lf = VeloStep.lossFeatures(s.slab("loss_buffer"), info);
         Tensor g = grads.flat();
         Slab clipped = new Slab(layout, g.maximum(g.scalar(-1000)).minimum(g.scalar(1000)).contiguous());
-        FusedOps.SmallFcLoptArgs args = tables.args(null, params, clipped, s, dummyTime);
-        Tensor noMixed = dummyTime;
-        backend.fused().veloStats(new FusedOps.VeloArgs(args, stats, noMixed, noMixed));
-        float[] sums = stats.toFloatArray();
+        FusedOps.SmallFcLoptArgs args = cpu ? null : tables.args(null, params, clipped, s, dummyTime);
+        double[][] sums;
+        if (cpu) {
+            sums = VeloSimd.stats(params, s);
+        } else {
+            backend.fused().veloStats(new FusedOps.VeloArgs(args, stats, dummyTime, dummyTime));
+            float[] flat = stats.toFloatArray();
+            sums = new double[tensors][STATS];
+            for (int t = 0; t < tensors; t++) for (int q = 0; q < STATS; q++) sums[t][q] = flat[t * STATS + q];
+        }
         float frac = (float) s.step() / (float) info.numSteps();
         float[] x = new float[tensors * Velo.FEATURES];
         float[] paramScale = new float[tensors];
         for (int t = 0; t < tensors; t++) {
-            double[] st = new double[STATS], xt = new double[Velo.FEATURES];
-            for (int q = 0; q < STATS; q++) st[q] = sums[t * STATS + q];
+            double[] st = sums[t], xt = new double[Velo.FEATURES];
             VeloStep.lstmFeaturesFromSums(xt, layout.shape(t), layout.numel(t), st, frac, lf);
             for (int q = 0; q < Velo.FEATURES; q++) x[t * Velo.FEATURES + q] = (float) xt[q];
             paramScale[t] = (float) (Math.sqrt(st[0] / Math.max(1, layout.numel(t)) + 1e-9) * 0.001);
@@ -89,7 +98,8 @@ final class VeloDevice {
         Tensor lrm = hn.matmul(ws).add(bs).reshape(tensors);
         Tensor mixed = ctrl.matmul(bank).mul(ctrl.scalar(100.0 / banks)).contiguous();
         Tensor step = lrm.mul(Tensor.of(backend, paramScale, tensors)).contiguous();
-        backend.fused().veloApply(new FusedOps.VeloArgs(args, stats, whole(mixed), whole(step)));
+        if (cpu) VeloSimd.apply(params, clipped, s, mixed.toFloatArray(), step.toFloatArray());
+        else backend.fused().veloApply(new FusedOps.VeloArgs(args, stats, whole(mixed), whole(step)));
     }
 
     /** A fresh whole buffer holding {@code t} (the kernels take buffers at offset 0). */
