@@ -131,7 +131,7 @@ extern "C" __global__ void learned_small_fc_feature_sums(const float* params, co
     float acc[SFL_FEATURES], x[SFL_FEATURES];
     for (int q = 0; q < SFL_FEATURES; q++) acc[q] = 0.f;
     CHUNK_LOOP(i, begin, end) {
-        sfl_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        sfl_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
         for (int q = 0; q < SFL_FEATURES; q++) acc[q] += x[q] * x[q];
     }
@@ -172,15 +172,17 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
     const int member = in[SFL_MEMBER];
     const float* w = theta + (long long)member * theta_stride;
     const float em = (float)exp_mult, ss = (float)step_scale;
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    float x[SFL_INPUTS], out[2];
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);
     CHUNK_LOOP(i, begin, end) {
-        sfl_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        sfl_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
         for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
         for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
-        lopt_mlp(w, widths, weight_layers, x, y, out);
+        if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
+        else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
+        else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
         params[i] = params[i] - ss * (out[0] * expf(em * out[1]));
     }
 }
@@ -227,13 +229,14 @@ extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, 
     const float em = (float)exp_mult, sm = (float)step_mult;
     int wl[LOPT_MAX_LAYERS + 1];
     for (int l = 0; l <= layers; l++) wl[l] = widths[l];
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    float x[SFL_INPUTS], out[2];
     CHUNK_LOOP(i, begin, end) {
         x[0] = grads[i] * sc[0];
         x[1] = params[i] * sc[1];
         for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
         for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
-        lopt_mlp(w, wl, layers, x, y, out);
+        if (layers == 3 && wl[0] == 19 && wl[1] == 32 && wl[2] == 32) mlp_mlp_32(w, x, out);
+        else lopt_mlp_any(w, wl, layers, x, MLP_FEATURES + SFL_TIME, out);
         params[i] = params[i] - sm * (out[0] * expf(em * out[1]));
     }
 }
@@ -280,7 +283,7 @@ extern "C" __global__ void learned_velo_feature_sums(const float* params, const 
     float acc[VELO_FEATURES], x[VELO_FEATURES];
     for (int q = 0; q < VELO_FEATURES; q++) acc[q] = 0.f;
     CHUNK_LOOP(i, begin, end) {
-        velo_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        velo_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                            mean_total, x);
         for (int q = 0; q < VELO_FEATURES; q++) acc[q] += x[q] * x[q];
     }
@@ -303,13 +306,12 @@ extern "C" __global__ void learned_velo_apply(float* params, const float* grads,
     const float* w = mixed + (long long)t * VELO_MLP;
     const float* sc = scale + t * VELO_FEATURES;
     const float st = step[t];
-    const int widths[4] = {VELO_FEATURES, 4, 4, 3};
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    float x[VELO_FEATURES], out[2];
     CHUNK_LOOP(i, begin, end) {
-        velo_load_features(in, i - offsets[t], i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        velo_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                            mean_total, x);
         for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * sc[q];
-        lopt_mlp(w, widths, 3, x, y, out);
+        velo_mlp(w, x, out);
         params[i] = params[i] - st * (out[0] * expf(0.001f * out[1]));
     }
 }

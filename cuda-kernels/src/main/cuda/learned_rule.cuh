@@ -96,14 +96,15 @@ LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factore
 // Loads the accumulators element i (index e inside its tensor, whose info row is `in`) reads: per decay k, a[k] = the
 // diagonal accumulator (unfactored) or the row accumulator, b[k] the column accumulator and mean[k] the row
 // accumulator's mean across d1 (zeros when unfactored). row_mean holds 3 blocks of mean_total row means.
-LOPT_FN void lopt_load_acc(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_GLOBAL const float* r0,
+LOPT_FN void lopt_load_acc(LOPT_GLOBAL const int* in, int e, LOPT_GLOBAL const float* r0,
                            LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
                            LOPT_GLOBAL const float* c1, LOPT_GLOBAL const float* c2,
                            LOPT_GLOBAL const float* row_mean, int mean_total, float* a, float* b, float* mean) {
     if (in[SFL_FACTORED]) {
-        const LOPT_LONG row = e / in[SFL_SPAN0] * in[SFL_LO0] + e % in[SFL_LO0];
-        const LOPT_LONG col = e / in[SFL_SPAN1] * in[SFL_LO1] + e % in[SFL_LO1];
-        const LOPT_LONG rm = row / in[SFL_SPANR] * in[SFL_LOR] + row % in[SFL_LOR];
+        // 32-bit index arithmetic: a tensor has fewer than 2^31 elements, and 64-bit division is slow on GPUs
+        const int row = e / in[SFL_SPAN0] * in[SFL_LO0] + e % in[SFL_LO0];
+        const int col = e / in[SFL_SPAN1] * in[SFL_LO1] + e % in[SFL_LO1];
+        const int rm = row / in[SFL_SPANR] * in[SFL_LOR] + row % in[SFL_LOR];
         const LOPT_LONG ro = in[SFL_ROW_OFFSET] + row, co = in[SFL_COL_OFFSET] + col, mo = in[SFL_MEAN_OFFSET] + rm;
         a[0] = r0[ro];
         a[1] = r1[ro];
@@ -125,7 +126,7 @@ LOPT_FN void lopt_load_acc(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_GLOBAL c
 }
 
 // small_fc_lopt's 28 features of element i (index e in its tensor) into x.
-LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
+LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, LOPT_GLOBAL const float* params,
                                LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
                                LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
                                LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
@@ -147,7 +148,7 @@ LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG
 // VeLO's 30 MLP features (velo.md section 8, VeloStep.mlpFeatures) of element i (index e in its tensor) into x, from the
 // clipped gradient, p before the update and the updated accumulators. Unlike small_fc_lopt, the unfactored m * mfac
 // column has no epsilon (upstream).
-LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, LOPT_LONG e, LOPT_LONG i, LOPT_GLOBAL const float* params,
+LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, LOPT_GLOBAL const float* params,
                                 LOPT_GLOBAL const float* grads, LOPT_GLOBAL const float* m0, LOPT_GLOBAL const float* m1,
                                 LOPT_GLOBAL const float* m2, LOPT_GLOBAL const float* v, LOPT_GLOBAL const float* r0,
                                 LOPT_GLOBAL const float* r1, LOPT_GLOBAL const float* r2, LOPT_GLOBAL const float* c0,
@@ -210,6 +211,51 @@ LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, const int* widths, int layers,
     }
     out[0] = x[0];
     out[1] = x[1];
+}
+
+// An MLP with compile-time widths IN -> H1 -> H2 -> OUT (ReLU after the hidden layers; out[0..2) = the first two
+// outputs), packed as lopt_mlp reads it: constant loop bounds let the compiler keep the activations in registers
+// instead of a stack frame. The kernels call these for the shapes lopt4j ships and lopt_mlp for any other.
+#define LOPT_UNROLL _Pragma("unroll")
+#define LOPT_MLP_FIXED(NAME, IN, H1, H2, OUT)                                                        \
+    LOPT_FN void NAME(LOPT_GLOBAL const float* w, const float* x, float* out) {                      \
+        float h1[H1], h2[H2];                                                                        \
+        LOPT_GLOBAL const float* b = w + (IN) * (H1);                                                \
+        LOPT_UNROLL for (int j = 0; j < (H1); j++) h1[j] = b[j];                                                 \
+        LOPT_UNROLL for (int i = 0; i < (IN); i++) {                                                             \
+            const float xi = x[i];                                                                   \
+            LOPT_UNROLL for (int j = 0; j < (H1); j++) h1[j] += xi * w[i * (H1) + j];                            \
+        }                                                                                            \
+        LOPT_UNROLL for (int j = 0; j < (H1); j++) h1[j] = LOPT_MAX(h1[j], 0.0f);                                \
+        w = b + (H1);                                                                                \
+        b = w + (H1) * (H2);                                                                         \
+        LOPT_UNROLL for (int j = 0; j < (H2); j++) h2[j] = b[j];                                                 \
+        LOPT_UNROLL for (int i = 0; i < (H1); i++) {                                                             \
+            const float hi = h1[i];                                                                  \
+            LOPT_UNROLL for (int j = 0; j < (H2); j++) h2[j] += hi * w[i * (H2) + j];                            \
+        }                                                                                            \
+        LOPT_UNROLL for (int j = 0; j < (H2); j++) h2[j] = LOPT_MAX(h2[j], 0.0f);                                \
+        w = b + (H2);                                                                                \
+        b = w + (H2) * (OUT);                                                                        \
+        float o0 = b[0], o1 = b[1];                                                                  \
+        LOPT_UNROLL for (int i = 0; i < (H2); i++) {                                                             \
+            o0 += h2[i] * w[i * (OUT)];                                                              \
+            o1 += h2[i] * w[i * (OUT) + 1];                                                          \
+        }                                                                                            \
+        out[0] = o0;                                                                                 \
+        out[1] = o1;                                                                                 \
+    }
+
+LOPT_MLP_FIXED(sfl_mlp_4, SFL_INPUTS, 4, 4, 2)
+LOPT_MLP_FIXED(sfl_mlp_32, SFL_INPUTS, 32, 32, 2)
+LOPT_MLP_FIXED(mlp_mlp_32, 19, 32, 32, 2)
+LOPT_MLP_FIXED(velo_mlp, 30, 4, 4, 3)
+
+// lopt_mlp on a copy of x[0..n) (so the caller's x keeps constant indices and can live in registers).
+LOPT_FN void lopt_mlp_any(LOPT_GLOBAL const float* w, const int* widths, int layers, const float* x, int n, float* out) {
+    float a[SFL_MAX_WIDTH], b[SFL_MAX_WIDTH];
+    for (int i = 0; i < n; i++) a[i] = x[i];
+    lopt_mlp(w, widths, layers, a, b, out);
 }
 
 // small_fc_lopt's layer widths: SFL_INPUTS, `hidden` repeated `hidden_layers` times, 2; returns the weight layers.

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.learned.Velo;
 import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step and one fused AdamW step over {@code params} F32 parameters in 4 tensors
+ * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step, one VeLO step and one fused AdamW step over {@code params} F32 parameters in 4 tensors
  * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned)
  * or "opencl" (learned.cl: six launches for small_fc_lopt, three for MLPLOpt; PoCL's CPU device on a machine without a GPU). Each step ends with
  * {@code sync()} so queued OpenCL work is timed.
@@ -42,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class OpenClLoptStepBench {
     @Param({"simd", "opencl"}) String backend;
-    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt"}) String optimizer;
+    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo"}) String optimizer;
     @Param({"1000000"}) int params;
 
     Backend b;
@@ -66,6 +67,7 @@ public class OpenClLoptStepBench {
             case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
             case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
             case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
+            case "velo" -> Velo.velo().optimizer(Velo.velo().initTheta(RandomKey.of(3), b));
             default -> throw new IllegalArgumentException(optimizer);
         };
         stepper = LoptStepBench.Stepper.of(o, p);

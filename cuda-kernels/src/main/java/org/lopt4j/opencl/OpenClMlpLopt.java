@@ -32,7 +32,7 @@ final class OpenClMlpLopt {
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials.mem()), a)
-                    .local((long) group * Float.BYTES));
+                    .local((long) FEATURES * group * Float.BYTES));
             OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride())

@@ -23,7 +23,7 @@ final class OpenClSmallFcLopt {
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                    .mem(partials.mem()), a).local((long) b.groupSize() * Float.BYTES));
+                    .mem(partials.mem()), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
             cl_mem scale = f32(b, a.scale(), "scale");
             scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))

@@ -22,6 +22,22 @@ inline bool sfl_element(SFL_TABLE, int* t, long* e, long* i) {
     return pos < chunk && *e < sizes[*t];
 }
 
+// Adds x[0..n) of every work-item of the group into out[0..n): one tree reduction over all n values at once through
+// scratch (n floats per work-item; a power-of-two group), so a group passes log2(size) + 1 barriers whatever n is.
+// Every work-item of the group must call it.
+inline void group_sums(const float* x, int n, __local float* scratch, __global float* out) {
+    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
+    for (int q = 0; q < n; q++) scratch[q * size + lid] = x[q];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = size / 2; s > 0; s >>= 1) {
+        if (lid < s) {
+            for (int q = 0; q < n; q++) scratch[q * size + lid] += scratch[q * size + lid + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int q = lid; q < n; q += size) out[q] = scratch[q * size];
+}
+
 // Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
 __kernel void learned_small_fc_moments(__global const float* grads, __global float* m0, __global float* m1,
                                        __global float* m2, __global float* v, __global float* r0, __global float* r1,
@@ -107,7 +123,8 @@ __kernel void learned_small_fc_row_means(__global const float* r0, __global cons
 }
 
 // Pass 4: the squares of the 28 features, summed per work-group: group g of chunk c writes
-// partials[(c * groups + g) * 28 + q]. Every work-item reaches the barriers (those without an element add zeros).
+// partials[(c * groups + g) * 28 + q]. Every work-item reaches the barriers (those without an element add zeros);
+// scratch holds 28 floats per work-item.
 __kernel void learned_small_fc_feature_sums(__global const float* params, __global const float* grads,
                                             __global const float* m0, __global const float* m1, __global const float* m2,
                                             __global const float* v, __global const float* r0, __global const float* r1,
@@ -120,23 +137,13 @@ __kernel void learned_small_fc_feature_sums(__global const float* params, __glob
     float x[SFL_FEATURES];
     const bool has = sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i);
     if (has) {
-        sfl_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        sfl_load_features(info + t * SFL_FIELDS, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
     } else {
         for (int q = 0; q < SFL_FEATURES; q++) x[q] = 0.0f;
     }
-    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
-    const long out = ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES;
-    for (int q = 0; q < SFL_FEATURES; q++) {
-        scratch[lid] = x[q] * x[q];
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int s = size / 2; s > 0; s >>= 1) {
-            if (lid < s) scratch[lid] += scratch[lid + s];
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
-        if (lid == 0) partials[out + q] = scratch[0];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * x[q];
+    group_sums(x, SFL_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES);
 }
 
 // Pass 5 (shared with MLPLOpt and VeLO): one work-item per (tensor, feature): the partials of the tensor's chunks in
@@ -170,13 +177,16 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
     __global const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    float x[SFL_INPUTS], out[2];
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);
-    sfl_load_features(in, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
+    sfl_load_features(in, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
     for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
     for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
-    lopt_mlp(theta + (long)member * theta_stride, widths, weight_layers, x, y, out);
+    __global const float* w = theta + (long)member * theta_stride;
+    if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
+    else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
+    else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
     params[i] = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
 }
 
@@ -202,18 +212,8 @@ __kernel void learned_mlp_moments(__global const float* params, __global const f
             x[2 + k] = mi;
         }
     }
-    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
-    const long out = ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES;
-    for (int q = 0; q < MLP_FEATURES; q++) {
-        scratch[lid] = x[q] * x[q];
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int s = size / 2; s > 0; s >>= 1) {
-            if (lid < s) scratch[lid] += scratch[lid + s];
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
-        if (lid == 0) partials[out + q] = scratch[0];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    for (int q = 0; q < MLP_FEATURES; q++) x[q] = x[q] * x[q];
+    group_sums(x, MLP_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES);
 }
 
 // MLPLOpt pass 3: normalized [g, p, m_0..m_5] and the member's 11 time features through the member's MLP (tensor t
@@ -232,29 +232,15 @@ __kernel void learned_mlp_apply(__global float* params, __global const float* gr
     __global const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     int wl[LOPT_MAX_LAYERS + 1];
     for (int l = 0; l <= layers; l++) wl[l] = widths[l];
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
+    float x[SFL_INPUTS], out[2];
     x[0] = grads[i] * sc[0];
     x[1] = params[i] * sc[1];
     for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
     for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
-    lopt_mlp(theta + (long)member * theta_stride, wl, layers, x, y, out);
+    __global const float* w = theta + (long)member * theta_stride;
+    if (layers == 3 && wl[0] == 19 && wl[1] == 32 && wl[2] == 32) mlp_mlp_32(w, x, out);
+    else lopt_mlp_any(w, wl, layers, x, MLP_FEATURES + SFL_TIME, out);
     params[i] = params[i] - step_mult * (out[0] * exp(exp_mult * out[1]));
-}
-
-// Adds x[0..n) of every work-item of the group into out[0..n) (one tree reduction per value through scratch, a
-// power-of-two group). Every work-item of the group must call it.
-inline void group_sums(const float* x, int n, __local float* scratch, __global float* out) {
-    const int lid = (int)get_local_id(0), size = (int)get_local_size(0);
-    for (int q = 0; q < n; q++) {
-        scratch[lid] = x[q];
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int s = size / 2; s > 0; s >>= 1) {
-            if (lid < s) scratch[lid] += scratch[lid + s];
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
-        if (lid == 0) out[q] = scratch[0];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
 }
 
 // VeLO pass 1 (on the state before the update): per work-group, the sums of p², v, v², and m_k, m_k² for k = 0..2,
@@ -293,7 +279,7 @@ __kernel void learned_velo_feature_sums(__global const float* params, __global c
     long e, i;
     float x[VELO_FEATURES];
     if (sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) {
-        velo_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+        velo_load_features(info + t * SFL_FIELDS, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                            mean_total, x);
         for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * x[q];
     } else {
@@ -314,11 +300,10 @@ __kernel void learned_velo_apply(__global float* params, __global const float* g
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
-    const int widths[4] = {VELO_FEATURES, 4, 4, 3};
-    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH], out[2];
-    velo_load_features(info + t * SFL_FIELDS, e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
+    float x[VELO_FEATURES], out[2];
+    velo_load_features(info + t * SFL_FIELDS, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                        mean_total, x);
     for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * scale[t * VELO_FEATURES + q];
-    lopt_mlp(mixed + (long)t * VELO_MLP, widths, 3, x, y, out);
+    velo_mlp(mixed + (long)t * VELO_MLP, x, out);
     params[i] = params[i] - step[t] * (out[0] * exp(0.001f * out[1]));
 }

@@ -32,8 +32,8 @@ import org.lopt4j.tensor.cpu.ScalarBackend;
 /**
  * The learned optimizers' device kernels (learned.cu, learned.cl; both run learned_rule.cuh) against the float64
  * plain-loop twins: five steps of a two-member population on tensors shaped [32,16], [16], [8,3,3,3], [1], [1,32],
- * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for small_fc_lopt with hidden widths 4 and 32 and
- * MLPLOpt with hidden (32, 32) and (16, 8, 4). Parameters and every
+ * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for small_fc_lopt with hidden widths 4 and 32 (the
+ * kernels' fixed-width MLPs) and 8 × 3 layers (their generic MLP), and MLPLOpt with hidden (32, 32) and (16, 8, 4). Parameters and every
  * state slab must agree within float32 rounding of the features, scales and MLP: |device − twin| ≤ 1e-5·max|twin|
  * + 2e-4·|twin| per slab. OpenCL runs on PoCL in CI (fails there if absent: -Dlopt4j.opencl.required=true); CUDA skips
  * without a GPU (fails with -Dlopt4j.gpu.required=true).
@@ -101,6 +101,7 @@ class LearnedDeviceParityTest {
     static List<LearnedOptimizer> optimizers() {
         return List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
                 new SmallFcLopt(32, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
+                new SmallFcLopt(8, 3, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),     // the kernels' generic MLP path
                 new MlpLopt(new int[] {32, 32}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT),
                 new MlpLopt(new int[] {16, 8, 4}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT));
     }
