@@ -73,18 +73,29 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
     }
 
     @Override public Optimizer<NamedState> optimizer(Slab theta) {
-        if (theta.layout().size() != thetaLayout().size()) {
-            throw new IllegalArgumentException("θ does not have the " + name() + " layout (populations of VeLO θ are not supported yet)");
+        int one = thetaLayout().size(), members = theta.layout().size() / one;
+        if (members < 1 || members * one != theta.layout().size()) {
+            throw new IllegalArgumentException("θ does not have the " + name() + " layout (or P copies of it for a population)");
         }
-        return new Opt(this, theta, new java.util.concurrent.atomic.AtomicReference<>());
+        return new Opt(this, theta, members, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    /** Member {@code m}'s θ (a view of a population θ). */
+    Slab memberTheta(Slab theta, int m) {
+        int one = thetaLayout().size();
+        return new Slab(thetaLayout(), theta.flat().slice(0, m * one, (m + 1) * one, 1));
     }
 
     /**
-     * VeLO with fixed θ. State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer. F32 slabs run
-     * {@link VeloFused} (built at the first step on a layout, on the CPU or a device); F64 slabs run the twin
-     * {@link VeloStep}.
+     * VeLO with fixed θ for {@code members} population members (parameter tensor t belongs to member t / (tensors per
+     * member), as for the other learned optimizers; {@link StepInfo#memberLosses} feeds each member's loss buffer).
+     * State: small_fc_lopt's accumulators, per-tensor LSTM state, and one loss buffer per member ({@code it} [P],
+     * {@code means} and {@code running_min} [10·P]). F32 slabs run {@link VeloFused} (built at the first step on a
+     * layout, on the CPU or a device); F64 slabs run the twin {@link VeloStep}. A non-finite loss of any member
+     * applies the non-finite policy to the whole step.
      */
-    record Opt(Velo velo, Slab theta, java.util.concurrent.atomic.AtomicReference<VeloFused> device) implements Optimizer<NamedState> {
+    record Opt(Velo velo, Slab theta, int members, java.util.concurrent.atomic.AtomicReference<VeloFused> device)
+            implements Optimizer<NamedState> {
         @Override public NamedState init(Slab params) {
             Map<String, Slab> s = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) s.put("m" + k, params.zerosLike());
@@ -97,13 +108,15 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
             for (int i = 0; i < params.layout().count(); i++) hs.add(Shape.of(velo.lstmHidden()));
             SlabLayout hl = SlabLayout.of(params.layout().names(), hs);
             Slab h = Slab.zeros(params.backend(), DType.F32, hl), c = Slab.zeros(params.backend(), DType.F32, hl);
+            int perMember = perMember(params);
             for (int i = 0; i < hl.count(); i++) {
-                h.tensor(i).assign(theta.tensor("lstm_init_state/hidden").reshape(velo.lstmHidden()).to(params.backend()));
-                c.tensor(i).assign(theta.tensor("lstm_init_state/cell").reshape(velo.lstmHidden()).to(params.backend()));
+                Slab th = velo.memberTheta(theta, i / perMember);
+                h.tensor(i).assign(th.tensor("lstm_init_state/hidden").reshape(velo.lstmHidden()).to(params.backend()));
+                c.tensor(i).assign(th.tensor("lstm_init_state/cell").reshape(velo.lstmHidden()).to(params.backend()));
             }
             s.put("lstm_h", h);
             s.put("lstm_c", c);
-            SlabLayout bl = SlabLayout.of(List.of("it", "means", "running_min"), List.of(Shape.of(1), Shape.of(10), Shape.of(10)));
+            SlabLayout bl = SlabLayout.of(List.of("it", "means", "running_min"), List.of(Shape.of(members), Shape.of(10 * members), Shape.of(10 * members)));
             Slab buf = Slab.zeros(params.backend(), DType.F32, bl);
             buf.tensor("running_min").fill(999999999999.0);
             s.put("loss_buffer", buf);
@@ -112,19 +125,29 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
 
         @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
             if (info.numSteps() < 10) throw new IllegalArgumentException("VeLO needs the planned number of steps (>= 10) in StepInfo");
-            if (!Double.isFinite(info.loss())) {
-                if (velo.policy() == NonFinitePolicy.THROW) throw new org.lopt4j.optim.NonFiniteGradientException("non-finite loss " + info.loss());
+            info.checkMembers(members);
+            perMember(params);
+            for (int m = 0; m < members; m++) {
+                if (Double.isFinite(info.lossOf(m))) continue;
+                if (velo.policy() == NonFinitePolicy.THROW) throw new org.lopt4j.optim.NonFiniteGradientException("non-finite loss " + info.lossOf(m) + " of member " + m);
                 return state.skip();
             }
             if (!NonFiniteGuard.admit(velo.policy(), grads)) return state.skip();
             if (params.dtype() != org.lopt4j.tensor.DType.F32) {
-                VeloStep.apply(velo, theta, params, grads, state, info);
+                VeloStep.applyPopulation(velo, theta, members, params, grads, state, info);
             } else {
                 VeloFused plan = device.get();
-                if (plan == null || !plan.fits(params)) device.set(plan = new VeloFused(velo, theta, params));
+                if (plan == null || !plan.fits(params)) device.set(plan = new VeloFused(velo, theta, members, params));
                 plan.step(velo, params, grads, state, info);
             }
             return state.applied();
+        }
+
+        /** Tensors per member; the slab must hold the same number for each. */
+        int perMember(Slab params) {
+            int count = params.layout().count();
+            if (count % members != 0) throw new IllegalArgumentException(count + " tensors do not split into " + members + " VeLO members");
+            return count / members;
         }
 
         @Override public String name() { return "velo"; }

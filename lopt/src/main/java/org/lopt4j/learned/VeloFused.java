@@ -24,30 +24,38 @@ final class VeloFused {
     private final Backend backend;
     private final SmallFcLoptDevice tables;
     private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime;
-    private final int hidden, banks;
+    private final int hidden, banks, members;
     private final boolean cpu;
 
-    /** The plan for slabs shaped like {@code params} (on their backend). */
-    VeloFused(Velo vl, Slab theta, Slab params) {
+    /** The plan for slabs shaped like {@code params} (on their backend), for {@code members} members' θ. */
+    VeloFused(Velo vl, Slab theta, int members, Slab params) {
         this.layout = params.layout();
         this.backend = params.backend();
         this.cpu = params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage;
         this.hidden = vl.lstmHidden();
         this.banks = vl.paramInits();
-        this.tables = cpu ? null : new SmallFcLoptDevice(null, List.of(VeloStep.FIXED_DECAYS), layout, backend, Velo.FEATURES);
-        SlabLayout tl = theta.layout();
+        this.members = members;
+        this.tables = cpu ? null : new SmallFcLoptDevice(null, java.util.Collections.nCopies(members, VeloStep.FIXED_DECAYS), layout,
+                backend, Velo.FEATURES);
+        SlabLayout tl = vl.thetaLayout();
         float[] th = theta.flat().toFloatArray();
-        this.a1 = upload(th, tl, "rnn_params/linear_1/w", Velo.FEATURES, hidden);
-        this.b1 = upload(th, tl, "rnn_params/linear_1/b", hidden);
-        this.a2 = upload(th, tl, "rnn_params/linear_2/w", Velo.FEATURES, hidden);
-        this.b2 = upload(th, tl, "rnn_params/linear_2/b", hidden);
-        this.wl = upload(th, tl, "rnn_params/rnn/linear/w", 2 * hidden, 4 * hidden);
-        this.bl = upload(th, tl, "rnn_params/rnn/linear/b", 4 * hidden);
-        this.wc = upload(th, tl, "rnn_params/rnn_to_controls/w", hidden, banks);
-        this.bc = upload(th, tl, "rnn_params/rnn_to_controls/b", banks);
-        this.ws = upload(th, tl, "rnn_params/step_size/w", hidden, 1);
-        this.bs = upload(th, tl, "rnn_params/step_size/b", 1);
-        this.bank = Tensor.of(backend, bankMatrix(th, tl, banks), banks, MIXED);
+        int h = hidden;
+        this.a1 = upload(th, tl, "rnn_params/linear_1/w", Velo.FEATURES, h);
+        this.b1 = upload(th, tl, "rnn_params/linear_1/b", 1, h);
+        this.a2 = upload(th, tl, "rnn_params/linear_2/w", Velo.FEATURES, h);
+        this.b2 = upload(th, tl, "rnn_params/linear_2/b", 1, h);
+        this.wl = upload(th, tl, "rnn_params/rnn/linear/w", 2 * h, 4 * h);
+        this.bl = upload(th, tl, "rnn_params/rnn/linear/b", 1, 4 * h);
+        this.wc = upload(th, tl, "rnn_params/rnn_to_controls/w", h, banks);
+        this.bc = upload(th, tl, "rnn_params/rnn_to_controls/b", 1, banks);
+        this.ws = upload(th, tl, "rnn_params/step_size/w", h, 1);
+        this.bs = upload(th, tl, "rnn_params/step_size/b", 1, 1);
+        float[] bm = new float[members * banks * MIXED];
+        for (int m = 0; m < members; m++) {
+            float[] one = java.util.Arrays.copyOfRange(th, m * tl.size(), (m + 1) * tl.size());
+            System.arraycopy(bankMatrix(one, tl, banks), 0, bm, m * banks * MIXED, banks * MIXED);
+        }
+        this.bank = Tensor.of(backend, bm, members, banks, MIXED);
         this.stats = Tensor.zeros(backend, DType.F32, layout.count() * STATS);
         this.dummyTime = Tensor.zeros(backend, DType.F32, 1);
     }
@@ -59,8 +67,9 @@ final class VeloFused {
     boolean fits(Slab params) { return params.layout().equals(layout) && params.backend() == backend; }
 
     void step(Velo vl, Slab params, Slab grads, NamedState s, StepInfo info) {
-        int tensors = layout.count();
-        float[] lf = VeloStep.lossFeatures(s.slab("loss_buffer"), info);
+        int tensors = layout.count(), per = tensors / members;
+        float[][] lf = new float[members][];
+        for (int m = 0; m < members; m++) lf[m] = VeloStep.lossFeatures(s.slab("loss_buffer"), m, info.lossOf(m), info.numSteps());
         Tensor g = grads.flat();
         Slab clipped = new Slab(layout, g.maximum(g.scalar(-1000)).minimum(g.scalar(1000)).contiguous());
         FusedOps.SmallFcLoptArgs args = cpu ? null : tables.args(null, params, clipped, s, dummyTime);
@@ -73,30 +82,31 @@ final class VeloFused {
             sums = new double[tensors][STATS];
             for (int t = 0; t < tensors; t++) for (int q = 0; q < STATS; q++) sums[t][q] = flat[t * STATS + q];
         }
-        float frac = (float) s.step() / (float) info.numSteps();
         float[] x = new float[tensors * Velo.FEATURES];
         float[] paramScale = new float[tensors];
         for (int t = 0; t < tensors; t++) {
+            int m = t / per;
+            float frac = (float) info.stepOf(m, s.step()) / (float) info.numSteps();
             double[] st = sums[t], xt = new double[Velo.FEATURES];
-            VeloStep.lstmFeaturesFromSums(xt, layout.shape(t), layout.numel(t), st, frac, lf);
+            VeloStep.lstmFeaturesFromSums(xt, layout.shape(t), layout.numel(t), st, frac, lf[m]);
             for (int q = 0; q < Velo.FEATURES; q++) x[t * Velo.FEATURES + q] = (float) xt[q];
             paramScale[t] = (float) (Math.sqrt(st[0] / Math.max(1, layout.numel(t)) + 1e-9) * 0.001);
         }
-        // the tensor network, all tensors at once
-        Tensor xs = Tensor.of(backend, x, tensors, Velo.FEATURES);
-        Tensor u = Nn.relu(xs.matmul(a1).add(b1)).max(0);
+        // the tensor network for all tensors of all members at once: batched over members, max-pooled within each
+        Tensor xs = Tensor.of(backend, x, members, per, Velo.FEATURES);
+        Tensor u = Nn.relu(xs.matmul(a1).add(b1)).max(1).reshape(members, 1, hidden);
         Tensor y = xs.matmul(a2).add(b2).add(u);
-        Tensor h = s.slab("lstm_h").flat().reshape(tensors, hidden), c = s.slab("lstm_c").flat().reshape(tensors, hidden);
-        Tensor z = y.cat(1, List.of(h)).matmul(wl).add(bl);
-        Tensor zi = z.slice(1, 0, hidden, 1), zg = z.slice(1, hidden, 2 * hidden, 1);
-        Tensor zf = z.slice(1, 2 * hidden, 3 * hidden, 1), zo = z.slice(1, 3 * hidden, 4 * hidden, 1);
+        Tensor h = s.slab("lstm_h").flat().reshape(members, per, hidden), c = s.slab("lstm_c").flat().reshape(members, per, hidden);
+        Tensor z = y.cat(2, List.of(h)).matmul(wl).add(bl);
+        Tensor zi = z.slice(2, 0, hidden, 1), zg = z.slice(2, hidden, 2 * hidden, 1);
+        Tensor zf = z.slice(2, 2 * hidden, 3 * hidden, 1), zo = z.slice(2, 3 * hidden, 4 * hidden, 1);
         Tensor cn = Nn.sigmoid(zf.add(zf.scalar(1))).mul(c).add(Nn.sigmoid(zi).mul(zg.tanh()));
         Tensor hn = Nn.sigmoid(zo).mul(cn.tanh());
         c.assign(cn);
         h.assign(hn);
         Tensor ctrl = hn.matmul(wc).add(bc);
         Tensor lrm = hn.matmul(ws).add(bs).reshape(tensors);
-        Tensor mixed = ctrl.matmul(bank).mul(ctrl.scalar(100.0 / banks)).contiguous();
+        Tensor mixed = ctrl.matmul(bank).mul(ctrl.scalar(100.0 / banks)).reshape(tensors * MIXED).contiguous();
         Tensor step = lrm.mul(Tensor.of(backend, paramScale, tensors)).contiguous();
         if (cpu) VeloSimd.apply(params, clipped, s, mixed.toFloatArray(), step.toFloatArray());
         else backend.fused().veloApply(new FusedOps.VeloArgs(args, stats, whole(mixed), whole(step)));
@@ -108,9 +118,12 @@ final class VeloFused {
         return Tensor.zeros(backend, DType.F32, t.shape()).assign(t);
     }
 
-    private Tensor upload(float[] th, SlabLayout tl, String name, int... dims) {
-        int i = tl.index(name);
-        return Tensor.of(backend, java.util.Arrays.copyOfRange(th, tl.offset(i), tl.offset(i) + tl.numel(i)), dims);
+    /** Every member's {@code name}, stacked: [members, rows, cols]. */
+    private Tensor upload(float[] th, SlabLayout tl, String name, int rows, int cols) {
+        int i = tl.index(name), n = tl.numel(i);
+        float[] out = new float[members * n];
+        for (int m = 0; m < members; m++) System.arraycopy(th, m * tl.size() + tl.offset(i), out, m * n, n);
+        return Tensor.of(backend, out, members, rows, cols);
     }
 
     /** [banks × 159]: row k is bank entry k's MLP packed as the apply kernel reads it (w0 rows in group order). */

@@ -32,7 +32,7 @@ final class VeloStep {
         SlabLayout l = params.layout();
         int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
         // 1. loss buffer
-        float[] lf = lossFeatures(s.slab("loss_buffer"), info);
+        float[] lf = lossFeatures(s.slab("loss_buffer"), 0, info.loss(), info.numSteps());
         // 2. clipped gradients
         Slab gc = grads.copy();
         gc.flat().assign(gc.flat().maximum(gc.flat().scalar(-1000)).minimum(gc.flat().scalar(1000)));
@@ -77,16 +77,72 @@ final class VeloStep {
         }
     }
 
-    /** Step 1: updates the loss buffer slab with {@code info.loss()} and returns the 9 loss features. */
-    static float[] lossFeatures(Slab buf, StepInfo info) {
-        float[] it = buf.tensor("it").toFloatArray(), means = buf.tensor("means").toFloatArray(), runMin = buf.tensor("running_min").toFloatArray();
-        float[] decay = VeloLossBuffer.decays(info.numSteps());
-        VeloLossBuffer.update(means, runMin, it, decay, (float) info.loss());
+    /** Step 1: updates member {@code m}'s part of the loss buffer slab with {@code loss}; returns its 9 loss features. */
+    static float[] lossFeatures(Slab buf, int m, double loss, int numSteps) {
+        Tensor itT = buf.tensor("it").slice(0, m, m + 1, 1), meansT = buf.tensor("means").slice(0, 10 * m, 10 * m + 10, 1);
+        Tensor minT = buf.tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1);
+        float[] it = itT.toFloatArray(), means = meansT.toFloatArray(), runMin = minT.toFloatArray();
+        float[] decay = VeloLossBuffer.decays(numSteps);
+        VeloLossBuffer.update(means, runMin, it, decay, (float) loss);
         float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
-        buf.tensor("it").assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
-        buf.tensor("means").assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
-        buf.tensor("running_min").assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
+        itT.assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
+        meansT.assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
+        minT.assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
         return lf;
+    }
+
+    /**
+     * The twin for a population: member after member, VeLO's step on copies of the member's tensors, state and loss
+     * buffer with its own θ, loss and step count, written back. One member runs in place.
+     */
+    static void applyPopulation(Velo vl, Slab theta, int members, Slab params, Slab grads, NamedState s, StepInfo info) {
+        if (members == 1) {
+            NamedState one = new NamedState(info.stepOf(0, s.step()), s.skipped(), s.slabs());
+            apply(vl, vl.memberTheta(theta, 0), params, grads, one, new StepInfo(info.stepOf(0, s.step()), info.lossOf(0), info.numSteps()));
+            return;
+        }
+        int per = params.layout().count() / members;
+        for (int m = 0; m < members; m++) {
+            java.util.Map<String, Slab> part = new java.util.LinkedHashMap<>();
+            for (var e : s.slabs().entrySet()) part.put(e.getKey(), e.getKey().equals("loss_buffer") ? lossPart(e.getValue(), m) : copy(e.getValue(), m * per, (m + 1) * per));
+            Slab pm = copy(params, m * per, (m + 1) * per), gm = copy(grads, m * per, (m + 1) * per);
+            int step = info.stepOf(m, s.step());
+            apply(vl, vl.memberTheta(theta, m), pm, gm, new NamedState(step, s.skipped(), part), new StepInfo(step, info.lossOf(m), info.numSteps()));
+            writeBack(params, pm, m * per);
+            for (var e : s.slabs().entrySet()) {
+                if (e.getKey().equals("loss_buffer")) {
+                    Slab lb = part.get("loss_buffer");
+                    e.getValue().tensor("it").slice(0, m, m + 1, 1).assign(lb.tensor("it"));
+                    e.getValue().tensor("means").slice(0, 10 * m, 10 * m + 10, 1).assign(lb.tensor("means"));
+                    e.getValue().tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1).assign(lb.tensor("running_min"));
+                } else {
+                    writeBack(e.getValue(), part.get(e.getKey()), m * per);
+                }
+            }
+        }
+    }
+
+    /** A copy of tensors [from, to) of {@code s} as a slab of its own. */
+    private static Slab copy(Slab s, int from, int to) {
+        SlabLayout l = s.layout();
+        SlabLayout sub = SlabLayout.of(l.names().subList(from, to), l.shapes().subList(from, to));
+        Slab out = Slab.zeros(s.backend(), s.dtype(), sub);
+        out.flat().assign(s.flat().slice(0, l.offset(from), l.offset(from) + sub.size(), 1));
+        return out;
+    }
+
+    private static void writeBack(Slab whole, Slab part, int from) {
+        int off = whole.layout().offset(from);
+        whole.flat().slice(0, off, off + part.layout().size(), 1).assign(part.flat());
+    }
+
+    private static Slab lossPart(Slab buf, int m) {
+        SlabLayout bl = SlabLayout.of(List.of("it", "means", "running_min"), List.of(Shape.of(1), Shape.of(10), Shape.of(10)));
+        Slab out = Slab.zeros(buf.backend(), buf.dtype(), bl);
+        out.tensor("it").assign(buf.tensor("it").slice(0, m, m + 1, 1));
+        out.tensor("means").assign(buf.tensor("means").slice(0, 10 * m, 10 * m + 10, 1));
+        out.tensor("running_min").assign(buf.tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1));
+        return out;
     }
 
     /**

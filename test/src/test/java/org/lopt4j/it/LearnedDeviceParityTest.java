@@ -62,28 +62,55 @@ class LearnedDeviceParityTest {
         veloCheck(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
     }
 
+    @Test void simdVeloMatchesTwin() {
+        veloCheck(org.lopt4j.tensor.Backends.named("simd"));
+    }
+
     /**
-     * VeLO (LSTM 32, bank of 8; and VeLO's own 512 / 256) on one member: the device path (statistics on the device,
-     * tensor network as float32 tensor ops, accumulators and mixed MLPs in kernels) against VeloStep in float64.
-     * Parameters are compared by their change over the five steps (|Δdevice − Δtwin| ≤ 2e-3·max|Δtwin| + 2e-3·|Δtwin|),
-     * since the change is small against the parameters; the LSTM state within 1e-3 relative (float32 1024-term dot
-     * products and a one-pass variance against the twin's double two-pass one).
+     * VeLO (LSTM 32, bank of 8, one member and a population of two with their own θ, losses and step counts; and
+     * VeLO's own 512 / 256 on one member): the fast path (statistics pass, tensor network as float32 tensor ops, the
+     * accumulator and mixed-MLP passes) against VeloStep in float64. Parameters are compared by their change over the
+     * five steps (|Δfast − Δtwin| ≤ 2e-3·max|Δtwin| + 2e-3·|Δtwin|), since the change is small against the parameters;
+     * the LSTM state within 1e-3 relative (float32 1024-term dot products and a one-pass variance against the twin's
+     * double two-pass one).
      */
     static void veloCheck(Backend device) {
-        for (Velo vl : List.of(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), Velo.velo())) {
-            Slab theta = vl.initTheta(RandomKey.of(5), ScalarBackend.INSTANCE);
-            SlabLayout l = SlabLayout.of(SHAPES.stream().map(sh -> "t" + sh).toList(), SHAPES);
+        record Case(Velo velo, int members) {}
+        for (Case cs : List.of(new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 1),
+                new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 2), new Case(Velo.velo(), 1))) {
+            Velo vl = cs.velo();
+            int members = cs.members();
+            SlabLayout one = vl.thetaLayout();
+            Slab theta = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(members));
+            for (int m = 0; m < members; m++) {
+                theta.flat().slice(0, m * one.size(), (m + 1) * one.size(), 1).assign(vl.initTheta(RandomKey.of(5 + m), ScalarBackend.INSTANCE).flat());
+            }
+            List<String> names = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                for (Shape sh : SHAPES) {
+                    names.add("m" + m + "/" + sh);
+                    shapes.add(sh);
+                }
+            }
+            SlabLayout l = SlabLayout.of(names, shapes);
             Optimizer<NamedState> onDevice = vl.optimizer(theta), onHost = vl.optimizer(theta);
             Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
             double[] p0 = ph.flat().toDoubleArray();
             NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
             for (int step = 0; step < STEPS; step++) {
                 int seed = step == 2 ? 100 + step : 10 + step;
-                StepInfo info = new StepInfo(step, 3.0 - 0.4 * step, 100);
+                double[] losses = new double[members];
+                int[] steps = new int[members];
+                for (int m = 0; m < members; m++) {
+                    losses[m] = 3.0 - 0.4 * step + m;
+                    steps[m] = step + 20 * m;
+                }
+                StepInfo info = new StepInfo(step, losses[0], 100, losses, steps);
                 sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
                 sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
             }
-            String what = "velo(" + vl.lstmHidden() + ", " + vl.paramInits() + ")";
+            String what = "velo(" + vl.lstmHidden() + ", " + vl.paramInits() + ") x" + members + " on " + device.name();
             double[] dh = ph.flat().toDoubleArray(), dd = pd.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
             for (int i = 0; i < p0.length; i++) {
                 dh[i] -= p0[i];
