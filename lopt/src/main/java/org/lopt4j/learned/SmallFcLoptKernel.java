@@ -38,6 +38,11 @@ final class SmallFcLoptKernel {
 
     /** Pass A for every tensor; returns the row/column factors passes B and C read. */
     static TensorAux[] accumulators(List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s) {
+        return accumulators(thetas, params, grads, s, null);
+    }
+
+    /** Pass A; F32 slabs also add VeLO's statistics of the old values per tensor into {@code stats[t]} when given. */
+    static TensorAux[] accumulators(List<SmallFcLopt.Theta> thetas, Slab params, Slab grads, NamedState s, double[][] stats) {
         SlabLayout l = params.layout(), rl = s.slab("r0").layout(), cl = s.slab("c0").layout();
         CpuStorage g = st(grads), v = st(s.slab("v"));
         CpuStorage[] m = new CpuStorage[3], r = new CpuStorage[3], c = new CpuStorage[3];
@@ -52,7 +57,8 @@ final class SmallFcLoptKernel {
                 FactoredDims f = FactoredDims.of(l.shape(t));
                 double[] rowG = f == null ? null : new double[f.rowShape().numel()], colG = f == null ? null : new double[f.colShape().numel()];
                 if (params.dtype() == DType.F32) {
-                    SmallFcLoptSimd.accumulate(th, l.shape(t), f, off, n, ro, rowG, colG, grads, s);
+                    SmallFcLoptSimd.accumulate(th, l.shape(t), f, off, n, ro, rowG, colG, grads, s,
+                            stats == null ? null : st(params).f32, stats == null ? null : stats[t]);
                 } else for (int e = 0; e < n; e++) {
                     double gi = g.get(off + e);
                     for (int k = 0; k < 3; k++) m[k].set(off + e, th.mom()[k] * m[k].get(off + e) + (1 - th.mom()[k]) * gi);

@@ -168,20 +168,22 @@ final class SmallFcLoptSimd {
     /**
      * Pass A's element loop for one F32 tensor in vector lanes: momenta, RMS, and either the diagonal accumulators or
      * the row/column sums of g² + 1e-30 (added per run: one lane reduction when the index is constant along the run,
-     * lane by lane when it is contiguous).
+     * lane by lane when it is contiguous). With {@code stats} (VeLO), each run first adds its LSTM-feature statistics
+     * of the values before the update ({@link VeloSimd#addStats}).
      */
     static void accumulate(SmallFcLopt.Theta th, org.lopt4j.tensor.Shape shape, FactoredDims fd, int off, int n, int ro,
-                           double[] rowG, double[] colG, Slab grads, NamedState s) {
+                           double[] rowG, double[] colG, Slab grads, NamedState s, float[] p, double[] stats) {
         float[] g = f(grads), v = f(s.slab("v"));
         float[][] m = new float[3][], r = new float[3][];
         for (int k = 0; k < 3; k++) { m[k] = f(s.slab("m" + k)); r[k] = f(s.slab("r" + k)); }
         int lanes = S.length(), last = shape.rank() - 1;
-        int run = fd == null ? Math.max(1, n) : shape.dim(last);
+        int run = fd == null ? Math.min(Math.max(1, n), UNIT) : shape.dim(last);   // unfactored: any blocks will do
         boolean rowConst = fd != null && fd.d0() == last, colConst = fd != null && fd.d1() == last;
         float br = th.rms()[0];
         float[] tmp = new float[lanes];
         for (int a = 0; a < n; a += run) {
             int end = Math.min(n, a + run);
+            if (stats != null) VeloSimd.addStats(stats, p, v, m[0], m[1], m[2], off + a, off + end);   // old values, cache-hot
             for (int e = a; e < end; e += lanes) {
                 int len = Math.min(lanes, end - e), at = off + e;
                 if (len < lanes) {

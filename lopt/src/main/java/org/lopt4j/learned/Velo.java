@@ -91,8 +91,9 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
      * member), as for the other learned optimizers; {@link StepInfo#memberLosses} feeds each member's loss buffer).
      * State: small_fc_lopt's accumulators, per-tensor LSTM state, and one loss buffer per member ({@code it} [P],
      * {@code means} and {@code running_min} [10·P]). F32 slabs run {@link VeloFused} (built at the first step on a
-     * layout, on the CPU or a device); F64 slabs run the twin {@link VeloStep}. A non-finite loss of any member
-     * applies the non-finite policy to the whole step.
+     * layout, on the CPU or a device), which clips the gradient slab to ±1000 in place (upstream's first operation)
+     * instead of copying it; F64 slabs run the twin {@link VeloStep}. A non-finite loss of any member applies the
+     * non-finite policy to the whole step.
      */
     record Opt(Velo velo, Slab theta, int members, java.util.concurrent.atomic.AtomicReference<VeloFused> device)
             implements Optimizer<NamedState> {

@@ -12,18 +12,20 @@ import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * VeLO's fast path on any backend (velo.md §3, in {@link VeloStep}'s order): one pass sums the statistics of the LSTM
- * features per tensor ({@link FusedOps#veloStats} on a device, {@link VeloSimd#stats} on the CPU); the host forms the
- * 30 features per tensor; the tensor network (max-pooled linear, LSTM, controls, step sizes, bank mixing) runs as
- * batched tensor ops on the slab's backend for all tensors at once; then the accumulators are updated and each
- * tensor's mixed MLP is applied to every element ({@link FusedOps#veloApply}, or {@link VeloSimd#apply}). θ's network
+ * VeLO's fast path on any backend (velo.md §3, in {@link VeloStep}'s order where it matters): one pass sums the
+ * statistics of the LSTM features per tensor ({@link FusedOps#veloStats} on a device; on the CPU the accumulator pass
+ * {@link VeloSimd#accumulate} sums them from the values it replaces); the host forms the 30 features per tensor; the
+ * tensor network (max-pooled linear, LSTM, controls, step sizes, bank mixing) runs as batched tensor ops on the slab's
+ * backend for all tensors at once; then (on a device, after updating the accumulators) each tensor's mixed MLP is
+ * applied to every element ({@link FusedOps#veloApply}, or {@link VeloSimd#apply}). θ's network
  * weights and the bank matrix are uploaded once per (θ, layout, backend).
  */
 final class VeloFused {
     private final SlabLayout layout;
     private final Backend backend;
     private final SmallFcLoptDevice tables;
-    private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime;
+    private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime, clipStats;
+    private final FusedOps.Chunks chunks;
     private final int hidden, banks, members;
     private final boolean cpu;
 
@@ -57,6 +59,8 @@ final class VeloFused {
         }
         this.bank = Tensor.of(backend, bm, members, banks, MIXED);
         this.stats = Tensor.zeros(backend, DType.F32, layout.count() * STATS);
+        this.chunks = FusedOps.Chunks.of(layout, backend);
+        this.clipStats = Tensor.zeros(backend, DType.F32, 2);
         this.dummyTime = Tensor.zeros(backend, DType.F32, 1);
     }
 
@@ -70,12 +74,16 @@ final class VeloFused {
         int tensors = layout.count(), per = tensors / members;
         float[][] lf = new float[members][];
         for (int m = 0; m < members; m++) lf[m] = VeloStep.lossFeatures(s.slab("loss_buffer"), m, info.lossOf(m), info.numSteps());
-        Tensor g = grads.flat();
-        Slab clipped = new Slab(layout, g.maximum(g.scalar(-1000)).minimum(g.scalar(1000)).contiguous());
+        // upstream clips the gradient to ±1000 before anything else: in place, in one fused pass (no copy of the slab)
+        backend.fused().gradStats(new FusedOps.GradStatsArgs(params.flat(), grads.flat(), clipStats, chunks.tensorOf(), chunks.startOf(),
+                chunks.offsets(), chunks.sizes(), chunks.chunk(), 0, 1000, 0));
+        Slab clipped = grads;
         FusedOps.SmallFcLoptArgs args = cpu ? null : tables.args(null, params, clipped, s, dummyTime);
         double[][] sums;
+        SmallFcLoptKernel.TensorAux[] aux = null;
         if (cpu) {
-            sums = VeloSimd.stats(params, s);
+            sums = new double[tensors][STATS];
+            aux = VeloSimd.accumulate(params, clipped, s, sums);      // the statistics come from the values it replaces
         } else {
             backend.fused().veloStats(new FusedOps.VeloArgs(args, stats, dummyTime, dummyTime));
             float[] flat = stats.toFloatArray();
@@ -108,7 +116,7 @@ final class VeloFused {
         Tensor lrm = hn.matmul(ws).add(bs).reshape(tensors);
         Tensor mixed = ctrl.matmul(bank).mul(ctrl.scalar(100.0 / banks)).reshape(tensors * MIXED).contiguous();
         Tensor step = lrm.mul(Tensor.of(backend, paramScale, tensors)).contiguous();
-        if (cpu) VeloSimd.apply(params, clipped, s, mixed.toFloatArray(), step.toFloatArray());
+        if (cpu) VeloSimd.apply(params, clipped, s, aux, mixed.toFloatArray(), step.toFloatArray());
         else backend.fused().veloApply(new FusedOps.VeloArgs(args, stats, whole(mixed), whole(step)));
     }
 

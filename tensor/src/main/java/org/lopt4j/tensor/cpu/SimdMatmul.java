@@ -10,7 +10,8 @@ import org.lopt4j.tensor.Tensor;
 /**
  * SIMD matrix multiplication for the SIMD backend, batched over leading axes with any strides (broadcast batch axes
  * have stride 0, transposes are strides): F32 products of at least {@link #SMALL} multiply-adds run the packed GEMM
- * ({@link SimdGemmF32}); smaller ones and F64 run row-broadcast FMA kernels over contiguous copies.
+ * ({@link SimdGemmF32}), or with at most {@link #SKINNY} rows a pass that streams B once; smaller ones and F64 run
+ * row-broadcast FMA kernels over contiguous copies.
  */
 final class SimdMatmul {
     /** Below this many multiply-adds per matrix, packing costs more than it saves: row kernels instead. */
@@ -24,7 +25,9 @@ final class SimdMatmul {
         Tensor oc = out.isContiguous() ? out : Tensor.zeros(out.backend(), out.dtype(), out.shape());
         int m = out.dim(-2), n = out.dim(-1), k = av.dim(-1);
         int batches = m * n == 0 ? 0 : out.numel() / (m * n);
-        if (out.dtype() == DType.F32 && (long) m * n * k >= SMALL) {
+        if (out.dtype() == DType.F32 && m <= SKINNY && (long) m * n * k >= SMALL) {
+            skinny(oc, av.contiguous(), bv.contiguous(), m, n, k, batches);
+        } else if (out.dtype() == DType.F32 && (long) m * n * k >= SMALL) {
             packed(oc, av, bv, m, n, k, batches);
         } else {
             rows(oc, av.contiguous(), bv.contiguous(), m, n, k, batches);
@@ -46,6 +49,41 @@ final class SimdMatmul {
             }
             SimdGemmF32.gemm(m, n, k, x, ao, as[r - 2], as[r - 1], y, bo, bs[r - 2], bs[r - 1], o, oc.offset() + bi * m * n, n);
         }
+    }
+
+    /** At most this many rows: packing B costs more than streaming it once ({@link #skinny}). */
+    static final int SKINNY = 8;
+    /** Output columns per task of {@link #skinny}: m rows of them stay in L1. */
+    private static final int COLUMNS = 512;
+
+    /**
+     * Few rows (a batch of LSTM states times a large weight matrix): each task owns a block of output columns for all
+     * m rows and streams B's rows through it once, so B is read once instead of once per row (or packed). Per output
+     * element the products are added in k order with fma, as {@link #rowF32} does.
+     */
+    private static void skinny(Tensor oc, Tensor aa, Tensor bb, int m, int n, int k, int batches) {
+        float[] x = ScalarBackend.cpu(aa).f32, y = ScalarBackend.cpu(bb).f32, o = ScalarBackend.cpu(oc).f32;
+        int blocks = Math.ceilDiv(n, COLUMNS), lanes = FS.length();
+        Parallel.forRange(batches * blocks, 1, (from, to) -> {
+            for (int task = from; task < to; task++) {
+                int bi = task / blocks, j0 = (task % blocks) * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
+                int ao = aa.offset() + bi * m * k, bo = bb.offset() + bi * k * n, oo = oc.offset() + bi * m * n;
+                int bound = j0 + (j1 - j0) / lanes * lanes;
+                for (int i = 0; i < m; i++) java.util.Arrays.fill(o, oo + i * n + j0, oo + i * n + j1, 0f);
+                for (int p = 0; p < k; p++) {
+                    int brow = bo + p * n;
+                    for (int i = 0; i < m; i++) {
+                        float av = x[ao + i * k + p];
+                        FloatVector va = FloatVector.broadcast(FS, av);
+                        int orow = oo + i * n, j = j0;
+                        for (; j < bound; j += lanes) {
+                            FloatVector.fromArray(FS, y, brow + j).fma(va, FloatVector.fromArray(FS, o, orow + j)).intoArray(o, orow + j);
+                        }
+                        for (; j < j1; j++) o[orow + j] = Math.fma(av, y[brow + j], o[orow + j]);
+                    }
+                }
+            }
+        });
     }
 
     private static void rows(Tensor oc, Tensor aa, Tensor bb,

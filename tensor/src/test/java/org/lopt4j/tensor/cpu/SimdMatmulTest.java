@@ -9,7 +9,7 @@ import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Tensor;
 
-/** The packed GEMM and the row kernels against the scalar reference over edge-heavy shapes (run at each vector width). */
+/** The packed GEMM, the few-rows pass and the row kernels against the scalar reference over edge-heavy shapes (run at each vector width). */
 class SimdMatmulTest {
     /** F32 dot products of length k reassociate: error below k·eps·sum|a·b| (inputs in [-1, 1]). */
     static double tolerance(int k) { return 2 * k * Math.ulp(1f); }
@@ -24,7 +24,7 @@ class SimdMatmulTest {
     void packedGemmMatchesReference() {
         SimdBackend b = SimdBackend.INSTANCE;
         int bits = b.bits();
-        int[][] mnk = {{1, 1, 40000}, {7, 13, 500}, {33, 65, 257}, {97, 31, 300}, {257, 129, 65}, {6, 32, 256}, {200, 4100, 3}};
+        int[][] mnk = {{1, 1, 40000}, {7, 13, 500}, {33, 65, 257}, {97, 31, 300}, {257, 129, 65}, {6, 32, 256}, {200, 4100, 3}, {4, 1100, 40}, {8, 515, 70}};
         int seed = 1;
         for (int[] s : mnk) {
             for (boolean ta : new boolean[] {false, true}) {
@@ -51,6 +51,8 @@ class SimdMatmulTest {
         Tensor outT = Tensor.zeros(b, DType.F32, Shape.of(3, 40, 70));
         b.execute(Op.MatMul.NN, outT.mT(), a.to(b), c.to(b).expand(Shape.of(3, 50, 40)));
         assertClose(ref, outT.mT(), tolerance(50), "strided output");
+        Tensor sa = rand(92, 2, 4, 300), sc = rand(93, 1, 300, 600);    // few rows: the pass that streams B, batched
+        assertClose(sa.matmul(sc), sa.to(b).matmul(sc.to(b)), tolerance(300), "skinny batched");
         Tensor a64 = a.to(DType.F64), c64 = c.to(DType.F64);
         assertClose(a64.matmul(c64), a64.to(b).matmul(c64.to(b)), 1e-12, "F64");
     }

@@ -31,9 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step, one VeLO step and one fused AdamW step over {@code params} F32 parameters in 4 tensors
- * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned)
- * or "opencl" (learned.cl: six launches for small_fc_lopt, three for MLPLOpt; PoCL's CPU device on a machine without a GPU). Each step ends with
- * {@code sync()} so queued OpenCL work is timed.
+ * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned),
+ * "opencl" (learned.cl; PoCL's CPU device on a machine without a GPU) or, on a GPU machine, "cuda" (learned.cu:
+ * {@code -p backend=cuda -p params=1000000,10000000}). Each step ends with {@code sync()} so queued device work is
+ * timed, host-side work (VeLO's tensor network setup, the non-finite guard) included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class OpenClLoptStepBench {
+public class BackendLoptStepBench {
     @Param({"simd", "opencl"}) String backend;
     @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo"}) String optimizer;
     @Param({"1000000"}) int params;
