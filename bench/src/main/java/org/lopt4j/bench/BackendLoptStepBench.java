@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step, one VeLO step and one fused AdamW step over {@code params} F32 parameters in 4 tensors
  * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned),
  * "opencl" (learned.cl; PoCL's CPU device on a machine without a GPU) or, on a GPU machine, "cuda" (learned.cu:
- * {@code -p backend=cuda -p params=1000000,10000000}). Each step ends with {@code sync()} so queued device work is
+ * {@code -p backend=cuda -p params=1000000,10000000}, or {@code -p shapes=gpt2-small} for GPT-2 small's 124M). Each step ends with {@code sync()} so queued device work is
  * timed, host-side work (VeLO's tensor network setup, the non-finite guard) included.
  */
 @State(Scope.Benchmark)
@@ -46,6 +46,8 @@ public class BackendLoptStepBench {
     @Param({"simd", "opencl"}) String backend;
     @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo"}) String optimizer;
     @Param({"1000000"}) int params;
+    /** "flat": {@code params} in 4 tensors; "gpt2-small": GPT-2 small's 148 tensors (124,439,808 parameters, for a GPU). */
+    @Param({"flat"}) String shapes;
 
     Backend b;
     Slab p, g;
@@ -55,7 +57,7 @@ public class BackendLoptStepBench {
     @Setup public void setup() {
         b = Backends.named(backend);
         int q = params / 4, rows = q / 512;
-        SlabLayout l = SlabLayout.of(List.of("a", "b", "c", "d"),
+        SlabLayout l = shapes.equals("gpt2-small") ? gpt2Small() : SlabLayout.of(List.of("a", "b", "c", "d"),
                 List.of(Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(params - 3 * rows * 512)));
         p = Slab.zeros(b, DType.F32, l);
         g = p.zerosLike();
@@ -73,6 +75,21 @@ public class BackendLoptStepBench {
         };
         stepper = LoptStepBench.Stepper.of(o, p);
         b.sync();
+    }
+
+    /** GPT-2 small's parameter shapes (HF order; c_attn/c_fc/c_proj as Conv1D [in, out]), as FusedStepBench has them. */
+    static SlabLayout gpt2Small() {
+        int d = 768, vocab = 50257, ctx = 1024;
+        List<Shape> s = new java.util.ArrayList<>(List.of(Shape.of(vocab, d), Shape.of(ctx, d)));
+        for (int layer = 0; layer < 12; layer++) {
+            s.addAll(List.of(Shape.of(d), Shape.of(d), Shape.of(d, 3 * d), Shape.of(3 * d), Shape.of(d, d), Shape.of(d),
+                    Shape.of(d), Shape.of(d), Shape.of(d, 4 * d), Shape.of(4 * d), Shape.of(4 * d, d), Shape.of(d)));
+        }
+        s.add(Shape.of(d));
+        s.add(Shape.of(d));
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < s.size(); i++) names.add("t" + i);
+        return SlabLayout.of(names, s);
     }
 
     @Benchmark public void step() {

@@ -38,6 +38,7 @@ import org.lopt4j.tensor.cpu.ScalarBackend;
  * + 2e-4·|twin| per slab. OpenCL runs on PoCL in CI (fails there if absent: -Dlopt4j.opencl.required=true); CUDA skips
  * without a GPU (fails with -Dlopt4j.gpu.required=true).
  */
+@org.junit.jupiter.api.Tag("gpu")
 class LearnedDeviceParityTest {
     static final int MEMBERS = 2, STEPS = 5;
     static final List<Shape> SHAPES = List.of(Shape.of(32, 16), Shape.of(16), Shape.of(8, 3, 3, 3), Shape.of(1),
@@ -60,6 +61,51 @@ class LearnedDeviceParityTest {
 
     @Test void cudaVeloMatchesTwin() {
         veloCheck(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
+    }
+
+    /**
+     * Bad input on the device path: a NaN and an Inf in the gradient (and, for VeLO, a NaN loss) are skipped and
+     * counted, leaving parameters and every state slab bit-identical; with ZERO_NONFINITE the step runs on zeros
+     * and every parameter stays finite.
+     */
+    @Test void openClNonFiniteInputNeverReachesState() {
+        Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        SlabLayout l = layout();
+        for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.SKIP_AND_COUNT, NonFinitePolicy.ZERO_NONFINITE}) {
+            List<LearnedOptimizer> los = List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
+                    new Velo(16, 4, policy));
+            for (LearnedOptimizer lo : los) {
+                int members = lo instanceof Velo ? 1 : MEMBERS;
+                SlabLayout layout = lo instanceof Velo ? SlabLayout.of(l.names().subList(0, SHAPES.size()), l.shapes().subList(0, SHAPES.size())) : l;
+                Slab theta = lo instanceof Velo ? lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE) : theta(lo);
+                Optimizer<NamedState> opt = lo.optimizer(theta);
+                Slab p = random(b, DType.F32, layout, 1);
+                NamedState st = opt.update(opt.init(p), p, random(b, DType.F32, layout, 2), new StepInfo(0, 1.0, 100));
+                double[] before = p.flat().toDoubleArray();
+                java.util.Map<String, double[]> stateBefore = new java.util.HashMap<>();
+                for (var e : st.slabs().entrySet()) stateBefore.put(e.getKey(), e.getValue().flat().toDoubleArray());
+                Slab bad = random(b, DType.F32, layout, 3);
+                bad.flat().slice(0, 5, 6, 1).fill(Double.NaN);
+                bad.flat().slice(0, 40, 41, 1).fill(Double.POSITIVE_INFINITY);
+                NamedState after = opt.update(st, p, bad, new StepInfo(1, 1.0, 100));
+                String what = lo.name() + " " + policy;
+                if (policy == NonFinitePolicy.SKIP_AND_COUNT) {
+                    org.junit.jupiter.api.Assertions.assertEquals(st.skipped() + 1, after.skipped(), what + ": skip counted");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(before, p.flat().toDoubleArray(), what + ": parameters untouched");
+                    for (var e : after.slabs().entrySet()) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(stateBefore.get(e.getKey()), e.getValue().flat().toDoubleArray(), what + ": " + e.getKey() + " untouched");
+                    }
+                } else {
+                    for (double x : p.flat().toDoubleArray()) org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(x), what + ": a parameter became " + x);
+                }
+                if (lo instanceof Velo && policy == NonFinitePolicy.SKIP_AND_COUNT) {
+                    double[] now = p.flat().toDoubleArray();
+                    NamedState nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
+                    org.junit.jupiter.api.Assertions.assertEquals(after.skipped() + 1, nanLoss.skipped(), what + ": NaN loss skipped");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(now, p.flat().toDoubleArray(), what + ": NaN loss leaves parameters");
+                }
+            }
+        }
     }
 
     @Test void simdVeloMatchesTwin() {
