@@ -106,6 +106,7 @@ final class SmallFcLoptSimd {
                 java.util.Arrays.fill(acc, 0f);
                 for (int e = un.a(); e < un.b(); e += lanes) {
                     features(x, tmp, geo[un.t()], e, Math.min(lanes, un.b() - e), p, g, v, m, r, c, slots);
+                    if (slots.velo()) veloRows(x, lanes);
                     for (int q = 0; q < nf; q++) {
                         FloatVector xv = FloatVector.fromArray(S, x, q * lanes);
                         xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
@@ -140,6 +141,7 @@ final class SmallFcLoptSimd {
                         int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
                         if (n > 0) {
                             features(x, tmp, gt, eh, n, p, g, v, m, r, c, slots);
+                            if (slots.velo()) veloRows(x, lanes);
                             for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * l2 + half * lanes);
                         } else {
                             for (int q = 0; q < nf; q++) java.util.Arrays.fill(a, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
@@ -180,10 +182,11 @@ final class SmallFcLoptSimd {
         int run = fd == null ? Math.min(Math.max(1, n), UNIT) : shape.dim(last);   // unfactored: any blocks will do
         boolean rowConst = fd != null && fd.d0() == last, colConst = fd != null && fd.d1() == last;
         float br = th.rms()[0];
-        float[] tmp = new float[lanes];
+        float[] tmp = new float[lanes], statTmp = stats == null ? null : new float[9 * lanes];
+        double[] statLanes = stats == null ? null : new double[9 * lanes];
         for (int a = 0; a < n; a += run) {
             int end = Math.min(n, a + run);
-            if (stats != null) VeloSimd.addStats(stats, p, v, m[0], m[1], m[2], off + a, off + end);   // old values, cache-hot
+            if (stats != null) VeloSimd.addStats(stats, statLanes, statTmp, p, v, m[0], m[1], m[2], off + a, off + end);   // old values, cache-hot
             for (int e = a; e < end; e += lanes) {
                 int len = Math.min(lanes, end - e), at = off + e;
                 if (len < lanes) {
@@ -217,6 +220,7 @@ final class SmallFcLoptSimd {
                 }
             }
         }
+        if (stats != null) VeloSimd.finish(stats, statLanes);
     }
 
     /** Pass A for one element (run tails). */
@@ -252,6 +256,13 @@ final class SmallFcLoptSimd {
         return stepInRun == 0 ? FloatVector.broadcast(S, a[base + idx]) : load(a, base + idx, n, tmp);
     }
 
+    /** VeLO's two extra rows from rows already written: clip(g, ±0.1) into row 1, g·rs into row 14 (zero lanes stay 0). */
+    private static void veloRows(float[] x, int lanes) {
+        FloatVector gv = FloatVector.fromArray(S, x, 0), rs = FloatVector.fromArray(S, x, Slots.VELO.rs() * lanes);
+        gv.max(-0.1f).min(0.1f).intoArray(x, lanes);
+        gv.mul(rs).intoArray(x, 14 * lanes);
+    }
+
     /**
      * The features of the {@code n} lanes starting at element {@code e} (tensor-relative) into {@code x[row·L + lane]}
      * at the rows {@code slots} gives; lanes past {@code n} are zeroed so they add nothing to sums of squares.
@@ -265,10 +276,6 @@ final class SmallFcLoptSimd {
         load(p, at, n, tmp).intoArray(x, sl.p() * lanes);
         vv.intoArray(x, sl.v() * lanes);
         rs.intoArray(x, sl.rs() * lanes);
-        if (sl.velo()) {
-            gv.max(-0.1f).min(0.1f).intoArray(x, lanes);
-            gv.mul(rs).intoArray(x, 14 * lanes);
-        }
         FactoredDims fd = gt.f();
         int ri = fd == null ? e : fd.row(e), ci = fd == null ? 0 : fd.col(e);
         FloatVector one = FloatVector.broadcast(S, 1f);

@@ -6,7 +6,6 @@ import org.lopt4j.optim.NamedState;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.cpu.CpuStorage;
 import org.lopt4j.tensor.cpu.Species;
-import org.lopt4j.tensor.cpu.VecMath;
 
 /**
  * VeLO's per-element passes for F32 slabs on the CPU, in vector lanes on both cores, for every tensor in a fixed
@@ -20,11 +19,15 @@ final class VeloSimd {
 
     private static float[] f(Slab s) { return ((CpuStorage) s.flat().storage()).f32; }
 
-    /** Adds {@code [Σp², Σv, Σv², Σm0, Σm0², Σm1, Σm1², Σm2, Σm2²]} over elements [from, to) into {@code out}. */
-    static void addStats(double[] out, float[] p, float[] v, float[] m0, float[] m1, float[] m2, int from, int to) {
-        int lanes = S.length(), e = from;
+    /**
+     * Adds {@code [Σp², Σv, Σv², Σm0, Σm0², Σm1, Σm1², Σm2, Σm2²]} over elements [from, to) into {@code out}: lane
+     * sums go to {@code lanes[q·L + lane]} in double (no cross-lane reduction here, so the order is fixed and no vector
+     * escapes the loop), the tail straight to {@code out[q]}; {@link #finish} adds the lanes in order.
+     */
+    static void addStats(double[] out, double[] lanes, float[] tmp, float[] p, float[] v, float[] m0, float[] m1, float[] m2, int from, int to) {
+        int n = S.length(), e = from;
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
-        for (; e + lanes <= to; e += lanes) {
+        for (; e + n <= to; e += n) {
             FloatVector pv = FloatVector.fromArray(S, p, e), vv = FloatVector.fromArray(S, v, e);
             FloatVector a = FloatVector.fromArray(S, m0, e), b = FloatVector.fromArray(S, m1, e), d = FloatVector.fromArray(S, m2, e);
             s0 = pv.fma(pv, s0);
@@ -37,8 +40,16 @@ final class VeloSimd {
             s7 = s7.add(d);
             s8 = d.fma(d, s8);
         }
-        FloatVector[] acc = {s0, s1, s2, s3, s4, s5, s6, s7, s8};
-        for (int q = 0; q < acc.length; q++) out[q] += VecMath.sum(acc[q]);
+        s0.intoArray(tmp, 0);
+        s1.intoArray(tmp, n);
+        s2.intoArray(tmp, 2 * n);
+        s3.intoArray(tmp, 3 * n);
+        s4.intoArray(tmp, 4 * n);
+        s5.intoArray(tmp, 5 * n);
+        s6.intoArray(tmp, 6 * n);
+        s7.intoArray(tmp, 7 * n);
+        s8.intoArray(tmp, 8 * n);
+        for (int i = 0; i < 9 * n; i++) lanes[i] += tmp[i];
         for (; e < to; e++) {
             out[0] += p[e] * p[e];
             out[1] += v[e];
@@ -50,6 +61,12 @@ final class VeloSimd {
             out[7] += m2[e];
             out[8] += m2[e] * m2[e];
         }
+    }
+
+    /** Adds the lane sums of {@link #addStats} into {@code out}, lane by lane in order. */
+    static void finish(double[] out, double[] lanes) {
+        int n = S.length();
+        for (int q = 0; q < 9; q++) for (int j = 0; j < n; j++) out[q] += lanes[q * n + j];
     }
 
     /**

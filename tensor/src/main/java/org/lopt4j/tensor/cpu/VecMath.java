@@ -22,18 +22,22 @@ public final class VecMath {
     private static final float SQRTHF = 0.707106781186547524f, FLT_MIN = 1.17549435e-38f;
 
     /**
-     * The sum of the lanes as a fixed pairwise tree of lane-wise adds (halves folded onto each other). The Vector
-     * API's {@code reduceLanes(ADD)} leaves the order open and the Java fallback and the intrinsic differ.
+     * The sum of the lanes as a fixed pairwise tree (halves folded onto each other: lane i += lane i + h for h = L/2,
+     * L/4, ..., 1). The Vector API's {@code reduceLanes(ADD)} leaves the order open and the Java fallback and the
+     * intrinsic differ. The fold runs on the lanes stored to an array: {@code slice} is not a C2 intrinsic, and its
+     * Java fallback allocated on every call and kept the calling loops' vectors boxed.
      */
     public static float sum(FloatVector v) {
-        for (int h = v.length() / 2; h >= 1; h /= 2) v = v.add(v.slice(h));
-        return v.lane(0);
+        float[] a = v.toArray();
+        for (int h = a.length / 2; h >= 1; h /= 2) for (int i = 0; i < h; i++) a[i] = a[i] + a[i + h];
+        return a[0];
     }
 
     /** {@link #sum(FloatVector)} for double lanes. */
     public static double sum(jdk.incubator.vector.DoubleVector v) {
-        for (int h = v.length() / 2; h >= 1; h /= 2) v = v.add(v.slice(h));
-        return v.lane(0);
+        double[] a = v.toArray();
+        for (int h = a.length / 2; h >= 1; h /= 2) for (int i = 0; i < h; i++) a[i] = a[i] + a[i + h];
+        return a[0];
     }
 
     /** e^x per lane; 0 below −103.97, +∞ above 88.72, NaN for NaN. */
