@@ -28,6 +28,8 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
     /** Widths of the 14 MLP feature groups, in group order (velo.md §8). */
     static final int[] GROUPS = {1, 1, 1, 3, 1, 3, 1, 3, 1, 3, 3, 3, 3, 3};
     static final int FEATURES = 30, HIDDEN = 4, OUTPUTS = 3;
+    /** Floats of a member's loss buffer: the update counter, 10 EMAs, 10 running minima. */
+    static final int LOSS_STATE = 1 + 2 * VeloLossBuffer.SIZE;
 
     public static Velo velo() { return new Velo(512, 256, NonFinitePolicy.SKIP_AND_COUNT); }
 
@@ -89,8 +91,10 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
     /**
      * VeLO with fixed θ for {@code members} population members (parameter tensor t belongs to member t / (tensors per
      * member), as for the other learned optimizers; {@link StepInfo#memberLosses} feeds each member's loss buffer).
-     * State: small_fc_lopt's accumulators, per-tensor LSTM state, and one loss buffer per member ({@code it} [P],
-     * {@code means} and {@code running_min} [10·P]). F32 slabs run {@link VeloFused} (built at the first step on a
+     * State: small_fc_lopt's accumulators, per-tensor LSTM state, and the loss buffer, per tensor like everything else
+     * so members can be reset and copied tensor-wise: 21 floats per tensor ([it, 10 means, 10 running minima]), the
+     * member's first tensor being its buffer (the others hold copies). A member whose counter is 0 (fresh, or zeroed
+     * by a truncated unroll's reset) starts over at its next step: running minima and LSTM state from θ. F32 slabs run {@link VeloFused} (built at the first step on a
      * layout, on the CPU or a device), which clips the gradient slab to ±1000 in place (upstream's first operation)
      * instead of copying it; F64 slabs run the twin {@link VeloStep}. A non-finite loss of any member applies the
      * non-finite policy to the whole step.
@@ -117,9 +121,10 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
             }
             s.put("lstm_h", h);
             s.put("lstm_c", c);
-            SlabLayout bl = SlabLayout.of(List.of("it", "means", "running_min"), List.of(Shape.of(members), Shape.of(10 * members), Shape.of(10 * members)));
-            Slab buf = Slab.zeros(params.backend(), DType.F32, bl);
-            buf.tensor("running_min").fill(999999999999.0);
+            List<Shape> ls = new ArrayList<>();
+            for (int i = 0; i < params.layout().count(); i++) ls.add(Shape.of(LOSS_STATE));
+            Slab buf = Slab.zeros(params.backend(), DType.F32, SlabLayout.of(params.layout().names(), ls));
+            for (int i = 0; i < params.layout().count(); i++) buf.tensor(i).slice(0, 1 + VeloLossBuffer.SIZE, LOSS_STATE, 1).fill(999999999999.0);
             s.put("loss_buffer", buf);
             return new NamedState(0, 0, s);
         }

@@ -24,7 +24,7 @@ final class VeloFused {
     private final SlabLayout layout;
     private final Backend backend;
     private final SmallFcLoptDevice tables;
-    private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime, clipStats;
+    private final Tensor a1, b1, a2, b2, wl, bl, wc, bc, ws, bs, bank, stats, dummyTime, clipStats, initH, initC;
     private final FusedOps.Chunks chunks;
     private final int hidden, banks, members;
     private final boolean cpu;
@@ -47,6 +47,8 @@ final class VeloFused {
         this.a2 = upload(th, tl, "rnn_params/linear_2/w", Velo.FEATURES, h);
         this.b2 = upload(th, tl, "rnn_params/linear_2/b", 1, h);
         this.wl = upload(th, tl, "rnn_params/rnn/linear/w", 2 * h, 4 * h);
+        this.initH = upload(th, tl, "lstm_init_state/hidden", 1, h).reshape(members, h);
+        this.initC = upload(th, tl, "lstm_init_state/cell", 1, h).reshape(members, h);
         this.bl = upload(th, tl, "rnn_params/rnn/linear/b", 1, 4 * h);
         this.wc = upload(th, tl, "rnn_params/rnn_to_controls/w", h, banks);
         this.bc = upload(th, tl, "rnn_params/rnn_to_controls/b", 1, banks);
@@ -73,7 +75,15 @@ final class VeloFused {
     void step(Velo vl, Slab params, Slab grads, NamedState s, StepInfo info) {
         int tensors = layout.count(), per = tensors / members;
         float[][] lf = new float[members][];
-        for (int m = 0; m < members; m++) lf[m] = VeloStep.lossFeatures(s.slab("loss_buffer"), m, info.lossOf(m), info.numSteps());
+        for (int m = 0; m < members; m++) {
+            if (VeloStep.fresh(s.slab("loss_buffer"), m * per)) {                // fresh or reset: LSTM state from θ
+                Tensor hm = s.slab("lstm_h").flat().slice(0, m * per * hidden, (m + 1) * per * hidden, 1).reshape(per, hidden);
+                Tensor cm = s.slab("lstm_c").flat().slice(0, m * per * hidden, (m + 1) * per * hidden, 1).reshape(per, hidden);
+                hm.assign(initH.slice(0, m, m + 1, 1));
+                cm.assign(initC.slice(0, m, m + 1, 1));
+            }
+            lf[m] = VeloStep.lossFeatures(s.slab("loss_buffer"), m * per, per, info.lossOf(m), info.numSteps());
+        }
         // upstream clips the gradient to ±1000 before anything else: in place, in one fused pass (no copy of the slab)
         backend.fused().gradStats(new FusedOps.GradStatsArgs(params.flat(), grads.flat(), clipStats, chunks.tensorOf(), chunks.startOf(),
                 chunks.offsets(), chunks.sizes(), chunks.chunk(), 0, 1000, 0));

@@ -31,8 +31,14 @@ final class VeloStep {
     static void apply(Velo vl, Slab theta, Slab params, Slab grads, NamedState s, StepInfo info) {
         SlabLayout l = params.layout();
         int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
-        // 1. loss buffer
-        float[] lf = lossFeatures(s.slab("loss_buffer"), 0, info.loss(), info.numSteps());
+        // 1. loss buffer (a fresh member, counter 0, first gets its LSTM state from θ)
+        if (fresh(s.slab("loss_buffer"), 0)) {
+            for (int t = 0; t < params.layout().count(); t++) {
+                s.slab("lstm_h").tensor(t).assign(theta.tensor("lstm_init_state/hidden").reshape(vl.lstmHidden()).to(params.backend()));
+                s.slab("lstm_c").tensor(t).assign(theta.tensor("lstm_init_state/cell").reshape(vl.lstmHidden()).to(params.backend()));
+            }
+        }
+        float[] lf = lossFeatures(s.slab("loss_buffer"), 0, params.layout().count(), info.loss(), info.numSteps());
         // 2. clipped gradients
         Slab gc = grads.copy();
         gc.flat().assign(gc.flat().maximum(gc.flat().scalar(-1000)).minimum(gc.flat().scalar(1000)));
@@ -77,17 +83,27 @@ final class VeloStep {
         }
     }
 
-    /** Step 1: updates member {@code m}'s part of the loss buffer slab with {@code loss}; returns its 9 loss features. */
-    static float[] lossFeatures(Slab buf, int m, double loss, int numSteps) {
-        Tensor itT = buf.tensor("it").slice(0, m, m + 1, 1), meansT = buf.tensor("means").slice(0, 10 * m, 10 * m + 10, 1);
-        Tensor minT = buf.tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1);
-        float[] it = itT.toFloatArray(), means = meansT.toFloatArray(), runMin = minT.toFloatArray();
+    /** Whether the loss buffer tensor {@code t} (a member's first) has not been updated yet (counter 0). */
+    static boolean fresh(Slab buf, int t) { return buf.tensor(t).slice(0, 0, 1, 1).toFloatArray()[0] == 0; }
+
+    /**
+     * Step 1: updates the loss buffer of the member whose tensors are [first, first + count) with {@code loss} (a
+     * fresh buffer, counter 0, is initialized first) and returns its 9 loss features; every tensor of the member gets
+     * the updated buffer.
+     */
+    static float[] lossFeatures(Slab buf, int first, int count, double loss, int numSteps) {
+        float[] row = buf.tensor(first).toFloatArray();
+        float[] it = {row[0]}, means = java.util.Arrays.copyOfRange(row, 1, 1 + VeloLossBuffer.SIZE);
+        float[] runMin = java.util.Arrays.copyOfRange(row, 1 + VeloLossBuffer.SIZE, Velo.LOSS_STATE);
+        if (it[0] == 0) VeloLossBuffer.init(means, runMin, it);
         float[] decay = VeloLossBuffer.decays(numSteps);
         VeloLossBuffer.update(means, runMin, it, decay, (float) loss);
         float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
-        itT.assign(Tensor.of(buf.backend(), it, 1).to(buf.dtype()));
-        meansT.assign(Tensor.of(buf.backend(), means, 10).to(buf.dtype()));
-        minT.assign(Tensor.of(buf.backend(), runMin, 10).to(buf.dtype()));
+        row[0] = it[0];
+        System.arraycopy(means, 0, row, 1, VeloLossBuffer.SIZE);
+        System.arraycopy(runMin, 0, row, 1 + VeloLossBuffer.SIZE, VeloLossBuffer.SIZE);
+        Tensor updated = Tensor.of(buf.backend(), row, row.length).to(buf.dtype());
+        for (int t = first; t < first + count; t++) buf.tensor(t).assign(updated);
         return lf;
     }
 
@@ -104,21 +120,12 @@ final class VeloStep {
         int per = params.layout().count() / members;
         for (int m = 0; m < members; m++) {
             java.util.Map<String, Slab> part = new java.util.LinkedHashMap<>();
-            for (var e : s.slabs().entrySet()) part.put(e.getKey(), e.getKey().equals("loss_buffer") ? lossPart(e.getValue(), m) : copy(e.getValue(), m * per, (m + 1) * per));
+            for (var e : s.slabs().entrySet()) part.put(e.getKey(), copy(e.getValue(), m * per, (m + 1) * per));
             Slab pm = copy(params, m * per, (m + 1) * per), gm = copy(grads, m * per, (m + 1) * per);
             int step = info.stepOf(m, s.step());
             apply(vl, vl.memberTheta(theta, m), pm, gm, new NamedState(step, s.skipped(), part), new StepInfo(step, info.lossOf(m), info.numSteps()));
             writeBack(params, pm, m * per);
-            for (var e : s.slabs().entrySet()) {
-                if (e.getKey().equals("loss_buffer")) {
-                    Slab lb = part.get("loss_buffer");
-                    e.getValue().tensor("it").slice(0, m, m + 1, 1).assign(lb.tensor("it"));
-                    e.getValue().tensor("means").slice(0, 10 * m, 10 * m + 10, 1).assign(lb.tensor("means"));
-                    e.getValue().tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1).assign(lb.tensor("running_min"));
-                } else {
-                    writeBack(e.getValue(), part.get(e.getKey()), m * per);
-                }
-            }
+            for (var e : s.slabs().entrySet()) writeBack(e.getValue(), part.get(e.getKey()), m * per);
         }
     }
 
@@ -134,15 +141,6 @@ final class VeloStep {
     private static void writeBack(Slab whole, Slab part, int from) {
         int off = whole.layout().offset(from);
         whole.flat().slice(0, off, off + part.layout().size(), 1).assign(part.flat());
-    }
-
-    private static Slab lossPart(Slab buf, int m) {
-        SlabLayout bl = SlabLayout.of(List.of("it", "means", "running_min"), List.of(Shape.of(1), Shape.of(10), Shape.of(10)));
-        Slab out = Slab.zeros(buf.backend(), buf.dtype(), bl);
-        out.tensor("it").assign(buf.tensor("it").slice(0, m, m + 1, 1));
-        out.tensor("means").assign(buf.tensor("means").slice(0, 10 * m, 10 * m + 10, 1));
-        out.tensor("running_min").assign(buf.tensor("running_min").slice(0, 10 * m, 10 * m + 10, 1));
-        return out;
     }
 
     /**

@@ -35,6 +35,35 @@ class VeloTest {
         return s;
     }
 
+    /**
+     * A zeroed state (what a truncated unroll's member reset leaves) restarts VeLO: the next step equals the first step
+     * from a fresh state, in F32 (fast path) and F64 (twin), with a non-zero LSTM init state in θ.
+     */
+    @Test void zeroedStateRestartsLikeAFreshOne() {
+        Velo vl = new Velo(16, 4, org.lopt4j.optim.NonFinitePolicy.SKIP_AND_COUNT);
+        Slab theta = vl.initTheta(RandomKey.of(9), B);
+        theta.tensor("lstm_init_state/hidden").fill(0.3);
+        theta.tensor("lstm_init_state/cell").fill(-0.2);
+        for (DType d : new DType[] {DType.F32, DType.F64}) {
+            var opt = vl.optimizer(theta);
+            Slab p0 = random(1), g = random(2);
+            Slab pa = Slab.zeros(B, d, LAYOUT), pb = Slab.zeros(B, d, LAYOUT), gd = Slab.zeros(B, d, LAYOUT);
+            pa.flat().assign(p0.flat().to(d));
+            pb.flat().assign(p0.flat().to(d));
+            gd.flat().assign(g.flat().to(d));
+            var fresh = opt.update(opt.init(pa), pa, gd, new StepInfo(0, 2.0, 100));
+            var used = opt.init(pb);
+            for (int k = 0; k < 3; k++) used = opt.update(used, pb, gd, new StepInfo(k, 2.0 - 0.1 * k, 100));
+            for (Slab b : used.slabs().values()) b.flat().fill(0);
+            pb.flat().assign(p0.flat().to(d));
+            var again = opt.update(new org.lopt4j.optim.NamedState(0, 0, used.slabs()), pb, gd, new StepInfo(0, 2.0, 100));
+            assertArrayEquals(pa.flat().toDoubleArray(), pb.flat().toDoubleArray(), d + ": parameters after the restart");
+            for (String name : fresh.slabs().keySet()) {
+                assertArrayEquals(fresh.slab(name).flat().toDoubleArray(), again.slab(name).flat().toDoubleArray(), d + ": " + name);
+            }
+        }
+    }
+
     @Test void thetaHasTheSpecSizes() {
         SlabLayout l = Velo.velo().thetaLayout();
         long lstm = 0, bankSize = 0;

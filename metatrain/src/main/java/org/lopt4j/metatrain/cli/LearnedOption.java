@@ -14,7 +14,8 @@ import org.lopt4j.tensor.Backend;
 
 /**
  * Learned optimizers on the command line: {@code small_fc_lopt} with the θ lopt4j meta-trained and ships as a
- * resource (its recipe and measured result are in BENCHMARKS.md), or any θ file written by {@code lopt4j metatrain}.
+ * resource (its recipe and measured result are in BENCHMARKS.md), or any of {@link Recipe#lopt}'s learned optimizers
+ * with a θ file written by {@code lopt4j metatrain}.
  */
 final class LearnedOption {
     /** The shipped θ: small_fc_lopt (hidden 4) meta-trained by lopt4j on ImageMLP_FashionMnist8_Relu32. */
@@ -22,13 +23,17 @@ final class LearnedOption {
 
     private LearnedOption() {}
 
-    static boolean isLearned(String name) { return name.equals("small_fc_lopt"); }
+    /** Whether {@code name} is one of {@link Recipe#lopt}'s learned optimizers. */
+    static boolean isLearned(String name) { return Recipe.LEARNED.contains(name); }
 
     /** The learned optimizer {@code name} with θ from {@code file} (null = the shipped θ), one θ per member. */
     static Optimizer<NamedState> of(String name, Path file, int members, Backend b) throws IOException {
         LearnedOptimizer lo = Recipe.lopt(name);
         Path f = file;
         Path tmp = null;
+        if (f == null && !name.equals("small_fc_lopt")) {
+            throw new IllegalArgumentException("no θ ships for " + name + "; pass --lopt-checkpoint (a lopt.safetensors from `lopt4j metatrain --lopt " + name + "`)");
+        }
         if (f == null) {
             try (InputStream in = LearnedOption.class.getResourceAsStream(SHIPPED)) {
                 if (in == null) throw new IOException("the shipped θ " + SHIPPED + " is missing from the class path");

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Meta-train a learned optimizer (defaults: small_fc_lopt, PES, ImageMLP_FashionMnist8_Relu32), then evaluate it against Adam.")
 final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON config file; its fields are MetaConfig's (fields it omits keep the defaults).") Path config;
-    @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32 or mlp_lopt.") String lopt;
+    @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32, mlp_lopt, velo (LSTM 512, bank 256) or velo_small (LSTM 32, bank 8).") String lopt;
     @Option(names = "--task", description = "Task name (see `lopt4j tasks`).") String task;
     @Option(names = "--estimator", description = "pes, tes or full_es.") String estimator;
     @Option(names = "--trunc-length", description = "Inner steps per estimator call.") Integer truncLength;
@@ -126,7 +126,7 @@ final class MetaTrainCommand implements Callable<Integer> {
             org.lopt4j.tensor.Slab th = org.lopt4j.tensor.Slab.zeros(b, org.lopt4j.tensor.DType.F32, r.lopt().thetaLayout());
             th.flat().assign(org.lopt4j.tensor.Tensor.of(b, s.theta(), s.theta().length).to(org.lopt4j.tensor.DType.F32));
             org.lopt4j.learned.LearnedCheckpoint.save(theta, r.lopt(), th, null);
-            System.err.printf("θ: %s (use it with `lopt4j train --optimizer %s --lopt-checkpoint %s`)%n", theta, r.lopt().name(), theta);
+            System.err.printf("θ: %s (use it with `lopt4j train --optimizer %s --lopt-checkpoint %s`)%n", theta, c.lopt(), theta);
         }
         if (noEval || s.step() < c.outerSteps()) return 0;
         EvalReport.evaluateAndReport(r, s.theta(), out, c.evalSteps(), c.evalSeeds(), c.adamLr(), System.out);

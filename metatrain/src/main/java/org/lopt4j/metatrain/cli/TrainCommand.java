@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a task with an optimizer.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, small_fc_lopt (learned; no --lr) (default ${DEFAULT-VALUE}).") String optimizer;
-    @Option(names = "--lopt-checkpoint", description = "θ for small_fc_lopt (lopt.safetensors from `lopt4j metatrain`); default: the shipped θ.") Path loptCheckpoint;
+    @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer (no --lr): small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small (θ from --lopt-checkpoint) (default ${DEFAULT-VALUE}).") String optimizer;
+    @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer (lopt.safetensors from `lopt4j metatrain`); default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.MlpLopt;
 import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.learned.Velo;
 import org.lopt4j.metatrain.task.QuadraticFamily;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
@@ -39,13 +40,18 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
         return c.device().equals("auto") ? org.lopt4j.tensor.Backends.best() : org.lopt4j.tensor.Backends.named(c.device());
     }
 
+    /** The names {@link #lopt} knows. */
+    public static final java.util.List<String> LEARNED = java.util.List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small");
+
     /** The learned optimizer called {@code name}, set up for meta-training. */
     public static LearnedOptimizer lopt(String name) {
         return switch (name) {
             case "small_fc_lopt" -> new SmallFcLopt(4, 2, 0.001, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
             case "small_fc_lopt32" -> new SmallFcLopt(32, 2, 0.01, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
             case "mlp_lopt" -> new MlpLopt(new int[] {32, 32}, 0.001, 0.001, NonFinitePolicy.ZERO_NONFINITE);
-            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: small_fc_lopt, small_fc_lopt32, mlp_lopt");
+            case "velo" -> new Velo(512, 256, NonFinitePolicy.ZERO_NONFINITE);
+            case "velo_small" -> new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE);
+            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small");
         };
     }
 

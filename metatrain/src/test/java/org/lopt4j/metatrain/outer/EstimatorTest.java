@@ -167,6 +167,25 @@ class EstimatorTest {
                 java.util.Map.of("estimator", "truncated_grad")), null, b));
     }
 
+    /**
+     * VeLO meta-trained by PES: a population of VeLO θ (one per unroll member) fed each member's loss, with members
+     * reset tensor-wise when their truncations end (12 steps of length-10 truncations: every member restarts once).
+     */
+    @Test void pesThroughVeloOnAnImageTask() {
+        var r = Recipe.of(MetaConfig.defaults().with(java.util.Map.of("lopt", "velo_small", "estimator", "pes", "problems", 2,
+                "truncLength", 4, "schedule", "constant:10")), null, b);
+        double[] theta = Perturbations.flat(r.lopt().initTheta(RandomKey.of(0), b));
+        EstimatorState st = r.estimator().init(theta, RandomKey.of(1));
+        for (int k = 0; k < 3; k++) {
+            GradientEstimator.Estimate e = r.estimator().estimate(theta, RandomKey.of(2 + k), st);
+            double norm = 0;
+            for (double g : e.grad()) { assertTrue(Double.isFinite(g)); norm += g * g; }
+            assertTrue(norm > 0, "a non-zero meta-gradient");
+            assertTrue(e.meanLoss() > 1 && e.meanLoss() < 3, "loss " + e.meanLoss());
+            st = e.next();
+        }
+    }
+
     /** Full ES's loss types on one estimate: last ≤ avg on a converging quadratic, a clip bounds every difference. */
     @Test void fullEsLossTypesAndClip() {
         double[] theta = theta();
