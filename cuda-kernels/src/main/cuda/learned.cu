@@ -1,6 +1,6 @@
 // learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
 // number of tensors or members (F32): small_fc_lopt in six (learned_small_fc_*, learned_feature_scale), MLPLOpt in
-// three (learned_mlp_*, learned_feature_scale), VeLO in two before its tensor network (learned_velo_stats,
+// two (learned_mlp_moments, learned_mlp_apply), VeLO in two before its tensor network (learned_velo_stats,
 // learned_feature_scale) and six after it (small_fc_lopt's three accumulator passes, learned_velo_feature_sums,
 // learned_feature_scale, learned_velo_apply). The per-element features and the MLP are learned_rule.cuh, which the
 // OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
@@ -147,12 +147,8 @@ extern "C" __global__ void learned_feature_scale(const float* partials, int per_
     const int id = blockIdx.x * blockDim.x + threadIdx.x;
     if (id >= tensors * features) return;
     const int t = id / features, q = id % features;
-    float sum = 0.f;
-    for (long long k = (long long)first_chunk[t] * per_chunk; k < (long long)first_chunk[t + 1] * per_chunk; k++) {
-        sum += partials[k * features + q];
-    }
-    const int n = sizes[t] > 1 ? sizes[t] : 1;
-    scale[id] = normalize ? 1.f / sqrtf((float)eps + sum / (float)n) : sum;
+    scale[id] = lopt_tensor_scale(partials, per_chunk, features, q, first_chunk[t], first_chunk[t + 1], sizes[t],
+                                  (float)eps, normalize);
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -212,19 +208,26 @@ extern "C" __global__ void learned_mlp_moments(const float* params, const float*
     block_sums<MLP_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * MLP_FEATURES);
 }
 
-// MLPLOpt pass 3: normalized [g, p, m_0..m_5] and the member's 11 time features through the member's MLP (tensor t
-// belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+// MLPLOpt pass 2: each block first forms its tensor's 8 feature scales from the partials of pass 1 (the same sums in
+// the same order as learned_feature_scale), then normalized [g, p, m_0..m_5] and the member's 11 time features go
+// through the member's MLP (tensor t belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
 extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, const float* m0, const float* m1,
                                              const float* m2, const float* m3, const float* m4, const float* m5,
-                                             const float* scale, const float* theta, int theta_stride,
-                                             const float* time, const int* widths, int layers, int per_member,
-                                             double exp_mult, double step_mult, const int* tensor_of,
-                                             const int* start_of, const int* offsets, const int* sizes, int chunk) {
+                                             const float* partials, int per_chunk, const int* first_chunk,
+                                             const float* theta, int theta_stride, const float* time,
+                                             const int* widths, int layers, int per_member, double exp_mult,
+                                             double step_mult, const int* tensor_of, const int* start_of,
+                                             const int* offsets, const int* sizes, int chunk) {
+    __shared__ float sc[MLP_FEATURES];
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x], member = t / per_member;
+    if (threadIdx.x < MLP_FEATURES) {
+        sc[threadIdx.x] = lopt_tensor_scale(partials, per_chunk, MLP_FEATURES, threadIdx.x, first_chunk[t],
+                                            first_chunk[t + 1], sizes[t], 1e-5f, 1);
+    }
+    __syncthreads();
     const float* w = theta + (long long)member * theta_stride;
-    const float* sc = scale + t * MLP_FEATURES;
     const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     const float em = (float)exp_mult, sm = (float)step_mult;
     int wl[LOPT_MAX_LAYERS + 1];

@@ -266,6 +266,15 @@ LOPT_FN int sfl_widths(int hidden, int hidden_layers, int* widths) {
     return hidden_layers + 1;
 }
 
+// Feature q's normalization for one tensor from its chunks' partial sums of squares (chunks c0 .. c1 - 1, per_chunk
+// rows of `features` each, added in that order): 1/sqrt(eps + sum / max(1, n)), or the plain sum when normalize is 0.
+LOPT_FN float lopt_tensor_scale(LOPT_GLOBAL const float* partials, int per_chunk, int features, int q, int c0, int c1,
+                                int n, float eps, int normalize) {
+    float sum = 0.0f;
+    for (LOPT_LONG k = (LOPT_LONG)c0 * per_chunk; k < (LOPT_LONG)c1 * per_chunk; k++) sum += partials[k * features + q];
+    return normalize ? 1.0f / LOPT_SQRT(eps + sum / (float)(n > 1 ? n : 1)) : sum;
+}
+
 // MLPLOpt: g, p and six momenta are normalized; 11 time features follow.
 #define MLP_FEATURES 8
 #define MLP_MOMENTA 6

@@ -50,10 +50,10 @@ final class LearnedArgs {
 
     /** learned_mlp_apply. */
     record MlpApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
-                    CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr scale, CUdeviceptr theta,
-                    int thetaStride, CUdeviceptr time, CUdeviceptr widths, int layers, int perMember, double expMult,
-                    double stepMult, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
-                    int chunk) {}
+                    CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr partials, int perChunk,
+                    CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr time, CUdeviceptr widths,
+                    int layers, int perMember, double expMult, double stepMult, CUdeviceptr tensorOf,
+                    CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 
     /** learned_velo_stats. */
     record VeloStats(CUdeviceptr params, CUdeviceptr v, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr partials,

@@ -9,8 +9,9 @@ import org.lopt4j.tensor.FusedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * MLPLOpt's step on OpenCL (learned.cl with learned_rule.cuh, shared with the CUDA kernels): three launches for every
- * tensor of every member — momenta with per-group feature sums, feature scales, MLP and apply.
+ * MLPLOpt's step on OpenCL (learned.cl with learned_rule.cuh, shared with the CUDA kernels): two launches for every
+ * tensor of every member — momenta with per-group feature sums, then (each work-group forming its tensor's scales
+ * from those sums) MLP and apply.
  */
 final class OpenClMlpLopt {
     private static final int FEATURES = 8;
@@ -20,11 +21,11 @@ final class OpenClMlpLopt {
     static void run(OpenClBackend b, MlpLoptArgs a) {
         if (a.params() == null || a.params().dtype() != DType.F32) throw new IllegalArgumentException("mlp_lopt on " + b.name() + ": params must be F32, got " + a.params());
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
-        int chunks = a.tensorOf().numel(), tensors = a.sizes().numel(), group = b.groupSize();
+        int chunks = a.tensorOf().numel(), group = b.groupSize();
         if (chunks == 0) return;
         cl_mem params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
         cl_mem m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
-        cl_mem m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5"), scale = f32(b, a.scale(), "scale");
+        cl_mem m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");
         long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), a.params().numel())), group) * group;
         LaunchSize elements = new LaunchSize(new long[] {extent, chunks}, new long[] {group, 1});
         int perChunk = Math.toIntExact(extent / group);
@@ -33,9 +34,9 @@ final class OpenClMlpLopt {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials.mem()), a)
                     .local((long) FEATURES * group * Float.BYTES));
-            OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
-                    .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride())
+                    .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(partials.mem()).i32(perChunk)
+                    .mem(i32(b, a.firstChunk(), "firstChunk")).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride())
                     .mem(f32(b, a.time(), "time")).mem(i32(b, a.widths(), "widths")).i32(a.layers()).i32(a.perMember())
                     .real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a));
         } finally {

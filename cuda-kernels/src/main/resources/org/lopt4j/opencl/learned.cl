@@ -1,5 +1,5 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in three, VeLO in two before its tensor network
+// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in two, VeLO in two before its tensor network
 // and six after it (see learned.cu). Built with common.cl and
 // learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
 // org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
@@ -216,19 +216,26 @@ __kernel void learned_mlp_moments(__global const float* params, __global const f
     group_sums(x, MLP_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES);
 }
 
-// MLPLOpt pass 3: normalized [g, p, m_0..m_5] and the member's 11 time features through the member's MLP (tensor t
-// belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+// MLPLOpt pass 2: each work-group first forms its tensor's 8 feature scales from the partials of pass 1 (the same
+// sums in the same order as learned_feature_scale), then normalized [g, p, m_0..m_5] and the member's 11 time features
+// go through the member's MLP (tensor t belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
 __kernel void learned_mlp_apply(__global float* params, __global const float* grads, __global const float* m0,
                                 __global const float* m1, __global const float* m2, __global const float* m3,
-                                __global const float* m4, __global const float* m5, __global const float* scale,
-                                __global const float* theta, int theta_stride, __global const float* time,
-                                __global const int* widths, int layers, int per_member, float exp_mult,
-                                float step_mult, SFL_TABLE) {
+                                __global const float* m4, __global const float* m5, __global const float* partials,
+                                int per_chunk, __global const int* first_chunk, __global const float* theta,
+                                int theta_stride, __global const float* time, __global const int* widths, int layers,
+                                int per_member, float exp_mult, float step_mult, SFL_TABLE) {
+    __local float sc[MLP_FEATURES];
+    const int lid = (int)get_local_id(0), tg = tensor_of[get_global_id(1)];
+    for (int q = lid; q < MLP_FEATURES; q += (int)get_local_size(0)) {
+        sc[q] = lopt_tensor_scale(partials, per_chunk, MLP_FEATURES, q, first_chunk[tg], first_chunk[tg + 1], sizes[tg],
+                                  1e-5f, 1);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
     const int member = t / per_member;
-    __global const float* sc = scale + t * MLP_FEATURES;
     __global const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     int wl[LOPT_MAX_LAYERS + 1];
     for (int l = 0; l <= layers; l++) wl[l] = widths[l];

@@ -4,7 +4,6 @@ import java.util.List;
 import org.lopt4j.optim.NamedState;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.ChunkTable;
-import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
@@ -19,7 +18,7 @@ final class MlpLoptDevice {
     private final SlabLayout layout;
     private final Backend backend;
     private final FusedOps.Chunks chunks;
-    private final Tensor firstChunk, scale, theta, decays, widths;
+    private final Tensor firstChunk, theta, decays, widths;
     private final int thetaStride, layers, perMember;
 
     MlpLoptDevice(MlpLopt lo, List<MlpLopt.Weights> thetas, SlabLayout layout, Backend backend) {
@@ -34,7 +33,6 @@ final class MlpLoptDevice {
         this.perMember = Math.max(1, layout.count() / thetas.size());
         this.chunks = FusedOps.Chunks.of(layout, backend);
         this.firstChunk = SmallFcLoptDevice.firstChunks(layout, chunks.chunk(), backend);
-        this.scale = Tensor.zeros(backend, DType.F32, layout.count() * MlpLopt.NORMALIZED);
         this.widths = Tensor.of(backend, w, w.length);
         int stride = 0;
         for (int l = 0; l < layers; l++) stride += w[l] * w[l + 1] + w[l + 1];
@@ -68,6 +66,6 @@ final class MlpLoptDevice {
         backend.fused().mlpLopt(new FusedOps.MlpLoptArgs(params.flat(), grads.flat(), s.slab("m0").flat(), s.slab("m1").flat(),
                 s.slab("m2").flat(), s.slab("m3").flat(), s.slab("m4").flat(), s.slab("m5").flat(), decays, theta, thetaStride,
                 SmallFcLoptDevice.flatTime(backend, time), widths, layers, perMember, c.tensorOf(), c.startOf(), c.offsets(),
-                c.sizes(), c.chunk(), firstChunk, scale, lo.expMult(), lo.stepMult()));
+                c.sizes(), c.chunk(), firstChunk, lo.expMult(), lo.stepMult()));
     }
 }

@@ -83,7 +83,7 @@ public interface FusedOps {
 
     /**
      * MLPLOpt's whole step (org.lopt4j.learned.MlpLopt, mlp_lopt.md) for every tensor of every population member of a
-     * slab in three launches: momenta with feature sums, feature scales, MLP and apply. Device backends implement it;
+     * slab in two launches: momenta with feature sums, then feature scales (formed per block) with MLP and apply. Device backends implement it;
      * CPU slabs run the Vector API kernel of {@code org.lopt4j.learned}, so the CPU backends leave this default.
      */
     default void mlpLopt(MlpLoptArgs a) {
@@ -214,12 +214,12 @@ public interface FusedOps {
      * 1 − each; {@code theta} each member's MLP packed layer by layer (weights [in × out], then bias),
      * {@code thetaStride} floats apart, with layer widths {@code widths} (I32, {@code layers + 1} entries);
      * {@code time} 11 floats per member; tensor t belongs to member {@code t / perMember}; {@code firstChunk} as in
-     * {@link SmallFcLoptArgs}; {@code scale} (tensors × 8) is scratch.
+     * {@link SmallFcLoptArgs}.
      */
     record MlpLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4, Tensor m5,
                        Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
                        int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
-                       Tensor firstChunk, Tensor scale, double expMult, double stepMult) {}
+                       Tensor firstChunk, double expMult, double stepMult) {}
 
     /**
      * Arguments of {@link #veloStats} and {@link #veloApply}: {@code state} holds the slabs and tables as for
