@@ -1,14 +1,24 @@
 // learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in six (learned_small_fc_*, learned_feature_scale), MLPLOpt in
-// two (learned_mlp_moments, learned_mlp_apply), VeLO in two before its tensor network (learned_velo_stats,
-// learned_feature_scale) and six after it (small_fc_lopt's three accumulator passes, learned_velo_feature_sums,
-// learned_feature_scale, learned_velo_apply). The per-element features and the MLP are learned_rule.cuh, which the
+// number of tensors or members (F32): small_fc_lopt in five (learned_small_fc_*), MLPLOpt in two (learned_mlp_*),
+// VeLO in two before its tensor network (learned_velo_stats, learned_feature_scale for its raw sums) and five after it
+// (small_fc_lopt's three accumulator passes, learned_velo_feature_sums, learned_velo_apply). The apply kernels form
+// their tensor's feature scales per block from the feature-sum pass's partials. The per-element features and the MLP are learned_rule.cuh, which the
 // OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
 // org.lopt4j.learned.SmallFcLoptKernel and MlpLoptKernel.twin; launchers: org.lopt4j.cuda.CudaSmallFcLopt and
 // CudaMlpLopt; tables: org.lopt4j.learned.SmallFcLoptDevice and MlpLoptDevice. Element kernels take one block per
 // chunk-table entry (fused.cuh). Scalars arrive in double.
 #include "fused.cuh"
 #include "learned_rule.cuh"
+
+// Tensor t's `features` feature scales into sc (shared), from the partial sums of squares of its chunks
+// (lopt_tensor_scale: the sums learned_feature_scale forms, in the same order). Every thread of the block must call it.
+__device__ __forceinline__ void tensor_scales(float* sc, int features, const float* partials, int per_chunk,
+                                              const int* first_chunk, const int* sizes, int t) {
+    for (int q = threadIdx.x; q < features; q += blockDim.x) {
+        sc[q] = lopt_tensor_scale(partials, per_chunk, features, q, first_chunk[t], first_chunk[t + 1], sizes[t], 1e-5f, 1);
+    }
+    __syncthreads();
+}
 
 // Adds each thread's acc[0..N) over the block (warp shuffles, then the warps' sums in order) into out[0..N); the
 // block size is a multiple of 32, at most 1024.
@@ -157,13 +167,16 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
                                                   const float* m2, const float* v, const float* r0, const float* r1,
                                                   const float* r2, const float* c0, const float* c1, const float* c2,
                                                   const float* row_mean, int mean_total, const int* info,
-                                                  const float* scale, const float* theta, int theta_stride,
+                                                  const float* partials, int per_chunk, const int* first_chunk,
+                                                  const float* theta, int theta_stride,
                                                   const float* time, int hidden, int layers, double exp_mult,
                                                   double step_scale, const int* tensor_of, const int* start_of,
                                                   const int* offsets, const int* sizes, int chunk) {
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x];
+    __shared__ float sc[SFL_FEATURES];
+    tensor_scales(sc, SFL_FEATURES, partials, per_chunk, first_chunk, sizes, t);
     const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
     const float* w = theta + (long long)member * theta_stride;
@@ -174,7 +187,7 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
     CHUNK_LOOP(i, begin, end) {
         sfl_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
-        for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
+        for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * sc[q];
         for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
         if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
         else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
@@ -222,11 +235,7 @@ extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, 
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x], member = t / per_member;
-    if (threadIdx.x < MLP_FEATURES) {
-        sc[threadIdx.x] = lopt_tensor_scale(partials, per_chunk, MLP_FEATURES, threadIdx.x, first_chunk[t],
-                                            first_chunk[t + 1], sizes[t], 1e-5f, 1);
-    }
-    __syncthreads();
+    tensor_scales(sc, MLP_FEATURES, partials, per_chunk, first_chunk, sizes, t);
     const float* w = theta + (long long)member * theta_stride;
     const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     const float em = (float)exp_mult, sm = (float)step_mult;
@@ -299,7 +308,8 @@ extern "C" __global__ void learned_velo_apply(float* params, const float* grads,
                                               const float* m2, const float* v, const float* r0, const float* r1,
                                               const float* r2, const float* c0, const float* c1, const float* c2,
                                               const float* row_mean, int mean_total, const int* info,
-                                              const float* scale, const float* mixed, const float* step,
+                                              const float* partials, int per_chunk, const int* first_chunk,
+                                              const float* mixed, const float* step,
                                               const int* tensor_of, const int* start_of, const int* offsets,
                                               const int* sizes, int chunk) {
     long long begin, end;
@@ -307,7 +317,8 @@ extern "C" __global__ void learned_velo_apply(float* params, const float* grads,
     const int t = tensor_of[blockIdx.x];
     const int* in = info + t * SFL_FIELDS;
     const float* w = mixed + (long long)t * VELO_MLP;
-    const float* sc = scale + t * VELO_FEATURES;
+    __shared__ float sc[VELO_FEATURES];
+    tensor_scales(sc, VELO_FEATURES, partials, per_chunk, first_chunk, sizes, t);
     const float st = step[t];
     float x[VELO_FEATURES], out[2];
     CHUNK_LOOP(i, begin, end) {

@@ -7,8 +7,8 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): six launches
- * for every tensor of every member, whatever their number; element kernels take one block per chunk-table entry. The
+ * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): five launches
+ * for every tensor of every member, whatever their number (the apply forms each tensor's feature scales per block); element kernels take one block per chunk-table entry. The
  * per-chunk feature partials are scratch of each call. The accumulator passes and the feature-scale pass serve VeLO
  * too ({@link CudaVelo}).
  */
@@ -43,11 +43,9 @@ final class CudaSmallFcLopt {
             b.launch(Kernels.LEARNED_SMALL_FC_FEATURE_SUMS, d.perChunk(), new LearnedArgs.SmallFcFeatureSums(d.params(), d.grads(),
                     d.m0(), d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(),
                     d.info(), partials.ptr(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
-            CUdeviceptr scale = f32(b, a.scale(), "scale");
-            scale(b, partials, FEATURES, true, a.firstChunk(), a.sizes(), scale);
             b.launch(Kernels.LEARNED_SMALL_FC_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
-                    d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(), scale,
-                    f32(b, a.theta(), "theta"), a.thetaStride(), f32(b, a.time(), "time"), a.hidden(), a.layers(), a.expMult(),
+                    d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
+                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.theta(), "theta"), a.thetaStride(), f32(b, a.time(), "time"), a.hidden(), a.layers(), a.expMult(),
                     a.stepScale(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work

@@ -7,7 +7,7 @@ import org.lopt4j.tensor.FusedOps.VeloArgs;
 /**
  * VeLO's per-element passes on CUDA (learned.cu, learned_rule.cuh): the statistics of its LSTM features (two
  * launches), and after the tensor network the accumulators (small_fc_lopt's three passes with VeLO's fixed decays),
- * the feature sums, scales and the apply (six launches), for every tensor whatever their number.
+ * the feature sums and the apply (five launches), for every tensor whatever their number.
  */
 final class CudaVelo {
     private static final int STATS = 9, FEATURES = 30;
@@ -38,10 +38,9 @@ final class CudaVelo {
             b.launch(Kernels.LEARNED_VELO_FEATURE_SUMS, d.perChunk(), new LearnedArgs.VeloFeatureSums(d.params(), d.grads(), d.m0(),
                     d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
-            CudaSmallFcLopt.scale(b, partials, FEATURES, true, a.firstChunk(), a.sizes(), CudaSmallFcLopt.f32(b, a.scale(), "scale"));
             b.launch(Kernels.LEARNED_VELO_APPLY, d.perChunk(), new LearnedArgs.VeloApply(d.params(), d.grads(), d.m0(), d.m1(), d.m2(),
                     d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
-                    CudaSmallFcLopt.f32(b, a.scale(), "scale"), CudaSmallFcLopt.f32(b, v.mixed(), "mixed"),
+                    partials.ptr(), 1, CudaSmallFcLopt.i32(b, a.firstChunk(), "firstChunk"), CudaSmallFcLopt.f32(b, v.mixed(), "mixed"),
                     CudaSmallFcLopt.f32(b, v.step(), "step"), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
         } finally {
             partials.release();

@@ -38,8 +38,8 @@ final class LearnedArgs {
     /** learned_small_fc_apply. */
     record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                         CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
-                        CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr scale,
-                        CUdeviceptr theta, int thetaStride, CUdeviceptr time, int hidden, int layers, double expMult,
+                        CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
+                        int perChunk, CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr time, int hidden, int layers, double expMult,
                         double stepScale, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
                         CUdeviceptr sizes, int chunk) {}
 
@@ -68,7 +68,7 @@ final class LearnedArgs {
     /** learned_velo_apply. */
     record VeloApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
                      CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
-                     CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr scale, CUdeviceptr mixed,
-                     CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
+                     CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials, int perChunk,
+                     CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
                      int chunk) {}
 }

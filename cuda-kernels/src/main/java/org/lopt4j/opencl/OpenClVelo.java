@@ -10,7 +10,7 @@ import org.lopt4j.tensor.FusedOps.VeloArgs;
 /**
  * VeLO's per-element passes on OpenCL (learned.cl, learned_rule.cuh): the statistics of its LSTM features (two
  * launches), and after the tensor network the accumulators (small_fc_lopt's three passes with VeLO's fixed decays),
- * the feature sums, scales and the apply (six launches), for every tensor whatever their number.
+ * the feature sums and the apply (five launches), for every tensor whatever their number.
  */
 final class OpenClVelo {
     private static final int STATS = 9, FEATURES = 30;
@@ -44,10 +44,9 @@ final class OpenClVelo {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_feature_sums", elements, OpenClSmallFcLopt.table(b,
                     OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()), a)
                     .local((long) FEATURES * b.groupSize() * Float.BYTES));
-            OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), f32(b, a.scale(), "scale"));
             b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
-                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(f32(b, a.scale(), "scale"))
-                            .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
+                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()).i32(perChunk)
+                            .mem(i32(b, a.firstChunk(), "firstChunk")).mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
         } finally {
             partials.release();
         }

@@ -1,6 +1,6 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in two, VeLO in two before its tensor network
-// and six after it (see learned.cu). Built with common.cl and
+// number of tensors or members (F32): small_fc_lopt in five, MLPLOpt in two, VeLO in two before its tensor network
+// and five after it (see learned.cu). Built with common.cl and
 // learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
 // org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
 // (passes A, B, C) and MlpLoptKernel.twin, the definitions.
@@ -36,6 +36,16 @@ inline void group_sums(const float* x, int n, __local float* scratch, __global f
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int q = lid; q < n; q += size) out[q] = scratch[q * size];
+}
+
+// Tensor t's `features` feature scales into sc (local), from the partial sums of squares of its chunks
+// (lopt_tensor_scale: the sums learned_feature_scale forms, in the same order). Every work-item must call it.
+inline void tensor_scales(__local float* sc, int features, __global const float* partials, int per_chunk,
+                          __global const int* first_chunk, __global const int* sizes, int t) {
+    for (int q = (int)get_local_id(0); q < features; q += (int)get_local_size(0)) {
+        sc[q] = lopt_tensor_scale(partials, per_chunk, features, q, first_chunk[t], first_chunk[t + 1], sizes[t], 1e-5f, 1);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
 }
 
 // Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
@@ -155,11 +165,8 @@ __kernel void learned_feature_scale(__global const float* partials, int per_chun
     const int id = (int)get_global_id(0);
     if (id >= tensors * features) return;
     const int t = id / features, q = id % features;
-    float sum = 0.0f;
-    for (long k = (long)first_chunk[t] * per_chunk; k < (long)first_chunk[t + 1] * per_chunk; k++) {
-        sum += partials[k * features + q];
-    }
-    scale[id] = normalize ? 1.0f / sqrt(eps + sum / (float)max(1, sizes[t])) : sum;
+    scale[id] = lopt_tensor_scale(partials, per_chunk, features, q, first_chunk[t], first_chunk[t + 1], sizes[t], eps,
+                                  normalize);
 }
 
 // Pass 6: normalized features and the member's time features through the member's MLP;
@@ -169,9 +176,12 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
                                      __global const float* r0, __global const float* r1, __global const float* r2,
                                      __global const float* c0, __global const float* c1, __global const float* c2,
                                      __global const float* row_mean, int mean_total, __global const int* info,
-                                     __global const float* scale, __global const float* theta, int theta_stride,
+                                     __global const float* partials, int per_chunk, __global const int* first_chunk,
+                                     __global const float* theta, int theta_stride,
                                      __global const float* time, int hidden, int layers, float exp_mult,
                                      float step_scale, SFL_TABLE) {
+    __local float sc[SFL_FEATURES];
+    tensor_scales(sc, SFL_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -181,7 +191,7 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);
     sfl_load_features(in, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
-    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
+    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * sc[q];
     for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
     __global const float* w = theta + (long)member * theta_stride;
     if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
@@ -226,12 +236,7 @@ __kernel void learned_mlp_apply(__global float* params, __global const float* gr
                                 int theta_stride, __global const float* time, __global const int* widths, int layers,
                                 int per_member, float exp_mult, float step_mult, SFL_TABLE) {
     __local float sc[MLP_FEATURES];
-    const int lid = (int)get_local_id(0), tg = tensor_of[get_global_id(1)];
-    for (int q = lid; q < MLP_FEATURES; q += (int)get_local_size(0)) {
-        sc[q] = lopt_tensor_scale(partials, per_chunk, MLP_FEATURES, q, first_chunk[tg], first_chunk[tg + 1], sizes[tg],
-                                  1e-5f, 1);
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
+    tensor_scales(sc, MLP_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -302,15 +307,17 @@ __kernel void learned_velo_apply(__global float* params, __global const float* g
                                  __global const float* r0, __global const float* r1, __global const float* r2,
                                  __global const float* c0, __global const float* c1, __global const float* c2,
                                  __global const float* row_mean, int mean_total, __global const int* info,
-                                 __global const float* scale, __global const float* mixed, __global const float* step,
-                                 SFL_TABLE) {
+                                 __global const float* partials, int per_chunk, __global const int* first_chunk,
+                                 __global const float* mixed, __global const float* step, SFL_TABLE) {
+    __local float sc[VELO_FEATURES];
+    tensor_scales(sc, VELO_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
     float x[VELO_FEATURES], out[2];
     velo_load_features(info + t * SFL_FIELDS, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                        mean_total, x);
-    for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * scale[t * VELO_FEATURES + q];
+    for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * sc[q];
     velo_mlp(mixed + (long)t * VELO_MLP, x, out);
     params[i] = params[i] - step[t] * (out[0] * exp(0.001f * out[1]));
 }

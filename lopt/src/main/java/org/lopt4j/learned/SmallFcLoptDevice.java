@@ -31,19 +31,11 @@ final class SmallFcLoptDevice {
     private final Backend backend;
     private final FusedOps.Chunks chunks;
     private final Tensor info, firstChunk, rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf;
-    private final Tensor rowMean, scale, theta, decays;
+    private final Tensor rowMean, theta, decays;
     private final int meanTotal, thetaStride;
 
-    /** small_fc_lopt's tables for {@code thetas} (one per member). */
+    /** The tables; {@code lo} null for VeLO, whose members' decays are in {@code thetas} (MLP fields null). */
     SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend) {
-        this(lo, thetas, layout, backend, SmallFcLopt.NORMALIZED);
-    }
-
-    /**
-     * The tables; {@code lo} null for VeLO, whose members' decays are in {@code thetas} (MLP fields null) and whose
-     * feature-scale scratch holds {@code scaleFeatures} per tensor.
-     */
-    SmallFcLoptDevice(SmallFcLopt lo, List<SmallFcLopt.Theta> thetas, SlabLayout layout, Backend backend, int scaleFeatures) {
         if (lo != null && (lo.hiddenSize() > MAX_WIDTH || lo.hiddenLayers() + 1 > MAX_LAYERS)) {
             throw new IllegalArgumentException("small_fc_lopt kernels take hidden widths up to " + MAX_WIDTH + " and up to "
                     + (MAX_LAYERS - 1) + " hidden layers, got " + lo.hiddenSize() + " x " + lo.hiddenLayers());
@@ -99,7 +91,6 @@ final class SmallFcLoptDevice {
         this.meanTensorOf = ints(mt.tensorOf());
         this.meanStartOf = ints(mt.startOf());
         this.rowMean = Tensor.zeros(backend, DType.F32, 3 * meanTotal);
-        this.scale = Tensor.zeros(backend, DType.F32, count * scaleFeatures);
         int[] w = lo == null ? new int[0] : lo.widths();
         int stride = 0;
         for (int l = 0; l + 1 < w.length; l++) stride += w[l] * w[l + 1] + w[l + 1];
@@ -160,7 +151,7 @@ final class SmallFcLoptDevice {
                 decays, theta, thetaStride, time, info,
                 c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(),
                 rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk,
-                rowMean, meanTotal, scale, lo == null ? 0 : lo.hiddenSize(), lo == null ? 0 : lo.hiddenLayers(),
+                rowMean, meanTotal, lo == null ? 0 : lo.hiddenSize(), lo == null ? 0 : lo.hiddenLayers(),
                 lo == null ? 0 : lo.expMult(), lo == null ? 0 : lo.stepMult() * lo.lr());
     }
 

@@ -38,7 +38,7 @@ final class VeloFused {
         this.banks = vl.paramInits();
         this.members = members;
         this.tables = cpu ? null : new SmallFcLoptDevice(null, java.util.Collections.nCopies(members, VeloStep.FIXED_DECAYS), layout,
-                backend, Velo.FEATURES);
+                backend);
         SlabLayout tl = vl.thetaLayout();
         float[] th = theta.flat().toFloatArray();
         int h = hidden;

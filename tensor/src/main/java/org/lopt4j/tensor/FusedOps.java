@@ -73,8 +73,8 @@ public interface FusedOps {
 
     /**
      * small_fc_lopt's whole step (org.lopt4j.learned.SmallFcLopt, small_fc_lopt.md) for every tensor of every population
-     * member of a slab, in a fixed number of launches: moments, factored accumulators, row means, feature sums,
-     * feature scales, MLP and apply. Device backends implement it; CPU slabs run the Vector API kernels of
+     * member of a slab, in a fixed number of launches: moments, factored accumulators, row means, feature sums, and
+     * (with each tensor's feature scales formed per block) MLP and apply. Device backends implement it; CPU slabs run the Vector API kernels of
      * {@code org.lopt4j.learned}, so the CPU backends leave this default, which refuses.
      */
     default void smallFcLopt(SmallFcLoptArgs a) {
@@ -101,7 +101,7 @@ public interface FusedOps {
 
     /**
      * VeLO's second device pass, after its tensor network: the accumulators with the clipped gradient (small_fc_lopt's
-     * passes with VeLO's fixed decays), the 30 MLP features' scales, and each tensor's mixed MLP applied to every
+     * passes with VeLO's fixed decays), the 30 MLP features' sums of squares, and each tensor's mixed MLP applied to every
      * element: {@code p ← p − step[t]·out0·exp(0.001·out1)}.
      */
     default void veloApply(VeloArgs a) {
@@ -197,8 +197,7 @@ public interface FusedOps {
      * [in × out], then bias), {@code thetaStride} floats apart; {@code time}: 11 floats per member; {@code info}: 16
      * ints per tensor (learned_rule.cuh's SFL_* fields). Chunk tables: the slab's, then the factored tensors' row and
      * column accumulators and row means ({@code auxChunk} entries per chunk); {@code firstChunk} (tensors + 1 ints)
-     * is each tensor's first entry in the slab's table. {@code rowMean} (3 × meanTotal) and {@code scale}
-     * (tensors × 28) are scratch.
+     * is each tensor's first entry in the slab's table. {@code rowMean} (3 × meanTotal) is scratch.
      */
     record SmallFcLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor v,
                            Tensor r0, Tensor r1, Tensor r2, Tensor c0, Tensor c1, Tensor c2,
@@ -206,7 +205,7 @@ public interface FusedOps {
                            Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
                            Tensor rowTensorOf, Tensor rowStartOf, Tensor colTensorOf, Tensor colStartOf,
                            Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
-                           Tensor rowMean, int meanTotal, Tensor scale, int hidden, int layers, double expMult,
+                           Tensor rowMean, int meanTotal, int hidden, int layers, double expMult,
                            double stepScale) {}
 
     /**
@@ -224,7 +223,7 @@ public interface FusedOps {
     /**
      * Arguments of {@link #veloStats} and {@link #veloApply}: {@code state} holds the slabs and tables as for
      * small_fc_lopt ({@code grads} the clipped gradient, {@code decays} one row of VeLO's fixed decays per member,
-     * {@code scale} tensors × 30 scratch; θ, time and MLP fields unused); {@code stats} (tensors × 9) receives the
+     * θ, time and MLP fields unused); {@code stats} (tensors × 9) receives the
      * statistics; {@code mixed} holds each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and
      * {@code step} each tensor's step multiplier.
      */
