@@ -112,7 +112,7 @@ final class SmallFcLoptSimd {
                         xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
                     }
                 }
-                for (int q = 0; q < nf; q++) partial[u][q] = org.lopt4j.tensor.cpu.VecMath.sum(FloatVector.fromArray(S, acc, q * lanes));
+                for (int q = 0; q < nf; q++) partial[u][q] = org.lopt4j.tensor.cpu.VecMath.sumInPlace(acc, q * lanes, lanes);
             }
         });
         float[][] scale = new float[l.count()][nf];

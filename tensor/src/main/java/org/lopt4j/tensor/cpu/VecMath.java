@@ -33,6 +33,15 @@ public final class VecMath {
         return a[0];
     }
 
+    /**
+     * {@link #sum(FloatVector)} of the {@code lanes} values at {@code a[off..]}, folded in place (the same adds in the
+     * same order, without a vector or a copy); the values are overwritten.
+     */
+    public static float sumInPlace(float[] a, int off, int lanes) {
+        for (int h = lanes / 2; h >= 1; h /= 2) for (int i = 0; i < h; i++) a[off + i] = a[off + i] + a[off + i + h];
+        return a[off];
+    }
+
     /** {@link #sum(FloatVector)} for double lanes. */
     public static double sum(jdk.incubator.vector.DoubleVector v) {
         double[] a = v.toArray();

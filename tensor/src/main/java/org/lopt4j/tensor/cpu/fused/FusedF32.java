@@ -24,8 +24,11 @@ final class FusedF32 {
         double sumSq = 0;
         long bad = 0;
         int i = from;
+        // the block's lane sums live in memory, not in a loop-carried vector: with the species a parameter rather than a
+        // constant, C2 boxed such a vector on every iteration (6 B per element of garbage)
+        float[] acc = new float[S.length()];
         for (int bound = from + S.loopBound(to - from); i < bound; ) {
-            FloatVector acc = FloatVector.zero(S);
+            java.util.Arrays.fill(acc, 0f);
             for (int blockEnd = Math.min(bound, i + BLOCK); i < blockEnd; i += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, g, i);
                 VectorMask<Float> finite = x.test(VectorOperators.IS_FINITE);
@@ -34,9 +37,9 @@ final class FusedF32 {
                 if (wd != 0) x = x.add(FloatVector.fromArray(S, p, i).mul(wd));
                 if (clip > 0) x = x.max(-clip).min(clip);
                 if (writes) x.intoArray(g, i);
-                acc = x.fma(x, acc);
+                x.fma(x, FloatVector.fromArray(S, acc, 0)).intoArray(acc, 0);
             }
-            sumSq += org.lopt4j.tensor.cpu.VecMath.sum(acc);
+            sumSq += org.lopt4j.tensor.cpu.VecMath.sumInPlace(acc, 0, acc.length);
         }
         for (; i < to; i++) {
             float x = g[i];

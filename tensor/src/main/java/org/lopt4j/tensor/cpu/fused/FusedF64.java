@@ -23,8 +23,9 @@ final class FusedF64 {
         double sumSq = 0;
         long bad = 0;
         int i = from;
+        double[] acc = new double[S.length()];             // in memory, not a loop-carried vector (see FusedF32)
         for (int bound = from + S.loopBound(to - from); i < bound; ) {
-            DoubleVector acc = DoubleVector.zero(S);
+            java.util.Arrays.fill(acc, 0.0);
             for (int blockEnd = Math.min(bound, i + BLOCK); i < blockEnd; i += S.length()) {
                 DoubleVector x = DoubleVector.fromArray(S, g, i);
                 VectorMask<Double> finite = x.test(VectorOperators.IS_FINITE);
@@ -33,9 +34,9 @@ final class FusedF64 {
                 if (wd != 0) x = x.add(DoubleVector.fromArray(S, p, i).mul(wd));
                 if (clip > 0) x = x.max(-clip).min(clip);
                 if (writes) x.intoArray(g, i);
-                acc = x.fma(x, acc);
+                x.fma(x, DoubleVector.fromArray(S, acc, 0)).intoArray(acc, 0);
             }
-            sumSq += org.lopt4j.tensor.cpu.VecMath.sum(acc);
+            sumSq += org.lopt4j.tensor.cpu.VecMath.sum(DoubleVector.fromArray(S, acc, 0));
         }
         for (; i < to; i++) {
             double x = g[i];
