@@ -64,6 +64,51 @@ class LearnedDeviceParityTest {
     }
 
     /**
+     * Tensors spanning several chunks (65,536 elements each) and factored accumulators spanning several accumulator
+     * chunks (4,096 entries): the partial sums per chunk and per group, and their per-tensor order, on OpenCL; on the
+     * SIMD backend the same shapes span many work units of the Vector API passes.
+     */
+    @Test void openClMatchesTwinAcrossChunks() {
+        acrossChunks(device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL"));
+    }
+
+    @Test void cudaMatchesTwinAcrossChunks() {
+        acrossChunks(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
+    }
+
+    @Test void simdMatchesTwinAcrossChunks() {
+        acrossChunks(org.lopt4j.tensor.Backends.named("simd"));
+    }
+
+    static void acrossChunks(Backend b) {
+        SlabLayout big = SlabLayout.of(List.of("w", "wide", "v"), List.of(Shape.of(300, 512), Shape.of(2, 5000), Shape.of(70_000)));
+        for (LearnedOptimizer lo : List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
+                new MlpLopt(new int[] {32, 32}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT), Velo.velo())) {     // a small bank (×100/bank) blows up here
+            Slab theta = lo.initTheta(RandomKey.of(4), ScalarBackend.INSTANCE);
+            Optimizer<NamedState> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+            Slab pd = random(b, DType.F32, big, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, big, 1);
+            double[] p0 = ph.flat().toDoubleArray();
+            NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+            for (int step = 0; step < 3; step++) {
+                StepInfo info = new StepInfo(step, 2.0 - 0.1 * step, 100);
+                sd = onDevice.update(sd, pd, random(b, DType.F32, big, 10 + step), info);
+                sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, big, 10 + step), info);
+            }
+            double[] dh = ph.flat().toDoubleArray(), dd = pd.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
+            for (int i = 0; i < p0.length; i++) {
+                dh[i] -= p0[i];
+                dd[i] -= p0[i];
+            }
+            close(lo.name() + " across chunks on " + b.name() + ": parameter change", dh, dd, 2e-3, 2e-3);
+            for (String name : sh.slabs().keySet()) {
+                boolean lstm = name.startsWith("lstm");
+                close(lo.name() + " across chunks on " + b.name() + ": " + name, sh.slab(name).flat().toDoubleArray(),
+                        sd.slab(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(), lstm ? 1e-3 : ABS, lstm ? 1e-3 : REL);
+            }
+        }
+    }
+
+    /**
      * Bad input on the device path: a NaN and an Inf in the gradient (and, for VeLO, a NaN loss) are skipped and
      * counted, leaving parameters and every state slab bit-identical; with ZERO_NONFINITE the step runs on zeros
      * and every parameter stays finite.
