@@ -59,16 +59,20 @@
 // 1/sqrt(max(x, 1e-9)): learned_optimization's safe_rsqrt.
 LOPT_FN float sfl_safe_rsqrt(float x) { return 1.0f / LOPT_SQRT(LOPT_MAX(x, 1e-9f)); }
 
-// The 28 features of one element (small_fc_lopt.md section 6) into x[0..28): g, p, the RMS accumulator v, the momenta
-// m[0..3); per decay k, a[k] is the diagonal accumulator of an unfactored tensor or the row accumulator of a factored
-// one, b[k] its column accumulator and mean[k] the row accumulator's mean across d1 (both read only when factored).
-LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factored, const float* a, const float* b,
-                          const float* mean, float* x) {
+// The Adafactor-style features of one element (small_fc_lopt.md section 6, velo.md section 8) into x at the given
+// slots: g, p, the RMS accumulator v, rs = 1/sqrt(v + 1e-6), and per decay k (slot + k) the momentum m[k], m[k]*rs,
+// g*fac, the row and column features, their 1/sqrt(. + 1e-8), and m[k]*mfac. a[k] is the diagonal accumulator of an
+// unfactored tensor or the row accumulator of a factored one, b[k] its column accumulator and mean[k] the row
+// accumulator's mean across d1 (both read only when factored); m_eps is the unfactored mfac's epsilon.
+LOPT_FN void lopt_adafactor_features(float g, float p, float v, const float* m, int factored, const float* a,
+                                     const float* b, const float* mean, float m_eps, int s_g, int s_p, int s_v,
+                                     int s_rs, int s_m, int s_mrs, int s_gfac, int s_row, int s_col, int s_rrs,
+                                     int s_crs, int s_mmfac, float* x) {
     const float rs = 1.0f / LOPT_SQRT(v + 1e-6f);
-    x[0] = g;
-    x[1] = p;
-    x[5] = v;
-    x[9] = rs;
+    x[s_g] = g;
+    x[s_p] = p;
+    x[s_v] = v;
+    x[s_rs] = rs;
     for (int k = 0; k < 3; k++) {
         float row_feat, col_feat, g_fac, m_fac;
         if (factored) {
@@ -80,17 +84,23 @@ LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factore
             row_feat = a[k];
             col_feat = a[k];
             g_fac = sfl_safe_rsqrt(a[k] + 1e-9f);
-            m_fac = 1.0f / LOPT_SQRT(a[k] + 1e-6f);
+            m_fac = 1.0f / LOPT_SQRT(a[k] + m_eps);
         }
-        x[2 + k] = m[k];
-        x[6 + k] = m[k] * rs;
-        x[10 + k] = g * g_fac;
-        x[13 + k] = row_feat;
-        x[16 + k] = col_feat;
-        x[19 + k] = 1.0f / LOPT_SQRT(row_feat + 1e-8f);
-        x[22 + k] = 1.0f / LOPT_SQRT(col_feat + 1e-8f);
-        x[25 + k] = m[k] * m_fac;
+        x[s_m + k] = m[k];
+        x[s_mrs + k] = m[k] * rs;
+        x[s_gfac + k] = g * g_fac;
+        x[s_row + k] = row_feat;
+        x[s_col + k] = col_feat;
+        x[s_rrs + k] = 1.0f / LOPT_SQRT(row_feat + 1e-8f);
+        x[s_crs + k] = 1.0f / LOPT_SQRT(col_feat + 1e-8f);
+        x[s_mmfac + k] = m[k] * m_fac;
     }
+}
+
+// small_fc_lopt's 28 features into x[0..28).
+LOPT_FN void sfl_features(float g, float p, float v, const float* m, int factored, const float* a, const float* b,
+                          const float* mean, float* x) {
+    lopt_adafactor_features(g, p, v, m, factored, a, b, mean, 1e-6f, 0, 1, 5, 9, 2, 6, 10, 13, 16, 19, 22, 25, x);
 }
 
 // Loads the accumulators element i (index e inside its tensor, whose info row is `in`) reads: per decay k, a[k] = the
@@ -159,36 +169,11 @@ LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, L
     m[1] = m1[i];
     m[2] = m2[i];
     lopt_load_acc(in, e, r0, r1, r2, c0, c1, c2, row_mean, mean_total, a, b, mean);
-    const int factored = in[SFL_FACTORED];
-    const float g = grads[i], vi = v[i], rs = 1.0f / LOPT_SQRT(vi + 1e-6f);
-    x[0] = g;
+    const float g = grads[i], vi = v[i];
+    lopt_adafactor_features(g, params[i], vi, m, in[SFL_FACTORED], a, b, mean, 0.0f, 0, 2, 6, 10, 3, 7, 11, 15, 18, 21,
+                            24, 27, x);
     x[1] = LOPT_MAX(-0.1f, g < 0.1f ? g : 0.1f);
-    x[2] = params[i];
-    x[6] = vi;
-    x[10] = rs;
-    x[14] = g * rs;
-    for (int k = 0; k < 3; k++) {
-        float row_feat, col_feat, g_fac, m_fac;
-        if (factored) {
-            row_feat = a[k];
-            col_feat = b[k];
-            g_fac = sfl_safe_rsqrt(a[k] / (mean[k] + 1e-9f)) * sfl_safe_rsqrt(b[k]);
-            m_fac = g_fac;
-        } else {
-            row_feat = a[k];
-            col_feat = a[k];
-            g_fac = sfl_safe_rsqrt(a[k] + 1e-9f);
-            m_fac = 1.0f / LOPT_SQRT(a[k]);
-        }
-        x[3 + k] = m[k];
-        x[7 + k] = m[k] * rs;
-        x[11 + k] = g * g_fac;
-        x[15 + k] = row_feat;
-        x[18 + k] = col_feat;
-        x[21 + k] = 1.0f / LOPT_SQRT(row_feat + 1e-8f);
-        x[24 + k] = 1.0f / LOPT_SQRT(col_feat + 1e-8f);
-        x[27 + k] = m[k] * m_fac;
-    }
+    x[14] = g * x[10];
 }
 
 // The widest MLP layer and the most weight layers the kernels take.

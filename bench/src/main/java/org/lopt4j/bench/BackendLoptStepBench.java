@@ -2,21 +2,13 @@ package org.lopt4j.bench;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.lopt4j.learned.MlpLopt;
-import org.lopt4j.learned.SmallFcLopt;
-import org.lopt4j.learned.Velo;
 import org.lopt4j.optim.AdamW;
-import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
-import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.Op;
-import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
-import org.lopt4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,24 +48,10 @@ public class BackendLoptStepBench {
 
     @Setup public void setup() {
         b = Backends.named(backend);
-        int q = params / 4, rows = q / 512;
-        SlabLayout l = shapes.equals("gpt2-small") ? gpt2Small() : SlabLayout.of(List.of("a", "b", "c", "d"),
-                List.of(Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(params - 3 * rows * 512)));
-        p = Slab.zeros(b, DType.F32, l);
-        g = p.zerosLike();
-        for (int i = 0; i < l.count(); i++) {
-            p.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(1).child(i), Op.Dist.NORMAL));
-            g.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(2).child(i), Op.Dist.NORMAL));
-        }
-        Optimizer<?> o = switch (optimizer) {
-            case "adamw" -> AdamW.of(1e-3, 1e-2);
-            case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
-            case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
-            case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
-            case "velo" -> Velo.velo().optimizer(Velo.velo().initTheta(RandomKey.of(3), b));
-            default -> throw new IllegalArgumentException(optimizer);
-        };
-        stepper = LoptStepBench.Stepper.of(o, p);
+        SlabLayout l = shapes.equals("gpt2-small") ? gpt2Small() : LoptStepBench.layout(params);
+        p = LoptStepBench.random(b, l, 1);
+        g = LoptStepBench.random(b, l, 2);
+        stepper = LoptStepBench.Stepper.of(LoptStepBench.optimizer(optimizer, b), p);
         b.sync();
     }
 

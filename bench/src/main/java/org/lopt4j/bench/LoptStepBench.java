@@ -49,24 +49,36 @@ public class LoptStepBench {
 
     @Setup public void setup() {
         Backend b = Backends.best();
+        SlabLayout l = layout(params);
+        p = random(b, l, 1);
+        g = random(b, l, 2);
+        stepper = Stepper.of(optimizer(optimizer, b), p);
+    }
+
+    /** {@code params} floats in three {@code [rows, 512]} tensors and a vector. */
+    static SlabLayout layout(int params) {
         int q = params / 4, rows = q / 512;
-        SlabLayout l = SlabLayout.of(List.of("a", "b", "c", "d"),
+        return SlabLayout.of(List.of("a", "b", "c", "d"),
                 List.of(Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(rows, 512), Shape.of(params - 3 * rows * 512)));
-        p = Slab.zeros(b, DType.F32, l);
-        g = p.zerosLike();
-        for (int i = 0; i < l.count(); i++) {
-            p.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(1).child(i), Op.Dist.NORMAL));
-            g.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(2).child(i), Op.Dist.NORMAL));
-        }
-        Optimizer<?> o = switch (optimizer) {
+    }
+
+    /** An F32 slab of standard normals on {@code b}. */
+    static Slab random(Backend b, SlabLayout l, int seed) {
+        Slab s = Slab.zeros(b, DType.F32, l);
+        for (int i = 0; i < l.count(); i++) s.tensor(i).assign(Tensor.random(b, DType.F32, l.shape(i), RandomKey.of(seed).child(i), Op.Dist.NORMAL));
+        return s;
+    }
+
+    /** The benchmarked optimizer {@code name}, learned ones with θ from their meta-training initialization. */
+    static Optimizer<?> optimizer(String name, Backend b) {
+        return switch (name) {
             case "adamw" -> AdamW.of(1e-3, 1e-2);
             case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
             case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
             case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
             case "velo" -> Velo.velo().optimizer(Velo.velo().initTheta(RandomKey.of(3), b));
-            default -> throw new IllegalArgumentException(optimizer);
+            default -> throw new IllegalArgumentException(name);
         };
-        stepper = Stepper.of(o, p);
     }
 
     /** VeLO reads the loss and the horizon; the others ignore them. */
