@@ -18,7 +18,7 @@ final class MlpLoptDevice {
     private final SlabLayout layout;
     private final Backend backend;
     private final FusedOps.Chunks chunks;
-    private final Tensor firstChunk, theta, decays, widths;
+    private final Tensor firstChunk, theta, decays, widths, timeBuffer;
     private final int thetaStride, layers, perMember;
 
     MlpLoptDevice(MlpLopt lo, List<MlpLopt.Weights> thetas, SlabLayout layout, Backend backend) {
@@ -48,6 +48,7 @@ final class MlpLoptDevice {
             }
         }
         this.theta = Tensor.of(backend, packed, packed.length);
+        this.timeBuffer = Tensor.zeros(backend, org.lopt4j.tensor.DType.F32, thetas.size() * (MlpLopt.INPUTS - MlpLopt.NORMALIZED));
         int k = MlpLopt.DECAYS.length;
         float[] dec = new float[2 * k];
         for (int i = 0; i < k; i++) {
@@ -65,7 +66,7 @@ final class MlpLoptDevice {
         FusedOps.Chunks c = chunks;
         backend.fused().mlpLopt(new FusedOps.MlpLoptArgs(params.flat(), grads.flat(), s.slab("m0").flat(), s.slab("m1").flat(),
                 s.slab("m2").flat(), s.slab("m3").flat(), s.slab("m4").flat(), s.slab("m5").flat(), decays, theta, thetaStride,
-                SmallFcLoptDevice.flatTime(backend, time), widths, layers, perMember, c.tensorOf(), c.startOf(), c.offsets(),
+                SmallFcLoptDevice.writeTime(timeBuffer, time), widths, layers, perMember, c.tensorOf(), c.startOf(), c.offsets(),
                 c.sizes(), c.chunk(), firstChunk, lo.expMult(), lo.stepMult()));
     }
 }

@@ -31,7 +31,7 @@ final class SmallFcLoptDevice {
     private final Backend backend;
     private final FusedOps.Chunks chunks;
     private final Tensor info, firstChunk, rowTensorOf, rowStartOf, colTensorOf, colStartOf, meanTensorOf, meanStartOf;
-    private final Tensor rowMean, theta, decays;
+    private final Tensor rowMean, theta, decays, timeBuffer;
     private final int meanTotal, thetaStride;
 
     /** The tables; {@code lo} null for VeLO, whose members' decays are in {@code thetas} (MLP fields null). */
@@ -112,6 +112,7 @@ final class SmallFcLoptDevice {
             }
         }
         this.theta = Tensor.of(backend, packed, packed.length);
+        this.timeBuffer = Tensor.zeros(backend, DType.F32, members * (SmallFcLopt.INPUTS - SmallFcLopt.NORMALIZED));
         this.decays = Tensor.of(backend, dec, dec.length);
     }
 
@@ -126,11 +127,12 @@ final class SmallFcLoptDevice {
         return Tensor.of(backend, first, first.length);
     }
 
-    /** The members' time features, member after member, as one device vector. */
-    static Tensor flatTime(Backend backend, float[][] time) {
+    /** Writes the members' time features, member after member, into the device vector {@code into} (no allocation). */
+    static Tensor writeTime(Tensor into, float[][] time) {
         float[] flat = new float[time.length * time[0].length];
         for (int m = 0; m < time.length; m++) System.arraycopy(time[m], 0, flat, m * time[m].length, time[m].length);
-        return Tensor.of(backend, flat, flat.length);
+        into.storage().write(into.offset(), flat);
+        return into;
     }
 
     /** Whether this plan was built for {@code params}' layout and backend. */
@@ -138,7 +140,7 @@ final class SmallFcLoptDevice {
 
     /** One step for every tensor of every member; {@code time} holds each member's 11 time features. */
     void step(SmallFcLopt lo, Slab params, Slab grads, NamedState s, float[][] time) {
-        backend.fused().smallFcLopt(args(lo, params, grads, s, flatTime(backend, time)));
+        backend.fused().smallFcLopt(args(lo, params, grads, s, writeTime(timeBuffer, time)));
     }
 
     /** The kernel arguments over these tables; VeLO passes {@code lo} null (no MLP fields) and a dummy {@code time}. */

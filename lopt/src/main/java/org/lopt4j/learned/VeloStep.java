@@ -92,18 +92,29 @@ final class VeloStep {
      * the updated buffer.
      */
     static float[] lossFeatures(Slab buf, int first, int count, double loss, int numSteps) {
-        float[] row = buf.tensor(first).toFloatArray();
-        float[] it = {row[0]}, means = java.util.Arrays.copyOfRange(row, 1, 1 + VeloLossBuffer.SIZE);
-        float[] runMin = java.util.Arrays.copyOfRange(row, 1 + VeloLossBuffer.SIZE, Velo.LOSS_STATE);
+        // one read and one write over the member's span of the slab (gaps between tensors kept)
+        SlabLayout l = buf.layout();
+        int from = l.offset(first), to = l.offset(first + count - 1) + Velo.LOSS_STATE;
+        Tensor span = buf.flat().slice(0, from, to, 1);
+        double[] values = span.toDoubleArray();
+        float[] it = {(float) values[0]}, means = new float[VeloLossBuffer.SIZE], runMin = new float[VeloLossBuffer.SIZE];
+        for (int i = 0; i < VeloLossBuffer.SIZE; i++) {
+            means[i] = (float) values[1 + i];
+            runMin[i] = (float) values[1 + VeloLossBuffer.SIZE + i];
+        }
         if (it[0] == 0) VeloLossBuffer.init(means, runMin, it);
         float[] decay = VeloLossBuffer.decays(numSteps);
         VeloLossBuffer.update(means, runMin, it, decay, (float) loss);
         float[] lf = VeloLossBuffer.features(means, runMin, it, decay);
-        row[0] = it[0];
-        System.arraycopy(means, 0, row, 1, VeloLossBuffer.SIZE);
-        System.arraycopy(runMin, 0, row, 1 + VeloLossBuffer.SIZE, VeloLossBuffer.SIZE);
-        Tensor updated = Tensor.of(buf.backend(), row, row.length).to(buf.dtype());
-        for (int t = first; t < first + count; t++) buf.tensor(t).assign(updated);
+        for (int t = first; t < first + count; t++) {                   // every tensor of the member gets the buffer
+            int at = l.offset(t) - from;
+            values[at] = it[0];
+            for (int i = 0; i < VeloLossBuffer.SIZE; i++) {
+                values[at + 1 + i] = means[i];
+                values[at + 1 + VeloLossBuffer.SIZE + i] = runMin[i];
+            }
+        }
+        span.assign(Tensor.of(buf.backend(), values, values.length).to(buf.dtype()));
         return lf;
     }
 
