@@ -5,13 +5,13 @@ first argument (a `git archive` of Belilovsky-Lab/pylo, carried to the device; n
 extensions (pylo/csrc/learned_optimizer.cu -> cuda_lo, velo_kernel.cu -> velo_cuda_kernel) are built there with
 torch's extension builder into a build directory (second argument, default /tmp/pylo_build). Exits with status 2
 without a CUDA device."""
-import importlib.util
 import os
 import statistics
 import sys
-import types
 
 import torch
+
+import pylo_modules
 
 if not torch.cuda.is_available():
     print("pylo_cuda_step.py needs a CUDA device; torch sees none", file=sys.stderr)
@@ -33,31 +33,10 @@ def build_extensions():
     sys.path.insert(0, BUILD)
 
 
-hub = types.ModuleType("huggingface_hub")
-
-
-class PyTorchModelHubMixin:
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-hub.PyTorchModelHubMixin = PyTorchModelHubMixin
-sys.modules["huggingface_hub"] = hub
-for pkg in ("pylo", "pylo.models", "pylo.optim"):
-    sys.modules[pkg] = types.ModuleType(pkg)
-
-
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
+pylo_modules.install_stubs()
 
 def flat(n):
-    rows = n // 4 // 512
-    return [(rows, 512)] * 3 + [(n - 3 * rows * 512,)]
+    return pylo_modules.flat_shapes(n)
 
 
 def gpt2_small():
@@ -88,16 +67,16 @@ def time_steps(make, step, shapes):
 
 def main():
     build_extensions()
-    meta = load("pylo.models.Meta_MLP", os.path.join(PYLO, "pylo/models/Meta_MLP.py"))
+    meta = pylo_modules.load(PYLO, "pylo.models.Meta_MLP", "pylo/models/Meta_MLP.py")
     net = meta.MetaMLP(39, 32, 1)
     meta.MetaMLP.from_pretrained = classmethod(lambda cls, key: net)
-    rnn_mod = load("pylo.models.VeLO_RNN", os.path.join(PYLO, "pylo/models/VeLO_RNN.py"))
-    mlp_mod = load("pylo.models.VeLO_MLP", os.path.join(PYLO, "pylo/models/VeLO_MLP.py"))
+    rnn_mod = pylo_modules.load(PYLO, "pylo.models.VeLO_RNN", "pylo/models/VeLO_RNN.py")
+    mlp_mod = pylo_modules.load(PYLO, "pylo.models.VeLO_MLP", "pylo/models/VeLO_MLP.py")
     rnn, mlp = rnn_mod.VeLORNN(30, 512, 256), mlp_mod.VeLOMLP(param_inits=256)
     rnn_mod.VeLORNN.from_pretrained = classmethod(lambda cls, key: rnn)
     mlp_mod.VeLOMLP.from_pretrained = classmethod(lambda cls, key: mlp)
-    adafac = load("pylo.optim.AdafacLO_cuda", os.path.join(PYLO, "pylo/optim/AdafacLO_cuda.py"))
-    velo = load("pylo.optim.velo_cuda", os.path.join(PYLO, "pylo/optim/velo_cuda.py"))
+    adafac = pylo_modules.load(PYLO, "pylo.optim.AdafacLO_cuda", "pylo/optim/AdafacLO_cuda.py")
+    velo = pylo_modules.load(PYLO, "pylo.optim.velo_cuda", "pylo/optim/velo_cuda.py")
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, {RUNS} timed steps per case (median)")
     for name, shapes in (("1M", flat(1_000_000)), ("10M", flat(10_000_000)), ("gpt2-small", gpt2_small())):
         n, ms = time_steps(lambda ps: adafac.AdafacLO_CUDA(ps, hf_key=None), lambda o: o.step(), shapes)
