@@ -154,6 +154,7 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
         }
 
         @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
+            NonFiniteGuard.checkPair(params, grads);
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             Slab[] m = new Slab[DECAYS.length];
             for (int k = 0; k < m.length; k++) m[k] = state.slab("m" + k);

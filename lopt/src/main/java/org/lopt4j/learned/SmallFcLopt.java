@@ -153,6 +153,7 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         }
 
         @Override public NamedState update(NamedState state, Slab params, Slab grads, StepInfo info) {
+            NonFiniteGuard.checkPair(params, grads);
             if (!NonFiniteGuard.admit(lopt.policy(), grads)) return state.skip();
             int[] steps = Features.steps(info, thetas.size(), state.step());
             if (params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage) {

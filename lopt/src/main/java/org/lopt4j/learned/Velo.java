@@ -138,6 +138,7 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
                 if (velo.policy() == NonFinitePolicy.THROW) throw new org.lopt4j.optim.NonFiniteGradientException("non-finite loss " + info.lossOf(m) + " of member " + m);
                 return state.skip();
             }
+            NonFiniteGuard.checkPair(params, grads);
             if (!NonFiniteGuard.admit(velo.policy(), grads)) return state.skip();
             if (params.dtype() != org.lopt4j.tensor.DType.F32) {
                 VeloStep.applyPopulation(velo, theta, members, params, grads, state, info);

@@ -57,6 +57,9 @@ public final class NonFiniteGuard {
 
     /** Checks that parameters and gradients share layout and dtype. */
     public static void checkPair(Slab params, Slab grads) {
+        if (params.backend() != grads.backend()) {
+            throw new IllegalArgumentException("gradient slab is on " + grads.backend().name() + ", the parameter slab on " + params.backend().name());
+        }
         if (!params.layout().equals(grads.layout()) || params.dtype() != grads.dtype()) {
             throw new IllegalArgumentException("gradient slab (" + grads.dtype() + ", " + grads.layout().names()
                     + ") does not match the parameter slab (" + params.dtype() + ", " + params.layout().names() + ")");
