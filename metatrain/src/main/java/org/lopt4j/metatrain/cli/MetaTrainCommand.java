@@ -45,7 +45,7 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-seeds", description = "Held-out seeds in the evaluation.") Integer evalSeeds;
     @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
     @Option(names = "--init-theta", description = "Start from this θ (a lopt.safetensors) instead of the meta-training init.") Path initTheta;
-    @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, cuda.") String device;
+    @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, opencl, cuda.") String device;
     @Option(names = "--engine", defaultValue = "threads", description = "Where units run: threads (a pool over the cores) or spark (default ${DEFAULT-VALUE}).") String engine;
     @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2,4] (default: what spark-submit sets).") String master;
     @Option(names = "--threads", description = "Unit threads (default: one per core).") Integer threads;

@@ -35,12 +35,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX) and tinyshakespeare/; default: embedded data.") Path dataDir;
     @Option(names = "--out", defaultValue = "runs/train", description = "Output directory for metrics.jsonl and loss.png (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps between metric lines (default ${DEFAULT-VALUE}).") int logEvery;
+    @Option(names = "--device", defaultValue = "auto", description = "Backend: auto (the best that starts), simd, scalar, opencl, cuda (default ${DEFAULT-VALUE}).") String device;
 
     @Override public Integer call() throws Exception {
         if (steps <= 0 || members <= 0 || logEvery <= 0) throw new IllegalArgumentException("--steps, --members and --log-every must be positive");
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
         Task t = Tasks.byName(task, dataDir);
-        Backend b = Backends.best();
+        Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         Optimizer<?> opt = LearnedOption.isLearned(optimizer) ? LearnedOption.of(optimizer, loptCheckpoint, members, b) : OptimizerOption.of(optimizer, lr);
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
