@@ -23,6 +23,28 @@ class MainTest {
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
     }
 
+    /**
+     * The learned optimizer on the OpenCL backend through the command line ends where the SIMD run ends (float32 on
+     * both, different summation orders): PoCL in CI (fails there if absent, -Dlopt4j.opencl.required=true).
+     */
+    @Test void trainOnOpenClMatchesSimd() throws Exception {
+        boolean available = org.lopt4j.tensor.Backends.providers().stream().anyMatch(p -> p.name().equals("opencl") && p.probe().isPresent());
+        if (!available && Boolean.getBoolean("lopt4j.opencl.required")) org.junit.jupiter.api.Assertions.fail("no OpenCL device");
+        org.junit.jupiter.api.Assumptions.assumeTrue(available, "no OpenCL device");
+        double[] loss = new double[2];
+        String[] devices = {"simd", "opencl"};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve(devices[k]);
+            assertEquals(0, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "small_fc_lopt", "--steps", "40",
+                    "--device", devices[k], "--out", out.toString(), "--log-every", "39"));
+            List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+            String last = lines.get(lines.size() - 1);
+            loss[k] = Double.parseDouble(last.replaceAll(".*\"loss\":([-0-9.eE]+).*", "$1"));
+        }
+        assertEquals(loss[0], loss[1], 1e-4 * Math.abs(loss[0]), "final loss on simd vs opencl");
+        assertEquals(1, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--device", "nope", "--out", dir.toString()));
+    }
+
     @Test void badArgumentsGiveOneLineAndNonZeroExit() {
         assertEquals(2, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--steps", "abc"));
         assertEquals(1, Main.run("train", "--task", "NoSuchTask"));
