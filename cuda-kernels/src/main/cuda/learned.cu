@@ -1,7 +1,7 @@
 // learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in five (learned_small_fc_*), MLPLOpt in two (learned_mlp_*),
-// VeLO in two before its tensor network (learned_velo_stats, learned_feature_scale for its raw sums) and five after it
-// (small_fc_lopt's three accumulator passes, learned_velo_feature_sums, learned_velo_apply). The apply kernels form
+// number of tensors or members (F32): small_fc_lopt in four (learned_small_fc_*), MLPLOpt in two (learned_mlp_*),
+// VeLO in two before its tensor network (learned_velo_stats, learned_feature_scale for its raw sums) and four after it
+// (small_fc_lopt's two accumulator passes, learned_velo_feature_sums, learned_velo_apply). The apply kernels form
 // their tensor's feature scales per block from the feature-sum pass's partials. The per-element features and the MLP are learned_rule.cuh, which the
 // OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
 // org.lopt4j.learned.SmallFcLoptKernel and MlpLoptKernel.twin; launchers: org.lopt4j.cuda.CudaSmallFcLopt and
@@ -38,47 +38,49 @@ __device__ __forceinline__ void block_sums(const float* acc, float (*warp_sums)[
     }
 }
 
-// Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
-extern "C" __global__ void learned_small_fc_moments(const float* grads, float* m0, float* m1, float* m2, float* v,
-                                                    float* r0, float* r1, float* r2, const float* decays,
-                                                    const int* info, const int* tensor_of, const int* start_of,
-                                                    const int* offsets, const int* sizes, int chunk) {
-    long long begin, end;
-    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
-    const int t = tensor_of[blockIdx.x];
-    const int* in = info + t * SFL_FIELDS;
-    const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
-    const float* om = d + SFL_ONE_MINUS;
-    const bool factored = in[SFL_FACTORED] != 0;
-    const long long row_base = (long long)in[SFL_ROW_OFFSET] - offsets[t];
-    CHUNK_LOOP(i, begin, end) {
-        const float g = grads[i];
-        m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
-        m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
-        m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
-        v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
-        if (factored) continue;
-        const float big = g * g + 1e-30f;
-        const long long ro = row_base + i;
-        r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
-        r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
-        r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
+// Pass 1, one launch of element chunks and accumulator entries. Blocks [0, chunks) take one chunk-table entry each:
+// momenta, RMS, and the diagonal accumulators of unfactored tensors (x = d*x + (1 - d)*new). The blocks after them
+// take one entry of the row accumulator chunk table, then of the column one, a thread per accumulator entry of a
+// factored tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators. The two
+// parts write disjoint state (diagonal accumulators belong to unfactored tensors only) and read only the gradient.
+extern "C" __global__ void learned_small_fc_accumulate(const float* grads, float* m0, float* m1, float* m2, float* v,
+                                                       float* r0, float* r1, float* r2, float* c0, float* c1,
+                                                       float* c2, const float* decays, const int* info,
+                                                       const int* tensor_of, const int* start_of, const int* offsets,
+                                                       const int* sizes, int chunk, int chunks,
+                                                       const int* row_tensor_of, const int* row_start_of,
+                                                       int row_chunks, const int* col_tensor_of,
+                                                       const int* col_start_of, int aux_chunk) {
+    if ((int)blockIdx.x < chunks) {
+        long long begin, end;
+        chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+        const int t = tensor_of[blockIdx.x];
+        const int* in = info + t * SFL_FIELDS;
+        const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+        const float* om = d + SFL_ONE_MINUS;
+        const bool factored = in[SFL_FACTORED] != 0;
+        const long long row_base = (long long)in[SFL_ROW_OFFSET] - offsets[t];
+        CHUNK_LOOP(i, begin, end) {
+            const float g = grads[i];
+            m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
+            m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
+            m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
+            v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
+            if (factored) continue;
+            const float big = g * g + 1e-30f;
+            const long long ro = row_base + i;
+            r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
+            r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
+            r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
+        }
+        return;
     }
-}
-
-// Pass 2: one block per entry of the row chunk table, then of the column one; a thread per accumulator entry of a
-// factored tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators.
-extern "C" __global__ void learned_small_fc_factors(const float* grads, float* r0, float* r1, float* r2, float* c0,
-                                                    float* c1, float* c2, const float* decays, const int* info,
-                                                    const int* offsets, const int* row_tensor_of,
-                                                    const int* row_start_of, int row_chunks, const int* col_tensor_of,
-                                                    const int* col_start_of, int chunk) {
-    const int c = blockIdx.x;
+    const int c = blockIdx.x - chunks;
     const bool row = c < row_chunks;
     const int t = row ? row_tensor_of[c] : col_tensor_of[c - row_chunks];
     const int start = row ? row_start_of[c] : col_start_of[c - row_chunks];
     const int* in = info + t * SFL_FIELDS;
-    const int count = in[row ? SFL_ROWS : SFL_COLS], stop = start + chunk < count ? start + chunk : count;
+    const int count = in[row ? SFL_ROWS : SFL_COLS], stop = start + aux_chunk < count ? start + aux_chunk : count;
     const int lo = in[row ? SFL_LO0 : SFL_LO1], span = in[row ? SFL_SPAN0 : SFL_SPAN1], n = in[row ? SFL_N0 : SFL_N1];
     const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
     const float* om = d + SFL_ONE_MINUS;
@@ -100,7 +102,7 @@ extern "C" __global__ void learned_small_fc_factors(const float* grads, float* r
     }
 }
 
-// Pass 3: one block per row-mean chunk entry, a thread per row-mean entry of a factored tensor: each row accumulator's
+// Pass 2: one block per row-mean chunk entry, a thread per row-mean entry of a factored tensor: each row accumulator's
 // mean across d1, into row_mean (3 blocks of mean_total, decay-major).
 extern "C" __global__ void learned_small_fc_row_means(const float* r0, const float* r1, const float* r2,
                                                       float* row_mean, int mean_total, const int* info,
@@ -125,7 +127,7 @@ extern "C" __global__ void learned_small_fc_row_means(const float* r0, const flo
     }
 }
 
-// Pass 4: the squares of the 28 features summed per block (one partial row of 28 per chunk-table entry).
+// Pass 3: the squares of the 28 features summed per block (one partial row of 28 per chunk-table entry).
 extern "C" __global__ void learned_small_fc_feature_sums(const float* params, const float* grads, const float* m0,
                                                          const float* m1, const float* m2, const float* v,
                                                          const float* r0, const float* r1, const float* r2,
@@ -148,7 +150,7 @@ extern "C" __global__ void learned_small_fc_feature_sums(const float* params, co
     block_sums<SFL_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * SFL_FEATURES);
 }
 
-// Pass 5 (shared with MLPLOpt and VeLO): one thread per (tensor, feature): the partials of the tensor's chunks in order
+// VeLO's raw sums (and a feature-scale pass for other uses): one thread per (tensor, feature): the partials of the tensor's chunks in order
 // (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
 // scale = 1/sqrt(eps + mean square) when normalize is 1, or the plain sum when it is 0.
 extern "C" __global__ void learned_feature_scale(const float* partials, int per_chunk, int features, double eps,
@@ -161,7 +163,7 @@ extern "C" __global__ void learned_feature_scale(const float* partials, int per_
                                   (float)eps, normalize);
 }
 
-// Pass 6: normalized features and the member's time features through the member's MLP;
+// Pass 4: normalized features (scales formed per block) and the member's time features through the member's MLP;
 // p <- p - step_scale * dir * exp(exp_mult * mag).
 extern "C" __global__ void learned_small_fc_apply(float* params, const float* grads, const float* m0, const float* m1,
                                                   const float* m2, const float* v, const float* r0, const float* r1,

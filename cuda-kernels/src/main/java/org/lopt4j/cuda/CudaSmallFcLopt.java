@@ -7,7 +7,7 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): five launches
+ * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): four launches
  * for every tensor of every member, whatever their number (the apply forms each tensor's feature scales per block); element kernels take one block per chunk-table entry. The
  * per-chunk feature partials are scratch of each call. The accumulator passes and the feature-scale pass serve VeLO
  * too ({@link CudaVelo}).
@@ -52,18 +52,15 @@ final class CudaSmallFcLopt {
         }
     }
 
-    /** Passes 1–3: momenta, RMS and diagonal accumulators; factored row/column accumulators; row means. */
+    /** Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch; row means. */
     static void accumulators(CudaBackend b, SmallFcLoptArgs a, Bufs d) {
-        int threads = CudaFusedOps.THREADS;
-        b.launch(Kernels.LEARNED_SMALL_FC_MOMENTS, d.perChunk(), new LearnedArgs.SmallFcMoments(d.grads(), d.m0(), d.m1(), d.m2(),
-                d.v(), d.r0(), d.r1(), d.r2(), d.decays(), d.info(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
+        int threads = CudaFusedOps.THREADS, chunks = a.tensorOf().numel();
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
-        if (accChunks > 0) {
-            b.launch(Kernels.LEARNED_SMALL_FC_FACTORS, new LaunchGeometry(accChunks, 1, 1, threads), new LearnedArgs.SmallFcFactors(
-                    d.grads(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.decays(), d.info(), d.offsets(),
-                    i32(b, a.rowTensorOf(), "rowTensorOf"), i32(b, a.rowStartOf(), "rowStartOf"), rowChunks,
-                    i32(b, a.colTensorOf(), "colTensorOf"), i32(b, a.colStartOf(), "colStartOf"), a.auxChunk()));
-        }
+        b.launch(Kernels.LEARNED_SMALL_FC_ACCUMULATE, new LaunchGeometry(chunks + accChunks, 1, 1, threads), new LearnedArgs.SmallFcAccumulate(
+                d.grads(), d.m0(), d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.decays(), d.info(),
+                d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(), chunks, i32(b, a.rowTensorOf(), "rowTensorOf"),
+                i32(b, a.rowStartOf(), "rowStartOf"), rowChunks, i32(b, a.colTensorOf(), "colTensorOf"),
+                i32(b, a.colStartOf(), "colStartOf"), a.auxChunk()));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
             b.launch(Kernels.LEARNED_SMALL_FC_ROW_MEANS, new LaunchGeometry(meanChunks, 1, 1, threads), new LearnedArgs.SmallFcRowMeans(

@@ -25,8 +25,7 @@ public final class Kernels {
     static final KernelSpec FUSED_NADAMW_APPLY = new KernelSpec("fused_nadamw_apply", FusedArgs.Nadamw.class, "fused_nadamw.ptx");
     static final KernelSpec FUSED_RMSPROP_APPLY = new KernelSpec("fused_rmsprop_apply", FusedArgs.Rmsprop.class, "fused_rmsprop.ptx");
     static final KernelSpec FUSED_LION_APPLY = new KernelSpec("fused_lion_apply", FusedArgs.Lion.class, "fused_lion.ptx");
-    static final KernelSpec LEARNED_SMALL_FC_MOMENTS = learned("small_fc_moments", LearnedArgs.SmallFcMoments.class);
-    static final KernelSpec LEARNED_SMALL_FC_FACTORS = learned("small_fc_factors", LearnedArgs.SmallFcFactors.class);
+    static final KernelSpec LEARNED_SMALL_FC_ACCUMULATE = learned("small_fc_accumulate", LearnedArgs.SmallFcAccumulate.class);
     static final KernelSpec LEARNED_SMALL_FC_ROW_MEANS = learned("small_fc_row_means", LearnedArgs.SmallFcRowMeans.class);
     static final KernelSpec LEARNED_SMALL_FC_FEATURE_SUMS = learned("small_fc_feature_sums", LearnedArgs.SmallFcFeatureSums.class);
     static final KernelSpec LEARNED_FEATURE_SCALE = learned("feature_scale", LearnedArgs.FeatureScale.class);
@@ -41,7 +40,7 @@ public final class Kernels {
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
             ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL,
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
-            FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_MOMENTS, LEARNED_SMALL_FC_FACTORS,
+            FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_ACCUMULATE,
             LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY,
             LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY, LEARNED_VELO_STATS, LEARNED_VELO_FEATURE_SUMS, LEARNED_VELO_APPLY);
 

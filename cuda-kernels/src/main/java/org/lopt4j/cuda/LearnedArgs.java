@@ -9,16 +9,13 @@ import jcuda.driver.CUdeviceptr;
 final class LearnedArgs {
     private LearnedArgs() {}
 
-    /** learned_small_fc_moments. */
-    record SmallFcMoments(CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
-                          CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr decays, CUdeviceptr info,
-                          CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
-
-    /** learned_small_fc_factors. */
-    record SmallFcFactors(CUdeviceptr grads, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0,
-                          CUdeviceptr c1, CUdeviceptr c2, CUdeviceptr decays, CUdeviceptr info, CUdeviceptr offsets,
-                          CUdeviceptr rowTensorOf, CUdeviceptr rowStartOf, int rowChunks, CUdeviceptr colTensorOf,
-                          CUdeviceptr colStartOf, int chunk) {}
+    /** learned_small_fc_accumulate. */
+    record SmallFcAccumulate(CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
+                             CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
+                             CUdeviceptr c2, CUdeviceptr decays, CUdeviceptr info, CUdeviceptr tensorOf,
+                             CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, int chunks,
+                             CUdeviceptr rowTensorOf, CUdeviceptr rowStartOf, int rowChunks, CUdeviceptr colTensorOf,
+                             CUdeviceptr colStartOf, int auxChunk) {}
 
     /** learned_small_fc_row_means. */
     record SmallFcRowMeans(CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr rowMean, int meanTotal,

@@ -6,7 +6,7 @@ import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): five launches for
+ * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): four launches for
  * every tensor of every member, whatever their number (the apply forms each tensor's feature scales per work-group). The per-group feature partials are scratch of each call. The
  * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
@@ -47,23 +47,24 @@ final class OpenClSmallFcLopt {
         return new LaunchSize(new long[] {extent, a.tensorOf().numel()}, new long[] {group, 1});
     }
 
-    /** Passes 1–3: momenta, RMS and diagonal accumulators; factored row/column accumulators; row means. */
+    /**
+     * Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch (its NDRange covers the element
+     * chunks and the accumulator chunks); row means.
+     */
     static void accumulators(OpenClBackend b, SmallFcLoptArgs a) {
-        int group = b.groupSize();
-        cl_mem grads = f32(b, a.grads(), "grads"), decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
+        int group = b.groupSize(), chunks = a.tensorOf().numel();
+        cl_mem decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
         cl_mem r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
-        cl_mem c0 = f32(b, a.c0(), "c0"), c1 = f32(b, a.c1(), "c1"), c2 = f32(b, a.c2(), "c2");
-        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_moments", elements(b, a), table(b, new KernelArgs().mem(grads)
-                .mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1")).mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v"))
-                .mem(r0).mem(r1).mem(r2).mem(decays).mem(info), a));
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
-        if (accChunks > 0) {
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_factors", aux(group, a.auxChunk(), accChunks), new KernelArgs()
-                    .mem(grads).mem(r0).mem(r1).mem(r2).mem(c0).mem(c1).mem(c2).mem(decays).mem(info)
-                    .mem(i32(b, a.offsets(), "offsets")).mem(i32(b, a.rowTensorOf(), "rowTensorOf"))
-                    .mem(i32(b, a.rowStartOf(), "rowStartOf")).i32(rowChunks).mem(i32(b, a.colTensorOf(), "colTensorOf"))
-                    .mem(i32(b, a.colStartOf(), "colStartOf")).i32(a.auxChunk()));
-        }
+        long extent = Math.max(elements(b, a).global()[0], Math.ceilDiv(a.auxChunk(), group) * (long) group);
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_accumulate",
+                new LaunchSize(new long[] {extent, chunks + accChunks}, new long[] {group, 1}),
+                table(b, new KernelArgs().mem(f32(b, a.grads(), "grads")).mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1"))
+                        .mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v")).mem(r0).mem(r1).mem(r2).mem(f32(b, a.c0(), "c0"))
+                        .mem(f32(b, a.c1(), "c1")).mem(f32(b, a.c2(), "c2")).mem(decays).mem(info), a)
+                        .i32(chunks).mem(i32(b, a.rowTensorOf(), "rowTensorOf")).mem(i32(b, a.rowStartOf(), "rowStartOf"))
+                        .i32(rowChunks).mem(i32(b, a.colTensorOf(), "colTensorOf")).mem(i32(b, a.colStartOf(), "colStartOf"))
+                        .i32(a.auxChunk()));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()

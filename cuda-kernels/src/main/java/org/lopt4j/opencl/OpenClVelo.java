@@ -9,8 +9,8 @@ import org.lopt4j.tensor.FusedOps.VeloArgs;
 
 /**
  * VeLO's per-element passes on OpenCL (learned.cl, learned_rule.cuh): the statistics of its LSTM features (two
- * launches), and after the tensor network the accumulators (small_fc_lopt's three passes with VeLO's fixed decays),
- * the feature sums and the apply (five launches), for every tensor whatever their number.
+ * launches), and after the tensor network the accumulators (small_fc_lopt's two passes with VeLO's fixed decays),
+ * the feature sums and the apply (four launches), for every tensor whatever their number.
  */
 final class OpenClVelo {
     private static final int STATS = 9, FEATURES = 30;

@@ -1,6 +1,6 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in five, MLPLOpt in two, VeLO in two before its tensor network
-// and five after it (see learned.cu). Built with common.cl and
+// number of tensors or members (F32): small_fc_lopt in four, MLPLOpt in two, VeLO in two before its tensor network
+// and four after it (see learned.cu). Built with common.cl and
 // learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
 // org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
 // (passes A, B, C) and MlpLoptKernel.twin, the definitions.
@@ -48,41 +48,41 @@ inline void tensor_scales(__local float* sc, int features, __global const float*
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
-// Pass 1: momenta, RMS, and the diagonal accumulators of unfactored tensors: x = d*x + (1 - d)*new.
-__kernel void learned_small_fc_moments(__global const float* grads, __global float* m0, __global float* m1,
-                                       __global float* m2, __global float* v, __global float* r0, __global float* r1,
-                                       __global float* r2, __global const float* decays, __global const int* info,
-                                       SFL_TABLE) {
-    int t;
-    long e, i;
-    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
-    __global const int* in = info + t * SFL_FIELDS;
-    __global const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
-    __global const float* om = d + SFL_ONE_MINUS;
-    const float g = grads[i];
-    m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
-    m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
-    m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
-    v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
-    if (in[SFL_FACTORED]) return;
-    const float big = g * g + 1e-30f;
-    const long ro = in[SFL_ROW_OFFSET] + e;
-    r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
-    r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
-    r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
-}
-
-// Pass 2: one work-item per row or column accumulator entry of a factored tensor (dimension 1 runs over the row
-// chunk table, then the column one): the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three
-// factored accumulators.
-__kernel void learned_small_fc_factors(__global const float* grads, __global float* r0, __global float* r1,
-                                       __global float* r2, __global float* c0, __global float* c1, __global float* c2,
-                                       __global const float* decays, __global const int* info,
-                                       __global const int* offsets, __global const int* row_tensor_of,
-                                       __global const int* row_start_of, int row_chunks,
-                                       __global const int* col_tensor_of, __global const int* col_start_of, int chunk) {
-    const int c = (int)get_global_id(1), pos = (int)get_global_id(0);
-    if (pos >= chunk) return;
+// Pass 1, one launch of element chunks and accumulator entries (dimension 1: the slab's chunk-table entries, then
+// the row accumulator chunk table's, then the column one's). Element entries: momenta, RMS, and the diagonal
+// accumulators of unfactored tensors (x = d*x + (1 - d)*new). Accumulator entries, a work-item per entry of a factored
+// tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators. The two parts write
+// disjoint state and read only the gradient.
+__kernel void learned_small_fc_accumulate(__global const float* grads, __global float* m0, __global float* m1,
+                                          __global float* m2, __global float* v, __global float* r0, __global float* r1,
+                                          __global float* r2, __global float* c0, __global float* c1, __global float* c2,
+                                          __global const float* decays, __global const int* info, SFL_TABLE, int chunks,
+                                          __global const int* row_tensor_of, __global const int* row_start_of,
+                                          int row_chunks, __global const int* col_tensor_of,
+                                          __global const int* col_start_of, int aux_chunk) {
+    const int entry = (int)get_global_id(1);
+    if (entry < chunks) {
+        int t;
+        long e, i;
+        if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+        __global const int* in = info + t * SFL_FIELDS;
+        __global const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
+        __global const float* om = d + SFL_ONE_MINUS;
+        const float g = grads[i];
+        m0[i] = d[SFL_MOM] * m0[i] + om[SFL_MOM] * g;
+        m1[i] = d[SFL_MOM + 1] * m1[i] + om[SFL_MOM + 1] * g;
+        m2[i] = d[SFL_MOM + 2] * m2[i] + om[SFL_MOM + 2] * g;
+        v[i] = d[SFL_RMS] * v[i] + om[SFL_RMS] * g * g;
+        if (in[SFL_FACTORED]) return;
+        const float big = g * g + 1e-30f;
+        const long ro = in[SFL_ROW_OFFSET] + e;
+        r0[ro] = d[SFL_ADA] * r0[ro] + om[SFL_ADA] * big;
+        r1[ro] = d[SFL_ADA + 1] * r1[ro] + om[SFL_ADA + 1] * big;
+        r2[ro] = d[SFL_ADA + 2] * r2[ro] + om[SFL_ADA + 2] * big;
+        return;
+    }
+    const int c = entry - chunks, pos = (int)get_global_id(0);
+    if (pos >= aux_chunk) return;
     const bool row = c < row_chunks;
     const int t = row ? row_tensor_of[c] : col_tensor_of[c - row_chunks];
     const int j = (row ? row_start_of[c] : col_start_of[c - row_chunks]) + pos;
@@ -107,7 +107,7 @@ __kernel void learned_small_fc_factors(__global const float* grads, __global flo
     a2[at] = d[SFL_ADA + 2] * a2[at] + om[SFL_ADA + 2] * mean;
 }
 
-// Pass 3: one work-item per row-mean entry of a factored tensor: the mean of each row accumulator across d1, into
+// Pass 2: one work-item per row-mean entry of a factored tensor: the mean of each row accumulator across d1, into
 // row_mean (3 blocks of mean_total, decay-major).
 __kernel void learned_small_fc_row_means(__global const float* r0, __global const float* r1, __global const float* r2,
                                          __global float* row_mean, int mean_total, __global const int* info,
@@ -132,7 +132,7 @@ __kernel void learned_small_fc_row_means(__global const float* r0, __global cons
     row_mean[2 * (long)mean_total + out] = s2 / (float)n;
 }
 
-// Pass 4: the squares of the 28 features, summed per work-group: group g of chunk c writes
+// Pass 3: the squares of the 28 features, summed per work-group: group g of chunk c writes
 // partials[(c * groups + g) * 28 + q]. Every work-item reaches the barriers (those without an element add zeros);
 // scratch holds 28 floats per work-item.
 __kernel void learned_small_fc_feature_sums(__global const float* params, __global const float* grads,
@@ -156,7 +156,7 @@ __kernel void learned_small_fc_feature_sums(__global const float* params, __glob
     group_sums(x, SFL_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES);
 }
 
-// Pass 5 (shared with MLPLOpt and VeLO): one work-item per (tensor, feature): the partials of the tensor's chunks in
+// VeLO's raw sums (and a feature-scale pass for other uses): one work-item per (tensor, feature): the partials of the tensor's chunks in
 // order (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
 // scale = 1/sqrt(eps + mean square) when normalize is 1, or the plain sum when it is 0.
 __kernel void learned_feature_scale(__global const float* partials, int per_chunk, int features, float eps,
@@ -169,7 +169,7 @@ __kernel void learned_feature_scale(__global const float* partials, int per_chun
                                   normalize);
 }
 
-// Pass 6: normalized features and the member's time features through the member's MLP;
+// Pass 4: normalized features (scales formed per work-group) and the member's time features through the member's MLP;
 // p <- p - step_scale * dir * exp(exp_mult * mag).
 __kernel void learned_small_fc_apply(__global float* params, __global const float* grads, __global const float* m0,
                                      __global const float* m1, __global const float* m2, __global const float* v,

@@ -73,8 +73,8 @@ public interface FusedOps {
 
     /**
      * small_fc_lopt's whole step (org.lopt4j.learned.SmallFcLopt, small_fc_lopt.md) for every tensor of every population
-     * member of a slab, in a fixed number of launches: moments, factored accumulators, row means, feature sums, and
-     * (with each tensor's feature scales formed per block) MLP and apply. Device backends implement it; CPU slabs run the Vector API kernels of
+     * member of a slab, in a fixed number of launches: moments with the diagonal and factored accumulators, row means,
+     * feature sums, and (with each tensor's feature scales formed per block) MLP and apply. Device backends implement it; CPU slabs run the Vector API kernels of
      * {@code org.lopt4j.learned}, so the CPU backends leave this default, which refuses.
      */
     default void smallFcLopt(SmallFcLoptArgs a) {
