@@ -9,9 +9,9 @@ import org.lopt4j.tensor.FusedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * MLPLOpt's step on OpenCL (learned.cl with learned_rule.cuh, shared with the CUDA kernels): two launches for every
- * tensor of every member — momenta with per-group feature sums, then (each work-group forming its tensor's scales
- * from those sums) MLP and apply.
+ * MLPLOpt's step on OpenCL (learned.cl with learned_rule.cuh, shared with the CUDA kernels): three launches for
+ * every tensor of every member — momenta with per-group feature sums, feature scales, MLP and apply (one more than
+ * CUDA, whose partials are per chunk rather than per group: see learned.cl).
  */
 final class OpenClMlpLopt {
     private static final int FEATURES = 8;
@@ -34,11 +34,16 @@ final class OpenClMlpLopt {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials.mem()), a)
                     .local((long) FEATURES * group * Float.BYTES));
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
-                    .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(partials.mem()).i32(perChunk)
-                    .mem(i32(b, a.firstChunk(), "firstChunk")).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride())
-                    .mem(f32(b, a.time(), "time")).mem(i32(b, a.widths(), "widths")).i32(a.layers()).i32(a.perMember())
-                    .real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a));
+            OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
+            try {
+                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
+                        .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale.mem()).mem(f32(b, a.theta(), "theta"))
+                        .i32(a.thetaStride()).mem(f32(b, a.time(), "time")).mem(i32(b, a.widths(), "widths")).i32(a.layers())
+                        .i32(a.perMember()).real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a));
+            } finally {
+                scale.release();
+            }
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
         }

@@ -6,8 +6,8 @@ import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): four launches for
- * every tensor of every member, whatever their number (the apply forms each tensor's feature scales per work-group). The per-group feature partials are scratch of each call. The
+ * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): five launches for
+ * every tensor of every member, whatever their number (one more than CUDA: the feature scales are a pass of their own). The per-group feature partials are scratch of each call. The
  * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
 final class OpenClSmallFcLopt {
@@ -24,9 +24,15 @@ final class OpenClSmallFcLopt {
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                     .mem(partials.mem()), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                    .mem(partials.mem()).i32(perChunk).mem(i32(b, a.firstChunk(), "firstChunk")).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time")).i32(a.hidden())
-                    .i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
+            OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
+            try {
+                scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
+                        .mem(scale.mem()).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time"))
+                        .i32(a.hidden()).i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
+            } finally {
+                scale.release();
+            }
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
         }

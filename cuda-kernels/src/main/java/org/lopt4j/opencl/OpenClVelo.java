@@ -10,7 +10,7 @@ import org.lopt4j.tensor.FusedOps.VeloArgs;
 /**
  * VeLO's per-element passes on OpenCL (learned.cl, learned_rule.cuh): the statistics of its LSTM features (two
  * launches), and after the tensor network the accumulators (small_fc_lopt's two passes with VeLO's fixed decays),
- * the feature sums and the apply (four launches), for every tensor whatever their number.
+ * the feature sums, their scales and the apply (five launches), for every tensor whatever their number.
  */
 final class OpenClVelo {
     private static final int STATS = 9, FEATURES = 30;
@@ -44,9 +44,15 @@ final class OpenClVelo {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_feature_sums", elements, OpenClSmallFcLopt.table(b,
                     OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()), a)
                     .local((long) FEATURES * b.groupSize() * Float.BYTES));
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
-                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()).i32(perChunk)
-                            .mem(i32(b, a.firstChunk(), "firstChunk")).mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
+            OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
+            try {
+                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
+                        OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(scale.mem())
+                                .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
+            } finally {
+                scale.release();
+            }
         } finally {
             partials.release();
         }

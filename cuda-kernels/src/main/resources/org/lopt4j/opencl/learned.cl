@@ -1,6 +1,7 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in four, MLPLOpt in two, VeLO in two before its tensor network
-// and four after it (see learned.cu). Built with common.cl and
+// number of tensors or members (F32): small_fc_lopt in five, MLPLOpt in three, VeLO in two before its tensor network
+// and five after it. Unlike learned.cu, the apply kernels read feature scales a separate pass formed: partial sums here are per work-group, and forming a tensor's scales in every work-group from all of them
+// costs the square of its group count (a quarter more time on PoCL). Built with common.cl and
 // learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
 // org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
 // (passes A, B, C) and MlpLoptKernel.twin, the definitions.
@@ -36,16 +37,6 @@ inline void group_sums(const float* x, int n, __local float* scratch, __global f
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int q = lid; q < n; q += size) out[q] = scratch[q * size];
-}
-
-// Tensor t's `features` feature scales into sc (local), from the partial sums of squares of its chunks
-// (lopt_tensor_scale: the sums learned_feature_scale forms, in the same order). Every work-item must call it.
-inline void tensor_scales(__local float* sc, int features, __global const float* partials, int per_chunk,
-                          __global const int* first_chunk, __global const int* sizes, int t) {
-    for (int q = (int)get_local_id(0); q < features; q += (int)get_local_size(0)) {
-        sc[q] = lopt_tensor_scale(partials, per_chunk, features, q, first_chunk[t], first_chunk[t + 1], sizes[t], 1e-5f, 1);
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
 }
 
 // Pass 1, one launch of element chunks and accumulator entries (dimension 1: the slab's chunk-table entries, then
@@ -156,7 +147,7 @@ __kernel void learned_small_fc_feature_sums(__global const float* params, __glob
     group_sums(x, SFL_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES);
 }
 
-// VeLO's raw sums (and a feature-scale pass for other uses): one work-item per (tensor, feature): the partials of the tensor's chunks in
+// Pass 4 (shared with VeLO, which also takes its raw sums from it): one work-item per (tensor, feature): the partials of the tensor's chunks in
 // order (chunks first_chunk[t] .. first_chunk[t + 1] - 1, per_chunk rows of `features` each), to
 // scale = 1/sqrt(eps + mean square) when normalize is 1, or the plain sum when it is 0.
 __kernel void learned_feature_scale(__global const float* partials, int per_chunk, int features, float eps,
@@ -169,19 +160,16 @@ __kernel void learned_feature_scale(__global const float* partials, int per_chun
                                   normalize);
 }
 
-// Pass 4: normalized features (scales formed per work-group) and the member's time features through the member's MLP;
+// Pass 5: normalized features (scales from pass 4) and the member's time features through the member's MLP;
 // p <- p - step_scale * dir * exp(exp_mult * mag).
 __kernel void learned_small_fc_apply(__global float* params, __global const float* grads, __global const float* m0,
                                      __global const float* m1, __global const float* m2, __global const float* v,
                                      __global const float* r0, __global const float* r1, __global const float* r2,
                                      __global const float* c0, __global const float* c1, __global const float* c2,
                                      __global const float* row_mean, int mean_total, __global const int* info,
-                                     __global const float* partials, int per_chunk, __global const int* first_chunk,
-                                     __global const float* theta, int theta_stride,
+                                     __global const float* scale, __global const float* theta, int theta_stride,
                                      __global const float* time, int hidden, int layers, float exp_mult,
                                      float step_scale, SFL_TABLE) {
-    __local float sc[SFL_FEATURES];
-    tensor_scales(sc, SFL_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -191,7 +179,7 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);
     sfl_load_features(in, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
-    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * sc[q];
+    for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
     for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
     __global const float* w = theta + (long)member * theta_stride;
     if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
@@ -226,21 +214,18 @@ __kernel void learned_mlp_moments(__global const float* params, __global const f
     group_sums(x, MLP_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES);
 }
 
-// MLPLOpt pass 2: each work-group first forms its tensor's 8 feature scales from the partials of pass 1 (the same
-// sums in the same order as learned_feature_scale), then normalized [g, p, m_0..m_5] and the member's 11 time features
+// MLPLOpt pass 3: normalized [g, p, m_0..m_5] (scales from learned_feature_scale) and the member's 11 time features
 // go through the member's MLP (tensor t belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
 __kernel void learned_mlp_apply(__global float* params, __global const float* grads, __global const float* m0,
                                 __global const float* m1, __global const float* m2, __global const float* m3,
-                                __global const float* m4, __global const float* m5, __global const float* partials,
-                                int per_chunk, __global const int* first_chunk, __global const float* theta,
-                                int theta_stride, __global const float* time, __global const int* widths, int layers,
+                                __global const float* m4, __global const float* m5, __global const float* scale,
+                                __global const float* theta, int theta_stride, __global const float* time, __global const int* widths, int layers,
                                 int per_member, float exp_mult, float step_mult, SFL_TABLE) {
-    __local float sc[MLP_FEATURES];
-    tensor_scales(sc, MLP_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
     const int member = t / per_member;
+    __global const float* sc = scale + t * MLP_FEATURES;
     __global const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     int wl[LOPT_MAX_LAYERS + 1];
     for (int l = 0; l <= layers; l++) wl[l] = widths[l];
@@ -307,17 +292,15 @@ __kernel void learned_velo_apply(__global float* params, __global const float* g
                                  __global const float* r0, __global const float* r1, __global const float* r2,
                                  __global const float* c0, __global const float* c1, __global const float* c2,
                                  __global const float* row_mean, int mean_total, __global const int* info,
-                                 __global const float* partials, int per_chunk, __global const int* first_chunk,
-                                 __global const float* mixed, __global const float* step, SFL_TABLE) {
-    __local float sc[VELO_FEATURES];
-    tensor_scales(sc, VELO_FEATURES, partials, per_chunk, first_chunk, sizes, tensor_of[get_global_id(1)]);
+                                 __global const float* scale, __global const float* mixed, __global const float* step,
+                                 SFL_TABLE) {
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
     float x[VELO_FEATURES], out[2];
     velo_load_features(info + t * SFL_FIELDS, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                        mean_total, x);
-    for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * sc[q];
+    for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * scale[t * VELO_FEATURES + q];
     velo_mlp(mixed + (long)t * VELO_MLP, x, out);
     params[i] = params[i] - step[t] * (out[0] * exp(0.001f * out[1]));
 }
