@@ -74,8 +74,9 @@ public interface FusedOps {
     /**
      * small_fc_lopt's whole step (org.lopt4j.learned.SmallFcLopt, small_fc_lopt.md) for every tensor of every population
      * member of a slab, in a fixed number of launches: moments with the diagonal and factored accumulators, row means,
-     * feature sums, feature scales, MLP and apply (CUDA: four, the scales formed per block; OpenCL: five). Device backends implement it; CPU slabs run the Vector API kernels of
-     * {@code org.lopt4j.learned}, so the CPU backends leave this default, which refuses.
+     * feature sums, feature scales, MLP and apply (CUDA: four, the scales formed per block; OpenCL: five). Device
+     * backends implement it; CPU slabs run the Vector API kernels of {@code org.lopt4j.learned}, so the CPU backends
+     * leave this default, which refuses.
      */
     default void smallFcLopt(SmallFcLoptArgs a) {
         throw new UnsupportedOperationException(name() + " has no small_fc_lopt kernel; CPU slabs run org.lopt4j.learned.SmallFcLoptKernel");
@@ -84,8 +85,8 @@ public interface FusedOps {
     /**
      * MLPLOpt's whole step (org.lopt4j.learned.MlpLopt, mlp_lopt.md) for every tensor of every population member of a
      * slab in a fixed number of launches: momenta with feature sums, feature scales, MLP and apply (CUDA: two, the
-     * scales formed per block; OpenCL: three). Device backends implement it;
-     * CPU slabs run the Vector API kernel of {@code org.lopt4j.learned}, so the CPU backends leave this default.
+     * scales formed per block; OpenCL: three). Device backends implement it; CPU slabs run the Vector API kernel of
+     * {@code org.lopt4j.learned}, so the CPU backends leave this default.
      */
     default void mlpLopt(MlpLoptArgs a) {
         throw new UnsupportedOperationException(name() + " has no mlp_lopt kernel; CPU slabs run org.lopt4j.learned.MlpLoptKernel");
