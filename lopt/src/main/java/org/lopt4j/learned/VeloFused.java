@@ -76,13 +76,14 @@ final class VeloFused {
         int tensors = layout.count(), per = tensors / members;
         float[][] lf = new float[members][];
         for (int m = 0; m < members; m++) {
-            if (VeloStep.fresh(s.slab("loss_buffer"), m * per)) {                // fresh or reset: LSTM state from θ
+            VeloStep.LossStep ls = VeloStep.lossFeatures(s.slab("loss_buffer"), m * per, per, info.lossOf(m), info.numSteps());
+            lf[m] = ls.features();
+            if (ls.fresh()) {                                                    // fresh or reset: LSTM state from θ
                 Tensor hm = s.slab("lstm_h").flat().slice(0, m * per * hidden, (m + 1) * per * hidden, 1).reshape(per, hidden);
                 Tensor cm = s.slab("lstm_c").flat().slice(0, m * per * hidden, (m + 1) * per * hidden, 1).reshape(per, hidden);
                 hm.assign(initH.slice(0, m, m + 1, 1));
                 cm.assign(initC.slice(0, m, m + 1, 1));
             }
-            lf[m] = VeloStep.lossFeatures(s.slab("loss_buffer"), m * per, per, info.lossOf(m), info.numSteps());
         }
         // upstream clips the gradient to ±1000 before anything else: in place, in one fused pass (no copy of the slab)
         backend.fused().gradStats(new FusedOps.GradStatsArgs(params.flat(), grads.flat(), clipStats, chunks.tensorOf(), chunks.startOf(),

@@ -31,14 +31,15 @@ final class VeloStep {
     static void apply(Velo vl, Slab theta, Slab params, Slab grads, NamedState s, StepInfo info) {
         SlabLayout l = params.layout();
         int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
-        // 1. loss buffer (a fresh member, counter 0, first gets its LSTM state from θ)
-        if (fresh(s.slab("loss_buffer"), 0)) {
+        // 1. loss buffer (a fresh member, counter 0, also gets its LSTM state from θ)
+        LossStep ls = lossFeatures(s.slab("loss_buffer"), 0, params.layout().count(), info.loss(), info.numSteps());
+        if (ls.fresh()) {
             for (int t = 0; t < params.layout().count(); t++) {
                 s.slab("lstm_h").tensor(t).assign(theta.tensor("lstm_init_state/hidden").reshape(vl.lstmHidden()).to(params.backend()));
                 s.slab("lstm_c").tensor(t).assign(theta.tensor("lstm_init_state/cell").reshape(vl.lstmHidden()).to(params.backend()));
             }
         }
-        float[] lf = lossFeatures(s.slab("loss_buffer"), 0, params.layout().count(), info.loss(), info.numSteps());
+        float[] lf = ls.features();
         // 2. clipped gradients
         Slab gc = grads.copy();
         gc.flat().assign(gc.flat().maximum(gc.flat().scalar(-1000)).minimum(gc.flat().scalar(1000)));
@@ -83,21 +84,22 @@ final class VeloStep {
         }
     }
 
-    /** Whether the loss buffer tensor {@code t} (a member's first) has not been updated yet (counter 0). */
-    static boolean fresh(Slab buf, int t) { return buf.tensor(t).slice(0, 0, 1, 1).toFloatArray()[0] == 0; }
+    /** A member's 9 loss features, and whether its buffer was fresh (counter 0: new, or zeroed by a reset). */
+    record LossStep(float[] features, boolean fresh) {}
 
     /**
      * Step 1: updates the loss buffer of the member whose tensors are [first, first + count) with {@code loss} (a
      * fresh buffer, counter 0, is initialized first) and returns its 9 loss features; every tensor of the member gets
      * the updated buffer.
      */
-    static float[] lossFeatures(Slab buf, int first, int count, double loss, int numSteps) {
+    static LossStep lossFeatures(Slab buf, int first, int count, double loss, int numSteps) {
         // one read and one write over the member's span of the slab (gaps between tensors kept)
         SlabLayout l = buf.layout();
         int from = l.offset(first), to = l.offset(first + count - 1) + Velo.LOSS_STATE;
         Tensor span = buf.flat().slice(0, from, to, 1);
         double[] values = span.toDoubleArray();
         float[] it = {(float) values[0]}, means = new float[VeloLossBuffer.SIZE], runMin = new float[VeloLossBuffer.SIZE];
+        boolean fresh = it[0] == 0;
         for (int i = 0; i < VeloLossBuffer.SIZE; i++) {
             means[i] = (float) values[1 + i];
             runMin[i] = (float) values[1 + VeloLossBuffer.SIZE + i];
@@ -115,7 +117,7 @@ final class VeloStep {
             }
         }
         span.assign(Tensor.of(buf.backend(), values, values.length).to(buf.dtype()));
-        return lf;
+        return new LossStep(lf, fresh);
     }
 
     /**
