@@ -55,16 +55,9 @@ public class BackendLoptStepBench {
         b.sync();
     }
 
-    /** GPT-2 small's parameter shapes (HF order; c_attn/c_fc/c_proj as Conv1D [in, out]), as FusedStepBench has them. */
+    /** GPT-2 small's 148 tensors as a slab layout (the shapes of FusedStepBench). */
     static SlabLayout gpt2Small() {
-        int d = 768, vocab = 50257, ctx = 1024;
-        List<Shape> s = new java.util.ArrayList<>(List.of(Shape.of(vocab, d), Shape.of(ctx, d)));
-        for (int layer = 0; layer < 12; layer++) {
-            s.addAll(List.of(Shape.of(d), Shape.of(d), Shape.of(d, 3 * d), Shape.of(3 * d), Shape.of(d, d), Shape.of(d),
-                    Shape.of(d), Shape.of(d), Shape.of(d, 4 * d), Shape.of(4 * d), Shape.of(4 * d, d), Shape.of(d)));
-        }
-        s.add(Shape.of(d));
-        s.add(Shape.of(d));
+        List<Shape> s = org.lopt4j.cuda.FusedStepBench.gpt2SmallShapes();
         List<String> names = new java.util.ArrayList<>();
         for (int i = 0; i < s.size(); i++) names.add("t" + i);
         return SlabLayout.of(names, s);

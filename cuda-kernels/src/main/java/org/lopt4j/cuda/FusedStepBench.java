@@ -32,6 +32,9 @@ public final class FusedStepBench {
         return new Case(name, List.of(Shape.of(q), Shape.of(q), Shape.of(q), Shape.of(n - 3 * q)));
     }
 
+    /** GPT-2 small's 148 parameter shapes (124,439,808 parameters), for benchmarks of other modules too. */
+    public static List<Shape> gpt2SmallShapes() { return gpt2Small().shapes(); }
+
     /** GPT-2 small's parameter shapes (HF order; c_attn/c_fc/c_proj as Conv1D [in, out]). */
     static Case gpt2Small() {
         int d = 768, vocab = 50257, ctx = 1024, layers = 12;
