@@ -62,15 +62,20 @@ final class MlpLoptKernel {
         int members = thetas.size();
         float expMult = (float) lo.expMult(), stepMult = (float) lo.stepMult();
         int[] widths = lo.widths();
+        float[][][] packed = new float[members][widths.length - 1][];
+        for (int q = 0; q < members; q++) {
+            for (int layer = 0; layer + 1 < widths.length; layer++) packed[q][layer] = LaneMlp.pack(thetas.get(q).w()[layer], widths[layer], widths[layer + 1]);
+        }
         // pass 2: features, MLP, update
         Parallel.forRange(ct.size(), 1, (from, to) -> {
-            int lanes = 2 * LaneMlp.lanes(), maxw = 0;                 // two lane blocks per MLP evaluation (LaneMlp.eval2)
+            int lanes = 2 * LaneMlp.lanes(), maxw = 0;                 // two lane blocks per MLP evaluation (LaneMlp.evalPacked)
             for (int w : widths) maxw = Math.max(maxw, w);
             float[] a = new float[maxw * lanes], b = new float[maxw * lanes];
             for (int c = from; c < to; c++) {
                 int t = ct.tensorOf(c), off = l.offset(t), s0 = ct.startOf(c), s1 = Math.min(s0 + CHUNK, l.numel(t));
-                MlpLopt.Weights w = thetas.get(member(t, l.count(), members));
-                float[] time = times[member(t, l.count(), members)];
+                int member = member(t, l.count(), members);
+                MlpLopt.Weights w = thetas.get(member);
+                float[] time = times[member];
                 float[] sc = scale[t];
                 for (int e0 = off + s0; e0 < off + s1; e0 += lanes) {
                     int n = Math.min(lanes, off + s1 - e0);
@@ -82,7 +87,7 @@ final class MlpLoptKernel {
                         for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
                     }
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = LaneMlp.eval2(w.w(), w.b(), widths, a, b);
+                    float[] out = LaneMlp.evalPacked(packed[member], w.b(), widths, a, b);
                     for (int j = 0; j < n; j++) {
                         float dir = out[j], mag = out[lanes + j];
                         p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;

@@ -17,7 +17,9 @@ import org.lopt4j.tensor.cpu.Species;
  * small_fc_lopt's passes B and C for F32 slabs in vector lanes ({@link SmallFcLoptKernel} is the twin). Work units are
  * runs along each tensor's last axis: inside a run the row and column accumulator indices are either constant
  * (broadcast) or contiguous (vector loads), so the 28 features are built without gathers; per-row and per-column
- * factors are computed once per step, not per element.
+ * factors are computed once per step, not per element. Per tensor, the feature scales and the constant time features
+ * fold into the first layer's weights and bias, and per run the features constant along it fold into the bias, so
+ * the per-element MLP reads only the features that vary ({@link LaneFeatures}).
  */
 final class SmallFcLoptSimd {
     private static final VectorSpecies<Float> S = Species.F32;
@@ -28,7 +30,7 @@ final class SmallFcLoptSimd {
     private static float[] f(Slab s) { return ((CpuStorage) s.flat().storage()).f32; }
 
     /** One tensor's per-step float factors (factored tensors) and its run geometry. */
-    private record Geo(FactoredDims f, int off, int n, int ro, int co, int run, int rowStep, int colStep,
+    record Geo(FactoredDims f, int off, int n, int ro, int co, int run, int rowStep, int colStep,
                        float[][] rowFac, float[][] colFac, float[][] rowRs, float[][] colRs) {}
 
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
@@ -71,6 +73,7 @@ final class SmallFcLoptSimd {
         float[] p = f(params), g = f(grads), v = f(s.slab("v"));
         float[][] m = new float[3][], r = new float[3][], c = new float[3][];
         for (int k = 0; k < 3; k++) { m[k] = f(s.slab("m" + k)); r[k] = f(s.slab("r" + k)); c[k] = f(s.slab("c" + k)); }
+        LaneFeatures.State st = new LaneFeatures.State(p, g, v, m, r, c);
         Geo[] geo = new Geo[l.count()];
         List<Unit> units = new ArrayList<>();
         for (int t = 0; t < l.count(); t++) {
@@ -97,58 +100,63 @@ final class SmallFcLoptSimd {
                 a = b;
             }
         }
-        int nf = slots.count(), lanes = S.length();
-        double[][] partial = new double[units.size()][nf];
-        Parallel.forRange(units.size(), 1, (from, to) -> {
-            float[] x = new float[nf * lanes], acc = new float[nf * lanes], tmp = new float[lanes];
-            for (int u = from; u < to; u++) {
-                Unit un = units.get(u);
-                java.util.Arrays.fill(acc, 0f);
-                for (int e = un.a(); e < un.b(); e += lanes) {
-                    features(x, tmp, geo[un.t()], e, Math.min(lanes, un.b() - e), p, g, v, m, r, c, slots);
-                    if (slots.velo()) veloRows(x, lanes);
-                    for (int q = 0; q < nf; q++) {
-                        FloatVector xv = FloatVector.fromArray(S, x, q * lanes);
-                        xv.fma(xv, FloatVector.fromArray(S, acc, q * lanes)).intoArray(acc, q * lanes);
-                    }
-                }
-                for (int q = 0; q < nf; q++) partial[u][q] = org.lopt4j.tensor.cpu.VecMath.sumInPlace(acc, q * lanes, lanes);
-            }
-        });
-        float[][] scale = new float[l.count()][nf];
-        double[][] sums = new double[l.count()][nf];
-        for (int u = 0; u < units.size(); u++) for (int q = 0; q < nf; q++) sums[units.get(u).t()][q] += partial[u][q];
-        for (int t = 0; t < l.count(); t++) {
-            for (int q = 0; q < nf; q++) scale[t][q] = (float) (1 / Math.sqrt(1e-5 + sums[t][q] / Math.max(1, l.numel(t))));
-        }
+        float[][] scale = featureScales(l, slots, units, geo, st);
         int[] widths = rule.widths();
+        int layers = widths.length - 1, h = widths[1], nf = slots.count(), lanes = S.length(), l2 = 2 * lanes;
+        // per MLP: the layers after the first, packed; per tensor: the first layer over its varying features, scaled
+        float[][][] packed = new float[rule.w().length][layers][];
+        for (int q = 0; q < packed.length; q++) {
+            for (int layer = 1; layer < layers; layer++) packed[q][layer] = LaneMlp.pack(rule.w()[q][layer], widths[layer], widths[layer + 1]);
+        }
+        LaneFeatures.Plan[] plans = new LaneFeatures.Plan[l.count()];
+        float[][] first = new float[l.count()][], scaledW = new float[l.count()][], bias = new float[l.count()][];
+        int maxRows = 0, maxw = 0;
+        for (int wd : widths) maxw = Math.max(maxw, wd);
+        for (int t = 0; t < l.count(); t++) {
+            Geo gt = geo[t];
+            int mlp = rule.mlpOf()[t];
+            float[] w0 = rule.w()[mlp][0];
+            float[] sw = new float[nf * h];                    // W₁ rows of the normalized features times their scales
+            for (int q = 0; q < nf; q++) for (int j = 0; j < h; j++) sw[q * h + j] = w0[q * h + j] * scale[t][q];
+            float[] bt = rule.b()[mlp][0].clone();              // time features are constant per tensor: into the bias
+            float[] time = rule.time() == null ? null : rule.time()[mlp];
+            if (time != null) for (int k = 0; k < time.length; k++) for (int j = 0; j < h; j++) bt[j] += time[k] * w0[(nf + k) * h + j];
+            LaneFeatures.Plan plan = LaneFeatures.Plan.of(slots, gt.f() != null, gt.rowStep() != 0, gt.colStep() != 0);
+            float[] wt = new float[plan.rows() * h];
+            for (int q = 0; q < plan.rows(); q++) for (int slot : plan.slotsOf()[q]) for (int j = 0; j < h; j++) wt[q * h + j] += sw[slot * h + j];
+            plans[t] = plan;
+            first[t] = LaneMlp.pack(wt, plan.rows(), h);
+            scaledW[t] = sw;
+            bias[t] = bt;
+            maxRows = Math.max(maxRows, plan.rows());
+        }
+        int rowsMax = Math.max(maxRows, maxw);
         float expMult = rule.expMult();
         Parallel.forRange(units.size(), 1, (from, to) -> {
-            int maxw = 0;
-            for (int wd : widths) maxw = Math.max(maxw, wd);
-            int l2 = 2 * lanes;
-            float[] x = new float[nf * lanes], a = new float[maxw * l2], bb = new float[maxw * l2], tmp = new float[lanes];
+            float[] x = new float[rowsMax * l2], y = new float[rowsMax * l2], tmp = new float[lanes], unitBias = new float[h];
+            float[][] wl = new float[layers][], bl = new float[layers][];
+            int[] wd = widths.clone();
+            wd[layers] = 2;                                              // the update reads outputs 0 and 1 only (VeLO has 3)
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
-                Geo gt = geo[un.t()];
-                int mlp = rule.mlpOf()[un.t()];
-                float[][] tw = rule.w()[mlp], tb = rule.b()[mlp];
-                float[] time = rule.time() == null ? new float[0] : rule.time()[mlp];
-                float[] sc = scale[un.t()];
-                float stepScale = rule.stepOf()[un.t()];
+                int t = un.t(), mlp = rule.mlpOf()[t];
+                Geo gt = geo[t];
+                constantRowsBias(unitBias, bias[t], scaledW[t], h, gt, un.a(), st, slots);
+                wl[0] = first[t];
+                bl[0] = unitBias;
+                for (int layer = 1; layer < layers; layer++) { wl[layer] = packed[mlp][layer]; bl[layer] = rule.b()[mlp][layer]; }
+                wd[0] = plans[t].rows();
+                float stepScale = rule.stepOf()[t];
+                FactoredDims fd = gt.f();
+                int ri0 = fd == null ? un.a() : fd.row(un.a()), ci0 = fd == null ? 0 : fd.col(un.a());
+                int rowStep = fd == null ? 1 : gt.rowStep(), colStep = fd == null ? 0 : gt.colStep();
                 for (int e = un.a(); e < un.b(); e += l2) {               // two lane blocks per MLP evaluation
                     for (int half = 0; half < 2; half++) {
-                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
-                        if (n > 0) {
-                            features(x, tmp, gt, eh, n, p, g, v, m, r, c, slots);
-                            if (slots.velo()) veloRows(x, lanes);
-                            for (int q = 0; q < nf; q++) FloatVector.fromArray(S, x, q * lanes).mul(sc[q]).intoArray(a, q * l2 + half * lanes);
-                        } else {
-                            for (int q = 0; q < nf; q++) java.util.Arrays.fill(a, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
-                        }
-                        for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * l2 + half * lanes, (nf + k) * l2 + half * lanes + lanes, time[k]);
+                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh), d = eh - un.a();
+                        if (n > 0) LaneFeatures.write(x, l2, half * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots);
+                        else for (int q = 0; q < wd[0]; q++) java.util.Arrays.fill(x, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
                     }
-                    float[] out = LaneMlp.eval2(tw, tb, widths, a, bb);
+                    float[] out = LaneMlp.evalPacked(wl, bl, wd, x, y);
                     for (int half = 0; half < 2; half++) {
                         int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
                         if (n <= 0) break;
@@ -165,6 +173,77 @@ final class SmallFcLoptSimd {
                 }
             }
         });
+    }
+
+    /**
+     * Pass B: each tensor's feature scales 1/√(1e-5 + mean of squares). Per element only the features that vary; a
+     * factored tensor's row and column features from their accumulators, each value counted as often as elements share
+     * it (the size of the axis its index drops).
+     */
+    private static float[][] featureScales(SlabLayout l, Slots slots, List<Unit> units, Geo[] geo, LaneFeatures.State st) {
+        int nf = slots.count(), lanes = S.length();
+        double[][] partial = new double[units.size()][nf];
+        Parallel.forRange(units.size(), 1, (from, to) -> {
+            float[] x = new float[nf * lanes], tmp = new float[lanes], sums = new float[18 * lanes];
+            for (int u = from; u < to; u++) {
+                Unit un = units.get(u);
+                Geo gt = geo[un.t()];
+                int e = LaneFeatures.sumSquares(gt, un.a(), un.b(), st, slots, partial[u], tmp, sums);
+                for (; e < un.b(); e += lanes) {                          // the unit's last, short block
+                    int n = Math.min(lanes, un.b() - e);
+                    features(x, tmp, gt, e, n, st.p(), st.g(), st.v(), st.m(), st.r(), st.c(), slots);
+                    if (slots.velo()) veloRows(x, lanes);
+                    for (int q = 0; q < nf; q++) for (int j = 0; j < n; j++) partial[u][q] += (double) x[q * lanes + j] * x[q * lanes + j];
+                }
+            }
+        });
+        double[][] sums = new double[l.count()][nf];
+        for (int u = 0; u < units.size(); u++) for (int q = 0; q < nf; q++) sums[units.get(u).t()][q] += partial[u][q];
+        for (int t = 0; t < l.count(); t++) {
+            Geo gt = geo[t];
+            FactoredDims fd = gt.f();
+            if (fd == null) continue;
+            int perRow = fd.shape().dim(fd.d0()), perCol = fd.shape().dim(fd.d1());
+            for (int k = 0; k < 3; k++) {
+                sums[t][slots.row() + k] = perRow * squares(st.r()[k], gt.ro(), gt.rowRs()[k].length);
+                sums[t][slots.col() + k] = perCol * squares(st.c()[k], gt.co(), gt.colRs()[k].length);
+                sums[t][slots.rrs() + k] = perRow * squares(gt.rowRs()[k], 0, gt.rowRs()[k].length);
+                sums[t][slots.crs() + k] = perCol * squares(gt.colRs()[k], 0, gt.colRs()[k].length);
+            }
+        }
+        float[][] scale = new float[l.count()][nf];
+        for (int t = 0; t < l.count(); t++) {
+            for (int q = 0; q < nf; q++) scale[t][q] = (float) (1 / Math.sqrt(1e-5 + sums[t][q] / Math.max(1, l.numel(t))));
+        }
+        return scale;
+    }
+
+    private static double squares(float[] a, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double) a[off + i] * a[off + i];
+        return s;
+    }
+
+    /**
+     * The first layer's bias for a run starting at element {@code e}: the tensor's bias plus the row (column) features
+     * that are constant along the run, through their scaled weights {@code sw}.
+     */
+    private static void constantRowsBias(float[] out, float[] bias, float[] sw, int h, Geo gt, int e, LaneFeatures.State st, Slots sl) {
+        System.arraycopy(bias, 0, out, 0, h);
+        FactoredDims fd = gt.f();
+        if (fd == null) return;
+        for (int k = 0; k < 3; k++) {
+            if (gt.rowStep() == 0) {
+                int ri = fd.row(e);
+                float rv = st.r()[k][gt.ro() + ri], rs = gt.rowRs()[k][ri];
+                for (int j = 0; j < h; j++) out[j] += rv * sw[(sl.row() + k) * h + j] + rs * sw[(sl.rrs() + k) * h + j];
+            }
+            if (gt.colStep() == 0) {
+                int ci = fd.col(e);
+                float cv = st.c()[k][gt.co() + ci], cs = gt.colRs()[k][ci];
+                for (int j = 0; j < h; j++) out[j] += cv * sw[(sl.col() + k) * h + j] + cs * sw[(sl.crs() + k) * h + j];
+            }
+        }
     }
 
     /**
@@ -185,8 +264,9 @@ final class SmallFcLoptSimd {
         float[] tmp = new float[lanes], statTmp = stats == null ? null : new float[9 * lanes];
         double[] statLanes = stats == null ? null : new double[9 * lanes];
         for (int a = 0; a < n; a += run) {
-            int end = Math.min(n, a + run);
+            int end = Math.min(n, a + run), ri0 = fd == null ? 0 : fd.row(a), ci0 = fd == null ? 0 : fd.col(a);
             if (stats != null) VeloSimd.addStats(stats, statLanes, statTmp, p, v, m[0], m[1], m[2], off + a, off + end);   // old values, cache-hot
+            FloatVector runSum = FloatVector.zero(S);                   // g² + 1e-30 along the run, for a constant index
             for (int e = a; e < end; e += lanes) {
                 int len = Math.min(lanes, end - e), at = off + e;
                 if (len < lanes) {
@@ -208,16 +288,22 @@ final class SmallFcLoptSimd {
                     }
                     continue;
                 }
-                int ri = fd.row(e), ci = fd.col(e);
-                if (rowConst) rowG[ri] += org.lopt4j.tensor.cpu.VecMath.sum(big);
-                if (colConst) colG[ci] += org.lopt4j.tensor.cpu.VecMath.sum(big);
+                int d = e - a;
+                if (rowConst || colConst) runSum = runSum.add(big);
                 if (!rowConst || !colConst) {
                     big.intoArray(tmp, 0);
+                    int ri = ri0 + d, ci = ci0 + d;
                     for (int j = 0; j < lanes; j++) {
                         if (!rowConst) rowG[ri + j] += tmp[j];
                         if (!colConst) colG[ci + j] += tmp[j];
                     }
                 }
+            }
+            if (fd != null && (rowConst || colConst)) {
+                runSum.intoArray(tmp, 0);
+                double sum = org.lopt4j.tensor.cpu.VecMath.sumInPlace(tmp, 0, lanes);
+                if (rowConst) rowG[fd.row(a)] += sum;
+                if (colConst) colG[fd.col(a)] += sum;
             }
         }
         if (stats != null) VeloSimd.finish(stats, statLanes);

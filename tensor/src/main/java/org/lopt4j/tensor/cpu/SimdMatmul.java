@@ -53,37 +53,67 @@ final class SimdMatmul {
 
     /** At most this many rows: packing B costs more than streaming it once ({@link #skinny}). */
     static final int SKINNY = 8;
-    /** Output columns per task of {@link #skinny}: m rows of them stay in L1. */
-    private static final int COLUMNS = 512;
 
     /**
-     * Few rows (a batch of LSTM states times a large weight matrix): each task owns a block of output columns for all
-     * m rows and streams B's rows through it once, so B is read once instead of once per row (or packed). Per output
-     * element the products are added in k order with fma, as {@link #rowF32} does.
+     * Few rows (a batch of LSTM states times a large weight matrix): each task owns four rows and four vectors of output
+     * columns, holds those 16 sums in registers and streams the matching strip of B down all k rows, so B is read once
+     * in all and the output is written once. Per output element the products are added in k order with fma, starting
+     * from 0, as {@link #rowF32} does.
      */
     private static void skinny(Tensor oc, Tensor aa, Tensor bb, int m, int n, int k, int batches) {
         float[] x = ScalarBackend.cpu(aa).f32, y = ScalarBackend.cpu(bb).f32, o = ScalarBackend.cpu(oc).f32;
-        int blocks = Math.ceilDiv(n, COLUMNS), lanes = FS.length();
-        Parallel.forRange(batches * blocks, 1, (from, to) -> {
+        int lanes = FS.length(), strip = 4 * lanes, strips = Math.ceilDiv(n, strip), groups = Math.ceilDiv(m, 4);
+        Parallel.forRange(batches * groups * strips, 1, (from, to) -> {
+            float[] tail = new float[4 * strip];
             for (int task = from; task < to; task++) {
-                int bi = task / blocks, j0 = (task % blocks) * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
+                int bi = task / (groups * strips), rest = task % (groups * strips), i0 = rest / strips * 4, j0 = rest % strips * strip;
                 int ao = aa.offset() + bi * m * k, bo = bb.offset() + bi * k * n, oo = oc.offset() + bi * m * n;
-                int bound = j0 + (j1 - j0) / lanes * lanes;
-                for (int i = 0; i < m; i++) java.util.Arrays.fill(o, oo + i * n + j0, oo + i * n + j1, 0f);
-                for (int p = 0; p < k; p++) {
-                    int brow = bo + p * n;
-                    for (int i = 0; i < m; i++) {
-                        float av = x[ao + i * k + p];
-                        FloatVector va = FloatVector.broadcast(FS, av);
-                        int orow = oo + i * n, j = j0;
-                        for (; j < bound; j += lanes) {
-                            FloatVector.fromArray(FS, y, brow + j).fma(va, FloatVector.fromArray(FS, o, orow + j)).intoArray(o, orow + j);
-                        }
-                        for (; j < j1; j++) o[orow + j] = Math.fma(av, y[brow + j], o[orow + j]);
+                if (j0 + strip <= n) {
+                    strip4(x, ao, y, bo, o, oo, m, n, k, i0, j0);
+                    continue;
+                }
+                for (int i = i0; i < Math.min(m, i0 + 4); i++) {                    // the last, narrow strip
+                    for (int j = j0; j < n; j++) {
+                        float acc = 0f;
+                        for (int p = 0; p < k; p++) acc = Math.fma(x[ao + i * k + p], y[bo + p * n + j], acc);
+                        o[oo + i * n + j] = acc;
                     }
                 }
             }
         });
+    }
+
+    /** Rows i0..i0+3 (clamped to m; the extra rows are computed and dropped) × columns j0..j0+4L of one product. */
+    private static void strip4(float[] x, int ao, float[] y, int bo, float[] o, int oo, int m, int n, int k, int i0, int j0) {
+        int lanes = FS.length();
+        int r0 = ao + i0 * k, r1 = ao + Math.min(i0 + 1, m - 1) * k, r2 = ao + Math.min(i0 + 2, m - 1) * k, r3 = ao + Math.min(i0 + 3, m - 1) * k;
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = 0; p < k; p++) {
+            int b = bo + p * n + j0;
+            FloatVector b0 = FloatVector.fromArray(FS, y, b), b1 = FloatVector.fromArray(FS, y, b + lanes);
+            FloatVector b2 = FloatVector.fromArray(FS, y, b + 2 * lanes), b3 = FloatVector.fromArray(FS, y, b + 3 * lanes);
+            FloatVector a = FloatVector.broadcast(FS, x[r0 + p]);
+            c00 = b0.fma(a, c00); c01 = b1.fma(a, c01); c02 = b2.fma(a, c02); c03 = b3.fma(a, c03);
+            a = FloatVector.broadcast(FS, x[r1 + p]);
+            c10 = b0.fma(a, c10); c11 = b1.fma(a, c11); c12 = b2.fma(a, c12); c13 = b3.fma(a, c13);
+            a = FloatVector.broadcast(FS, x[r2 + p]);
+            c20 = b0.fma(a, c20); c21 = b1.fma(a, c21); c22 = b2.fma(a, c22); c23 = b3.fma(a, c23);
+            a = FloatVector.broadcast(FS, x[r3 + p]);
+            c30 = b0.fma(a, c30); c31 = b1.fma(a, c31); c32 = b2.fma(a, c32); c33 = b3.fma(a, c33);
+        }
+        int w = oo + i0 * n + j0;
+        c00.intoArray(o, w); c01.intoArray(o, w + lanes); c02.intoArray(o, w + 2 * lanes); c03.intoArray(o, w + 3 * lanes);
+        if (i0 + 1 >= m) return;
+        w += n;
+        c10.intoArray(o, w); c11.intoArray(o, w + lanes); c12.intoArray(o, w + 2 * lanes); c13.intoArray(o, w + 3 * lanes);
+        if (i0 + 2 >= m) return;
+        w += n;
+        c20.intoArray(o, w); c21.intoArray(o, w + lanes); c22.intoArray(o, w + 2 * lanes); c23.intoArray(o, w + 3 * lanes);
+        if (i0 + 3 >= m) return;
+        w += n;
+        c30.intoArray(o, w); c31.intoArray(o, w + lanes); c32.intoArray(o, w + 2 * lanes); c33.intoArray(o, w + 3 * lanes);
     }
 
     private static void rows(Tensor oc, Tensor aa, Tensor bb,

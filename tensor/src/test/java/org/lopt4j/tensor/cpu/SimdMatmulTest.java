@@ -24,7 +24,7 @@ class SimdMatmulTest {
     void packedGemmMatchesReference() {
         SimdBackend b = SimdBackend.INSTANCE;
         int bits = b.bits();
-        int[][] mnk = {{1, 1, 40000}, {7, 13, 500}, {33, 65, 257}, {97, 31, 300}, {257, 129, 65}, {6, 32, 256}, {200, 4100, 3}, {4, 1100, 40}, {8, 515, 70}};
+        int[][] mnk = {{1, 1, 40000}, {7, 13, 500}, {33, 65, 257}, {97, 31, 300}, {257, 129, 65}, {6, 32, 256}, {200, 4100, 3}, {4, 1100, 40}, {8, 515, 70}, {5, 260, 33}, {3, 64, 200}};
         int seed = 1;
         for (int[] s : mnk) {
             for (boolean ta : new boolean[] {false, true}) {
