@@ -16,40 +16,51 @@ final class LaneMlp {
     static int lanes() { return S.length(); }
 
     /**
-     * One layer's row-major {@code [fi × fo]} weights packed for {@link #evalPacked}: outputs in groups of 8, then 4, then
-     * 2, then 1; the group starting at output j holds its weights at {@code j·fi + i·G + k}.
+     * One layer's row-major {@code [fi × fo]} weights packed for {@link #evalPacked} on {@code blocks} lane blocks:
+     * outputs in groups of 8 (two blocks) or 4 (four blocks), then 2, then 1; the group starting at output j holds its
+     * weights at {@code j·fi + i·G + k}.
      */
-    static float[] pack(float[] w, int fi, int fo) {
+    static float[] pack(float[] w, int fi, int fo, int blocks) {
         float[] out = new float[fi * fo];
         for (int j = 0; j < fo; ) {
-            int gsz = group(fo - j);
+            int gsz = group(fo - j, blocks);
             for (int i = 0; i < fi; i++) for (int k = 0; k < gsz; k++) out[j * fi + i * gsz + k] = w[i * fo + j + k];
             j += gsz;
         }
         return out;
     }
 
-    private static int group(int left) { return left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1; }
+    private static int group(int left, int blocks) { return left >= 8 && blocks == 2 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1; }
 
     /**
-     * The MLP on two lane blocks ({@code x[i·2L + lane]}, lanes 0..2L) with {@link #pack}ed weights: eight outputs share
-     * each input load and each weight broadcast serves both blocks (16 accumulators), and the weight index advances by
-     * a constant stride, so the JIT can drop its range checks from the inner loop. Per output the sum starts at the
-     * bias and adds inputs in order with fma. The tiles return nothing and take no vectors: a vector passed to a method
-     * the JIT does not inline is boxed, which once made the 8-output tile 9× slower. Returns the output buffer.
+     * The MLP on {@code blocks} (2 or 4) lane blocks ({@code x[i·B·L + lane]}, lanes 0..B·L) with {@link #pack}ed
+     * weights. Two blocks for wide layers: eight outputs share each input load and each weight broadcast serves both
+     * blocks (16 accumulators). Four blocks for narrow ones, whose few outputs would otherwise leave too few independent
+     * sums to hide the FMA latency: four outputs × four blocks. The weight index advances by a constant stride, so the
+     * JIT can drop its range checks from the inner loop. Per output the sum starts at the bias and adds inputs in order
+     * with fma. The tiles return nothing and take no vectors: a vector passed to a method the JIT does not inline is
+     * boxed, which once made the 8-output tile 9× slower. Returns the output buffer.
      */
-    static float[] evalPacked(float[][] wp, float[][] b, int[] widths, float[] x, float[] y) {
+    static float[] evalPacked(float[][] wp, float[][] b, int[] widths, float[] x, float[] y, int blocks) {
         float[] in = x, out = y;
         for (int layer = 0; layer + 1 < widths.length; layer++) {
             int fi = widths[layer], fo = widths[layer + 1];
             boolean relu = layer + 2 < widths.length;
             for (int j = 0; j < fo; ) {
-                int gsz = group(fo - j);
-                switch (gsz) {
-                    case 8 -> tile8(wp[layer], b[layer], j, fi, in, out, relu);
-                    case 4 -> tile4(wp[layer], b[layer], j, fi, in, out, relu);
-                    case 2 -> tile2(wp[layer], b[layer], j, fi, in, out, relu);
-                    default -> tile1(wp[layer], b[layer], j, fi, in, out, relu);
+                int gsz = group(fo - j, blocks);
+                if (blocks == 4) {
+                    switch (gsz) {
+                        case 4 -> tile4x4(wp[layer], b[layer], j, fi, in, out, relu);
+                        case 2 -> tile2x4(wp[layer], b[layer], j, fi, in, out, relu);
+                        default -> tile1x4(wp[layer], b[layer], j, fi, in, out, relu);
+                    }
+                } else {
+                    switch (gsz) {
+                        case 8 -> tile8(wp[layer], b[layer], j, fi, in, out, relu);
+                        case 4 -> tile4(wp[layer], b[layer], j, fi, in, out, relu);
+                        case 2 -> tile2(wp[layer], b[layer], j, fi, in, out, relu);
+                        default -> tile1(wp[layer], b[layer], j, fi, in, out, relu);
+                    }
                 }
                 j += gsz;
             }
@@ -58,6 +69,81 @@ final class LaneMlp {
             out = tmp;
         }
         return in;
+    }
+
+    private static void tile4x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
+        int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
+        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
+        FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
+        FloatVector b0 = a0, b1 = a1, b2 = a2, b3 = a3, c0 = a0, c1 = a1, c2 = a2, c3 = a3, d0 = a0, d1 = a1, d2 = a2, d3 = a3;
+        for (int i = 0; i < fi; i++) {
+            int xi = i * l4;
+            FloatVector xa = FloatVector.fromArray(S, in, xi), xb = FloatVector.fromArray(S, in, xi + lanes);
+            FloatVector xc = FloatVector.fromArray(S, in, xi + 2 * lanes), xd = FloatVector.fromArray(S, in, xi + 3 * lanes);
+            int wi = base + i * 4;
+            FloatVector wv = FloatVector.broadcast(S, w[wi]);
+            a0 = xa.fma(wv, a0); b0 = xb.fma(wv, b0); c0 = xc.fma(wv, c0); d0 = xd.fma(wv, d0);
+            wv = FloatVector.broadcast(S, w[wi + 1]);
+            a1 = xa.fma(wv, a1); b1 = xb.fma(wv, b1); c1 = xc.fma(wv, c1); d1 = xd.fma(wv, d1);
+            wv = FloatVector.broadcast(S, w[wi + 2]);
+            a2 = xa.fma(wv, a2); b2 = xb.fma(wv, b2); c2 = xc.fma(wv, c2); d2 = xd.fma(wv, d2);
+            wv = FloatVector.broadcast(S, w[wi + 3]);
+            a3 = xa.fma(wv, a3); b3 = xb.fma(wv, b3); c3 = xc.fma(wv, c3); d3 = xd.fma(wv, d3);
+        }
+        if (relu) {
+            a0 = a0.max(0f); b0 = b0.max(0f); c0 = c0.max(0f); d0 = d0.max(0f);
+            a1 = a1.max(0f); b1 = b1.max(0f); c1 = c1.max(0f); d1 = d1.max(0f);
+            a2 = a2.max(0f); b2 = b2.max(0f); c2 = c2.max(0f); d2 = d2.max(0f);
+            a3 = a3.max(0f); b3 = b3.max(0f); c3 = c3.max(0f); d3 = d3.max(0f);
+        }
+        int o = j * l4;
+        a0.intoArray(out, o); b0.intoArray(out, o + lanes); c0.intoArray(out, o + 2 * lanes); d0.intoArray(out, o + 3 * lanes);
+        o += l4;
+        a1.intoArray(out, o); b1.intoArray(out, o + lanes); c1.intoArray(out, o + 2 * lanes); d1.intoArray(out, o + 3 * lanes);
+        o += l4;
+        a2.intoArray(out, o); b2.intoArray(out, o + lanes); c2.intoArray(out, o + 2 * lanes); d2.intoArray(out, o + 3 * lanes);
+        o += l4;
+        a3.intoArray(out, o); b3.intoArray(out, o + lanes); c3.intoArray(out, o + 2 * lanes); d3.intoArray(out, o + 3 * lanes);
+    }
+
+    private static void tile2x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
+        int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
+        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
+        FloatVector b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
+        for (int i = 0; i < fi; i++) {
+            int xi = i * l4;
+            FloatVector xa = FloatVector.fromArray(S, in, xi), xb = FloatVector.fromArray(S, in, xi + lanes);
+            FloatVector xc = FloatVector.fromArray(S, in, xi + 2 * lanes), xd = FloatVector.fromArray(S, in, xi + 3 * lanes);
+            int wi = base + i * 2;
+            FloatVector wv = FloatVector.broadcast(S, w[wi]);
+            a0 = xa.fma(wv, a0); b0 = xb.fma(wv, b0); c0 = xc.fma(wv, c0); d0 = xd.fma(wv, d0);
+            wv = FloatVector.broadcast(S, w[wi + 1]);
+            a1 = xa.fma(wv, a1); b1 = xb.fma(wv, b1); c1 = xc.fma(wv, c1); d1 = xd.fma(wv, d1);
+        }
+        if (relu) {
+            a0 = a0.max(0f); b0 = b0.max(0f); c0 = c0.max(0f); d0 = d0.max(0f);
+            a1 = a1.max(0f); b1 = b1.max(0f); c1 = c1.max(0f); d1 = d1.max(0f);
+        }
+        int o = j * l4;
+        a0.intoArray(out, o); b0.intoArray(out, o + lanes); c0.intoArray(out, o + 2 * lanes); d0.intoArray(out, o + 3 * lanes);
+        o += l4;
+        a1.intoArray(out, o); b1.intoArray(out, o + lanes); c1.intoArray(out, o + 2 * lanes); d1.intoArray(out, o + 3 * lanes);
+    }
+
+    private static void tile1x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
+        int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
+        FloatVector a = FloatVector.broadcast(S, bl[j]), b = a, c = a, d = a;
+        for (int i = 0; i < fi; i++) {
+            int xi = i * l4;
+            FloatVector wv = FloatVector.broadcast(S, w[base + i]);
+            a = FloatVector.fromArray(S, in, xi).fma(wv, a);
+            b = FloatVector.fromArray(S, in, xi + lanes).fma(wv, b);
+            c = FloatVector.fromArray(S, in, xi + 2 * lanes).fma(wv, c);
+            d = FloatVector.fromArray(S, in, xi + 3 * lanes).fma(wv, d);
+        }
+        if (relu) { a = a.max(0f); b = b.max(0f); c = c.max(0f); d = d.max(0f); }
+        int o = j * l4;
+        a.intoArray(out, o); b.intoArray(out, o + lanes); c.intoArray(out, o + 2 * lanes); d.intoArray(out, o + 3 * lanes);
     }
 
     private static void tile8(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {

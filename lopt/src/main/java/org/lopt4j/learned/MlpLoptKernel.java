@@ -64,7 +64,7 @@ final class MlpLoptKernel {
         int[] widths = lo.widths();
         float[][][] packed = new float[members][widths.length - 1][];
         for (int q = 0; q < members; q++) {
-            for (int layer = 0; layer + 1 < widths.length; layer++) packed[q][layer] = LaneMlp.pack(thetas.get(q).w()[layer], widths[layer], widths[layer + 1]);
+            for (int layer = 0; layer + 1 < widths.length; layer++) packed[q][layer] = LaneMlp.pack(thetas.get(q).w()[layer], widths[layer], widths[layer + 1], 2);
         }
         // pass 2: features, MLP, update
         Parallel.forRange(ct.size(), 1, (from, to) -> {
@@ -87,7 +87,7 @@ final class MlpLoptKernel {
                         for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
                     }
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = LaneMlp.evalPacked(packed[member], w.b(), widths, a, b);
+                    float[] out = LaneMlp.evalPacked(packed[member], w.b(), widths, a, b, 2);
                     for (int j = 0; j < n; j++) {
                         float dir = out[j], mag = out[lanes + j];
                         p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;

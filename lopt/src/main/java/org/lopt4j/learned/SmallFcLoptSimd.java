@@ -33,6 +33,24 @@ final class SmallFcLoptSimd {
     record Geo(FactoredDims f, int off, int n, int ro, int co, int run, int rowStep, int colStep,
                        float[][] rowFac, float[][] colFac, float[][] rowRs, float[][] colRs) {}
 
+    /**
+     * One worker's buffers for pass C: features and layer outputs ({@code size} floats each), a lane of scratch, the
+     * run's first-layer bias, and the layer weights, biases and widths it evaluates (only outputs 0 and 1 of the last
+     * layer: the update reads those; VeLO's MLP has a third).
+     */
+    private record ApplyScratch(float[] x, float[] y, float[] tmp, float[] unitBias, float[][] wl, float[][] bl, int[] wd) {
+        ApplyScratch(int size, int lanes, int h, int[] widths) {
+            this(new float[size], new float[size], new float[lanes], new float[h], new float[widths.length - 1][],
+                    new float[widths.length - 1][], outputs2(widths));
+        }
+
+        private static int[] outputs2(int[] widths) {
+            int[] wd = widths.clone();
+            wd[wd.length - 1] = 2;
+            return wd;
+        }
+    }
+
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
     private record Unit(int t, int a, int b) {}
 
@@ -102,11 +120,14 @@ final class SmallFcLoptSimd {
         }
         float[][] scale = featureScales(l, slots, units, geo, st);
         int[] widths = rule.widths();
-        int layers = widths.length - 1, h = widths[1], nf = slots.count(), lanes = S.length(), l2 = 2 * lanes;
+        int layers = widths.length - 1, h = widths[1], nf = slots.count(), lanes = S.length();
+        int widest = 0;
+        for (int layer = 1; layer < layers; layer++) widest = Math.max(widest, widths[layer]);
+        int blocks = widest <= 4 ? 4 : 2, bl4 = blocks * lanes;           // lane blocks per MLP evaluation (LaneMlp.evalPacked)
         // per MLP: the layers after the first, packed; per tensor: the first layer over its varying features, scaled
         float[][][] packed = new float[rule.w().length][layers][];
         for (int q = 0; q < packed.length; q++) {
-            for (int layer = 1; layer < layers; layer++) packed[q][layer] = LaneMlp.pack(rule.w()[q][layer], widths[layer], widths[layer + 1]);
+            for (int layer = 1; layer < layers; layer++) packed[q][layer] = LaneMlp.pack(rule.w()[q][layer], widths[layer], widths[layer + 1], blocks);
         }
         LaneFeatures.Plan[] plans = new LaneFeatures.Plan[l.count()];
         float[][] first = new float[l.count()][], scaledW = new float[l.count()][], bias = new float[l.count()][];
@@ -125,18 +146,17 @@ final class SmallFcLoptSimd {
             float[] wt = new float[plan.rows() * h];
             for (int q = 0; q < plan.rows(); q++) for (int slot : plan.slotsOf()[q]) for (int j = 0; j < h; j++) wt[q * h + j] += sw[slot * h + j];
             plans[t] = plan;
-            first[t] = LaneMlp.pack(wt, plan.rows(), h);
+            first[t] = LaneMlp.pack(wt, plan.rows(), h, blocks);
             scaledW[t] = sw;
             bias[t] = bt;
             maxRows = Math.max(maxRows, plan.rows());
         }
         int rowsMax = Math.max(maxRows, maxw);
         float expMult = rule.expMult();
-        Parallel.forRange(units.size(), 1, (from, to) -> {
-            float[] x = new float[rowsMax * l2], y = new float[rowsMax * l2], tmp = new float[lanes], unitBias = new float[h];
-            float[][] wl = new float[layers][], bl = new float[layers][];
-            int[] wd = widths.clone();
-            wd[layers] = 2;                                              // the update reads outputs 0 and 1 only (VeLO has 3)
+        Parallel.forBatches(units.size(), 4, () -> new ApplyScratch(rowsMax * bl4, lanes, h, widths), (sc, from, to) -> {
+            float[] x = sc.x(), y = sc.y(), tmp = sc.tmp(), unitBias = sc.unitBias();
+            float[][] wl = sc.wl(), bl = sc.bl();
+            int[] wd = sc.wd();
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 int t = un.t(), mlp = rule.mlpOf()[t];
@@ -150,17 +170,17 @@ final class SmallFcLoptSimd {
                 FactoredDims fd = gt.f();
                 int ri0 = fd == null ? un.a() : fd.row(un.a()), ci0 = fd == null ? 0 : fd.col(un.a());
                 int rowStep = fd == null ? 1 : gt.rowStep(), colStep = fd == null ? 0 : gt.colStep();
-                for (int e = un.a(); e < un.b(); e += l2) {               // two lane blocks per MLP evaluation
-                    for (int half = 0; half < 2; half++) {
-                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh), d = eh - un.a();
-                        if (n > 0) LaneFeatures.write(x, l2, half * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots);
-                        else for (int q = 0; q < wd[0]; q++) java.util.Arrays.fill(x, q * l2 + half * lanes, q * l2 + half * lanes + lanes, 0f);
+                for (int e = un.a(); e < un.b(); e += bl4) {
+                    for (int blk = 0; blk < blocks; blk++) {
+                        int eh = e + blk * lanes, n = Math.min(lanes, un.b() - eh), d = eh - un.a();
+                        if (n > 0) LaneFeatures.write(x, bl4, blk * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots);
+                        else for (int q = 0; q < wd[0]; q++) java.util.Arrays.fill(x, q * bl4 + blk * lanes, q * bl4 + blk * lanes + lanes, 0f);
                     }
-                    float[] out = LaneMlp.evalPacked(wl, bl, wd, x, y);
-                    for (int half = 0; half < 2; half++) {
-                        int eh = e + half * lanes, n = Math.min(lanes, un.b() - eh);
+                    float[] out = LaneMlp.evalPacked(wl, bl, wd, x, y, blocks);
+                    for (int blk = 0; blk < blocks; blk++) {
+                        int eh = e + blk * lanes, n = Math.min(lanes, un.b() - eh);
                         if (n <= 0) break;
-                        FloatVector dir = FloatVector.fromArray(S, out, half * lanes), mag = FloatVector.fromArray(S, out, l2 + half * lanes);
+                        FloatVector dir = FloatVector.fromArray(S, out, blk * lanes), mag = FloatVector.fromArray(S, out, bl4 + blk * lanes);
                         FloatVector stepV = dir.mul(org.lopt4j.tensor.cpu.VecMath.exp(mag.mul(expMult))).mul(stepScale);
                         int at = gt.off() + eh;
                         if (n == lanes) {
@@ -183,8 +203,8 @@ final class SmallFcLoptSimd {
     private static float[][] featureScales(SlabLayout l, Slots slots, List<Unit> units, Geo[] geo, LaneFeatures.State st) {
         int nf = slots.count(), lanes = S.length();
         double[][] partial = new double[units.size()][nf];
-        Parallel.forRange(units.size(), 1, (from, to) -> {
-            float[] x = new float[nf * lanes], tmp = new float[lanes], sums = new float[18 * lanes];
+        Parallel.forBatches(units.size(), 4, () -> new float[][] {new float[nf * lanes], new float[lanes], new float[18 * lanes]}, (sc, from, to) -> {
+            float[] x = sc[0], tmp = sc[1], sums = sc[2];
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 Geo gt = geo[un.t()];

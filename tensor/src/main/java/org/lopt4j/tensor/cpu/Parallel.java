@@ -31,4 +31,27 @@ public final class Parallel {
             if (from < to) body.run(from, to);
         });
     }
+
+    /** Body over {@code [from, to)} with its worker's scratch. */
+    public interface ScratchRange<T> { void run(T scratch, int from, int to); }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in batches of {@code batch} items that each worker takes in turn until none
+     * are left: for items of uneven cost, where {@link #forRange}'s equal-count ranges would leave one thread the
+     * expensive tail. Each worker makes its scratch once. Which thread runs which batch varies; bodies that write
+     * per-item results stay deterministic.
+     */
+    public static <T> void forBatches(int n, int batch, java.util.function.Supplier<T> scratch, ScratchRange<T> body) {
+        if (n <= 0) return;
+        int b = Math.max(1, batch);
+        if (threads() == 1 || n <= b) {
+            body.run(scratch.get(), 0, n);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        IntStream.range(0, threads()).parallel().forEach(w -> {
+            T mine = scratch.get();
+            for (int from; (from = next.getAndAdd(b)) < n; ) body.run(mine, from, Math.min(n, from + b));
+        });
+    }
 }
