@@ -23,9 +23,11 @@ final class LaneFeatures {
 
     /**
      * The varying feature rows of one tensor kind, in emission order: {@code slotsOf[q]} are the feature slots whose
-     * (scaled) first-layer weights row q carries (two where an unfactored tensor's row and column features coincide).
+     * (scaled) first-layer weights row q carries (two where an unfactored tensor's row and column features coincide);
+     * {@code rowRows} / {@code colRows}: whether a factored tensor's row / column features are rows here (they are not
+     * when constant along the run, or when their MLP input is precomputed per accumulator index).
      */
-    record Plan(int[][] slotsOf) {
+    record Plan(int[][] slotsOf, boolean rowRows, boolean colRows) {
         int rows() { return slotsOf.length; }
 
         /**
@@ -33,7 +35,7 @@ final class LaneFeatures {
          * k: factored, row_k and 1/√row_k where the row varies along the run and col_k, 1/√col_k where the column does;
          * unfactored, the diagonal accumulator (row and column slots) and its 1/√ (both slots).
          */
-        static Plan of(SmallFcLoptSimd.Slots sl, boolean factored, boolean rowVaries, boolean colVaries) {
+        static Plan of(SmallFcLoptSimd.Slots sl, boolean factored, boolean rowRows, boolean colRows) {
             List<int[]> q = new ArrayList<>();
             q.add(new int[] {sl.g()});
             q.add(new int[] {sl.p()});
@@ -52,10 +54,10 @@ final class LaneFeatures {
                     q.add(new int[] {sl.rrs() + k, sl.crs() + k});
                     continue;
                 }
-                if (rowVaries) { q.add(new int[] {sl.row() + k}); q.add(new int[] {sl.rrs() + k}); }
-                if (colVaries) { q.add(new int[] {sl.col() + k}); q.add(new int[] {sl.crs() + k}); }
+                if (rowRows) { q.add(new int[] {sl.row() + k}); q.add(new int[] {sl.rrs() + k}); }
+                if (colRows) { q.add(new int[] {sl.col() + k}); q.add(new int[] {sl.crs() + k}); }
             }
-            return new Plan(q.toArray(new int[0][]));
+            return new Plan(q.toArray(new int[0][]), rowRows, colRows);
         }
     }
 
@@ -78,7 +80,7 @@ final class LaneFeatures {
      * inputs; callers ignore them).
      */
     static void write(float[] x, int stride, int at, float[] tmp, SmallFcLoptSimd.Geo gt, int e, int ri, int ci, int n, State st,
-                      SmallFcLoptSimd.Slots sl) {
+                      SmallFcLoptSimd.Slots sl, Plan plan) {
         int el = gt.off() + e, q = 0;
         FloatVector gv = load(st.g(), el, n, tmp), vv = load(st.v(), el, n, tmp);
         FloatVector rs = FloatVector.broadcast(S, 1f).div(vv.add(1e-6f).sqrt());
@@ -116,11 +118,11 @@ final class LaneFeatures {
                 one.div(vd.add(1e-8f).sqrt()).intoArray(x, q++ * stride + at);
                 continue;
             }
-            if (rowVaries) {
+            if (plan.rowRows()) {
                 load(st.r()[k], gt.ro() + ri, n, tmp).intoArray(x, q++ * stride + at);
                 load(gt.rowRs()[k], ri, n, tmp).intoArray(x, q++ * stride + at);
             }
-            if (colVaries) {
+            if (plan.colRows()) {
                 load(st.c()[k], gt.co() + ci, n, tmp).intoArray(x, q++ * stride + at);
                 load(gt.colRs()[k], ci, n, tmp).intoArray(x, q++ * stride + at);
             }

@@ -32,9 +32,18 @@ final class LaneMlp {
 
     private static int group(int left, int blocks) { return left >= 8 && blocks == 2 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1; }
 
+    /** Bias {@code b} per lane for {@link #evalPacked} on {@code blocks} lane blocks: {@code out[j·B·L + lane] = b[j]}. */
+    static float[] laneBias(float[] b, int blocks) {
+        int bl = blocks * S.length();
+        float[] out = new float[b.length * bl];
+        for (int j = 0; j < b.length; j++) java.util.Arrays.fill(out, j * bl, (j + 1) * bl, b[j]);
+        return out;
+    }
+
     /**
      * The MLP on {@code blocks} (2 or 4) lane blocks ({@code x[i·B·L + lane]}, lanes 0..B·L) with {@link #pack}ed
-     * weights. Two blocks for wide layers: eight outputs share each input load and each weight broadcast serves both
+     * weights and biases given per lane ({@code b[layer][j·B·L + lane]}, see {@link #laneBias}: a first layer can start
+     * each lane from its own bias). Two blocks for wide layers: eight outputs share each input load and each weight broadcast serves both
      * blocks (16 accumulators). Four blocks for narrow ones, whose few outputs would otherwise leave too few independent
      * sums to hide the FMA latency: four outputs × four blocks. The weight index advances by a constant stride, so the
      * JIT can drop its range checks from the inner loop. Per output the sum starts at the bias and adds inputs in order
@@ -73,9 +82,15 @@ final class LaneMlp {
 
     private static void tile4x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
-        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
-        FloatVector b0 = a0, b1 = a1, b2 = a2, b3 = a3, c0 = a0, c1 = a1, c2 = a2, c3 = a3, d0 = a0, d1 = a1, d2 = a2, d3 = a3;
+        int o0 = j * l4, o1 = o0 + l4, o2 = o1 + l4, o3 = o2 + l4;
+        FloatVector a0 = FloatVector.fromArray(S, bl, o0), b0 = FloatVector.fromArray(S, bl, o0 + lanes);
+        FloatVector c0 = FloatVector.fromArray(S, bl, o0 + 2 * lanes), d0 = FloatVector.fromArray(S, bl, o0 + 3 * lanes);
+        FloatVector a1 = FloatVector.fromArray(S, bl, o1), b1 = FloatVector.fromArray(S, bl, o1 + lanes);
+        FloatVector c1 = FloatVector.fromArray(S, bl, o1 + 2 * lanes), d1 = FloatVector.fromArray(S, bl, o1 + 3 * lanes);
+        FloatVector a2 = FloatVector.fromArray(S, bl, o2), b2 = FloatVector.fromArray(S, bl, o2 + lanes);
+        FloatVector c2 = FloatVector.fromArray(S, bl, o2 + 2 * lanes), d2 = FloatVector.fromArray(S, bl, o2 + 3 * lanes);
+        FloatVector a3 = FloatVector.fromArray(S, bl, o3), b3 = FloatVector.fromArray(S, bl, o3 + lanes);
+        FloatVector c3 = FloatVector.fromArray(S, bl, o3 + 2 * lanes), d3 = FloatVector.fromArray(S, bl, o3 + 3 * lanes);
         for (int i = 0; i < fi; i++) {
             int xi = i * l4;
             FloatVector xa = FloatVector.fromArray(S, in, xi), xb = FloatVector.fromArray(S, in, xi + lanes);
@@ -108,8 +123,11 @@ final class LaneMlp {
 
     private static void tile2x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
-        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
-        FloatVector b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
+        int o0 = j * l4, o1 = o0 + l4;
+        FloatVector a0 = FloatVector.fromArray(S, bl, o0), b0 = FloatVector.fromArray(S, bl, o0 + lanes);
+        FloatVector c0 = FloatVector.fromArray(S, bl, o0 + 2 * lanes), d0 = FloatVector.fromArray(S, bl, o0 + 3 * lanes);
+        FloatVector a1 = FloatVector.fromArray(S, bl, o1), b1 = FloatVector.fromArray(S, bl, o1 + lanes);
+        FloatVector c1 = FloatVector.fromArray(S, bl, o1 + 2 * lanes), d1 = FloatVector.fromArray(S, bl, o1 + 3 * lanes);
         for (int i = 0; i < fi; i++) {
             int xi = i * l4;
             FloatVector xa = FloatVector.fromArray(S, in, xi), xb = FloatVector.fromArray(S, in, xi + lanes);
@@ -132,7 +150,9 @@ final class LaneMlp {
 
     private static void tile1x4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l4 = 4 * lanes, base = j * fi;
-        FloatVector a = FloatVector.broadcast(S, bl[j]), b = a, c = a, d = a;
+        int o0 = j * l4;
+        FloatVector a = FloatVector.fromArray(S, bl, o0), b = FloatVector.fromArray(S, bl, o0 + lanes);
+        FloatVector c = FloatVector.fromArray(S, bl, o0 + 2 * lanes), d = FloatVector.fromArray(S, bl, o0 + 3 * lanes);
         for (int i = 0; i < fi; i++) {
             int xi = i * l4;
             FloatVector wv = FloatVector.broadcast(S, w[base + i]);
@@ -148,11 +168,14 @@ final class LaneMlp {
 
     private static void tile8(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l2 = 2 * lanes, base = j * fi;
-        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
-        FloatVector a4 = FloatVector.broadcast(S, bl[j + 4]), a5 = FloatVector.broadcast(S, bl[j + 5]);
-        FloatVector a6 = FloatVector.broadcast(S, bl[j + 6]), a7 = FloatVector.broadcast(S, bl[j + 7]);
-        FloatVector c0 = a0, c1 = a1, c2 = a2, c3 = a3, c4 = a4, c5 = a5, c6 = a6, c7 = a7;
+        FloatVector a0 = FloatVector.fromArray(S, bl, j * l2), c0 = FloatVector.fromArray(S, bl, j * l2 + lanes);
+        FloatVector a1 = FloatVector.fromArray(S, bl, (j + 1) * l2), c1 = FloatVector.fromArray(S, bl, (j + 1) * l2 + lanes);
+        FloatVector a2 = FloatVector.fromArray(S, bl, (j + 2) * l2), c2 = FloatVector.fromArray(S, bl, (j + 2) * l2 + lanes);
+        FloatVector a3 = FloatVector.fromArray(S, bl, (j + 3) * l2), c3 = FloatVector.fromArray(S, bl, (j + 3) * l2 + lanes);
+        FloatVector a4 = FloatVector.fromArray(S, bl, (j + 4) * l2), c4 = FloatVector.fromArray(S, bl, (j + 4) * l2 + lanes);
+        FloatVector a5 = FloatVector.fromArray(S, bl, (j + 5) * l2), c5 = FloatVector.fromArray(S, bl, (j + 5) * l2 + lanes);
+        FloatVector a6 = FloatVector.fromArray(S, bl, (j + 6) * l2), c6 = FloatVector.fromArray(S, bl, (j + 6) * l2 + lanes);
+        FloatVector a7 = FloatVector.fromArray(S, bl, (j + 7) * l2), c7 = FloatVector.fromArray(S, bl, (j + 7) * l2 + lanes);
         for (int i = 0; i < fi; i++) {
             FloatVector xa = FloatVector.fromArray(S, in, i * l2), xb = FloatVector.fromArray(S, in, i * l2 + lanes);
             int wi = base + i * 8;
@@ -201,9 +224,10 @@ final class LaneMlp {
 
     private static void tile4(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l2 = 2 * lanes, base = j * fi;
-        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, bl[j + 2]), a3 = FloatVector.broadcast(S, bl[j + 3]);
-        FloatVector c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+        FloatVector a0 = FloatVector.fromArray(S, bl, j * l2), c0 = FloatVector.fromArray(S, bl, j * l2 + lanes);
+        FloatVector a1 = FloatVector.fromArray(S, bl, (j + 1) * l2), c1 = FloatVector.fromArray(S, bl, (j + 1) * l2 + lanes);
+        FloatVector a2 = FloatVector.fromArray(S, bl, (j + 2) * l2), c2 = FloatVector.fromArray(S, bl, (j + 2) * l2 + lanes);
+        FloatVector a3 = FloatVector.fromArray(S, bl, (j + 3) * l2), c3 = FloatVector.fromArray(S, bl, (j + 3) * l2 + lanes);
         for (int i = 0; i < fi; i++) {
             FloatVector xa = FloatVector.fromArray(S, in, i * l2), xb = FloatVector.fromArray(S, in, i * l2 + lanes);
             int wi = base + i * 4;
@@ -230,7 +254,8 @@ final class LaneMlp {
 
     private static void tile2(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l2 = 2 * lanes, base = j * fi;
-        FloatVector a0 = FloatVector.broadcast(S, bl[j]), a1 = FloatVector.broadcast(S, bl[j + 1]), c0 = a0, c1 = a1;
+        FloatVector a0 = FloatVector.fromArray(S, bl, j * l2), c0 = FloatVector.fromArray(S, bl, j * l2 + lanes);
+        FloatVector a1 = FloatVector.fromArray(S, bl, (j + 1) * l2), c1 = FloatVector.fromArray(S, bl, (j + 1) * l2 + lanes);
         for (int i = 0; i < fi; i++) {
             FloatVector xa = FloatVector.fromArray(S, in, i * l2), xb = FloatVector.fromArray(S, in, i * l2 + lanes);
             int wi = base + i * 2;
@@ -248,7 +273,7 @@ final class LaneMlp {
 
     private static void tile1(float[] w, float[] bl, int j, int fi, float[] in, float[] out, boolean relu) {
         int lanes = S.length(), l2 = 2 * lanes, base = j * fi;
-        FloatVector a = FloatVector.broadcast(S, bl[j]), c = a;
+        FloatVector a = FloatVector.fromArray(S, bl, j * l2), c = FloatVector.fromArray(S, bl, j * l2 + lanes);
         for (int i = 0; i < fi; i++) {
             FloatVector wv = FloatVector.broadcast(S, w[base + i]);
             a = FloatVector.fromArray(S, in, i * l2).fma(wv, a);

@@ -62,9 +62,12 @@ final class MlpLoptKernel {
         int members = thetas.size();
         float expMult = (float) lo.expMult(), stepMult = (float) lo.stepMult();
         int[] widths = lo.widths();
-        float[][][] packed = new float[members][widths.length - 1][];
+        float[][][] packed = new float[members][widths.length - 1][], laneBias = new float[members][widths.length - 1][];
         for (int q = 0; q < members; q++) {
-            for (int layer = 0; layer + 1 < widths.length; layer++) packed[q][layer] = LaneMlp.pack(thetas.get(q).w()[layer], widths[layer], widths[layer + 1], 2);
+            for (int layer = 0; layer + 1 < widths.length; layer++) {
+                packed[q][layer] = LaneMlp.pack(thetas.get(q).w()[layer], widths[layer], widths[layer + 1], 2);
+                laneBias[q][layer] = LaneMlp.laneBias(thetas.get(q).b()[layer], 2);
+            }
         }
         // pass 2: features, MLP, update
         Parallel.forRange(ct.size(), 1, (from, to) -> {
@@ -74,7 +77,6 @@ final class MlpLoptKernel {
             for (int c = from; c < to; c++) {
                 int t = ct.tensorOf(c), off = l.offset(t), s0 = ct.startOf(c), s1 = Math.min(s0 + CHUNK, l.numel(t));
                 int member = member(t, l.count(), members);
-                MlpLopt.Weights w = thetas.get(member);
                 float[] time = times[member];
                 float[] sc = scale[t];
                 for (int e0 = off + s0; e0 < off + s1; e0 += lanes) {
@@ -87,7 +89,7 @@ final class MlpLoptKernel {
                         for (int k = 0; k < mk.length; k++) a[(2 + k) * lanes + j] = mk[k][e] * sc[2 + k];
                     }
                     for (int k = 0; k < time.length; k++) java.util.Arrays.fill(a, (nf + k) * lanes, (nf + k + 1) * lanes, time[k]);
-                    float[] out = LaneMlp.evalPacked(packed[member], w.b(), widths, a, b, 2);
+                    float[] out = LaneMlp.evalPacked(packed[member], laneBias[member], widths, a, b, 2);
                     for (int j = 0; j < n; j++) {
                         float dir = out[j], mag = out[lanes + j];
                         p[e0 + j] = p[e0 + j] - dir * (float) Math.exp(expMult * mag) * stepMult;

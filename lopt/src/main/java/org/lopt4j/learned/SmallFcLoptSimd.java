@@ -35,13 +35,14 @@ final class SmallFcLoptSimd {
 
     /**
      * One worker's buffers for pass C: features and layer outputs ({@code size} floats each), a lane of scratch, the
-     * run's first-layer bias, and the layer weights, biases and widths it evaluates (only outputs 0 and 1 of the last
+     * run's first-layer bias and its per-lane form, and the layer weights, biases and widths it evaluates (only outputs 0 and 1 of the last
      * layer: the update reads those; VeLO's MLP has a third).
      */
-    private record ApplyScratch(float[] x, float[] y, float[] tmp, float[] unitBias, float[][] wl, float[][] bl, int[] wd) {
-        ApplyScratch(int size, int lanes, int h, int[] widths) {
-            this(new float[size], new float[size], new float[lanes], new float[h], new float[widths.length - 1][],
-                    new float[widths.length - 1][], outputs2(widths));
+    private record ApplyScratch(float[] x, float[] y, float[] tmp, float[] unitBias, float[] firstBias, float[][] wl, float[][] bl,
+                                int[] wd) {
+        ApplyScratch(int size, int lanes, int h, int blocks, int[] widths) {
+            this(new float[size], new float[size], new float[lanes], new float[h], new float[h * blocks * lanes],
+                    new float[widths.length - 1][], new float[widths.length - 1][], outputs2(widths));
         }
 
         private static int[] outputs2(int[] widths) {
@@ -129,8 +130,10 @@ final class SmallFcLoptSimd {
         for (int q = 0; q < packed.length; q++) {
             for (int layer = 1; layer < layers; layer++) packed[q][layer] = LaneMlp.pack(rule.w()[q][layer], widths[layer], widths[layer + 1], blocks);
         }
+        float[][][] laneB = new float[rule.b().length][layers][];
+        for (int q = 0; q < laneB.length; q++) for (int layer = 1; layer < layers; layer++) laneB[q][layer] = LaneMlp.laneBias(rule.b()[q][layer], blocks);
         LaneFeatures.Plan[] plans = new LaneFeatures.Plan[l.count()];
-        float[][] first = new float[l.count()][], scaledW = new float[l.count()][], bias = new float[l.count()][];
+        float[][] first = new float[l.count()][], scaledW = new float[l.count()][], bias = new float[l.count()][], byIndex = new float[l.count()][];
         int maxRows = 0, maxw = 0;
         for (int wd : widths) maxw = Math.max(maxw, wd);
         for (int t = 0; t < l.count(); t++) {
@@ -142,7 +145,15 @@ final class SmallFcLoptSimd {
             float[] bt = rule.b()[mlp][0].clone();              // time features are constant per tensor: into the bias
             float[] time = rule.time() == null ? null : rule.time()[mlp];
             if (time != null) for (int k = 0; k < time.length; k++) for (int j = 0; j < h; j++) bt[j] += time[k] * w0[(nf + k) * h + j];
-            LaneFeatures.Plan plan = LaneFeatures.Plan.of(slots, gt.f() != null, gt.rowStep() != 0, gt.colStep() != 0);
+            FactoredDims fd = gt.f();
+            boolean rowVaries = fd != null && gt.rowStep() != 0, colVaries = fd != null && gt.colStep() != 0;
+            int count = rowVaries == colVaries ? 0 : rowVaries ? gt.rowRs()[0].length : gt.colRs()[0].length;
+            if (count > 0 && h <= FOLD_WIDTH && (long) h * count <= FOLD_LIMIT) {   // the varying side's features: per index
+                byIndex[t] = rowVaries ? indexInputs(sw, h, st.r(), gt.ro(), gt.rowRs(), slots.row(), slots.rrs(), count)
+                        : indexInputs(sw, h, st.c(), gt.co(), gt.colRs(), slots.col(), slots.crs(), count);
+            }
+            boolean folded = byIndex[t] != null;
+            LaneFeatures.Plan plan = LaneFeatures.Plan.of(slots, fd != null, rowVaries && !folded, colVaries && !folded);
             float[] wt = new float[plan.rows() * h];
             for (int q = 0; q < plan.rows(); q++) for (int slot : plan.slotsOf()[q]) for (int j = 0; j < h; j++) wt[q * h + j] += sw[slot * h + j];
             plans[t] = plan;
@@ -153,8 +164,8 @@ final class SmallFcLoptSimd {
         }
         int rowsMax = Math.max(maxRows, maxw);
         float expMult = rule.expMult();
-        Parallel.forBatches(units.size(), 4, () -> new ApplyScratch(rowsMax * bl4, lanes, h, widths), (sc, from, to) -> {
-            float[] x = sc.x(), y = sc.y(), tmp = sc.tmp(), unitBias = sc.unitBias();
+        Parallel.forBatches(units.size(), 4, () -> new ApplyScratch(rowsMax * bl4, lanes, h, blocks, widths), (sc, from, to) -> {
+            float[] x = sc.x(), y = sc.y(), tmp = sc.tmp(), unitBias = sc.unitBias(), lb0 = sc.firstBias();
             float[][] wl = sc.wl(), bl = sc.bl();
             int[] wd = sc.wd();
             for (int u = from; u < to; u++) {
@@ -163,17 +174,22 @@ final class SmallFcLoptSimd {
                 Geo gt = geo[t];
                 constantRowsBias(unitBias, bias[t], scaledW[t], h, gt, un.a(), st, slots);
                 wl[0] = first[t];
-                bl[0] = unitBias;
-                for (int layer = 1; layer < layers; layer++) { wl[layer] = packed[mlp][layer]; bl[layer] = rule.b()[mlp][layer]; }
+                bl[0] = lb0;
+                for (int layer = 1; layer < layers; layer++) { wl[layer] = packed[mlp][layer]; bl[layer] = laneB[mlp][layer]; }
+                float[] vb = byIndex[t];
+                int count = vb == null ? 0 : vb.length / h;
+                if (vb == null) for (int j = 0; j < h; j++) java.util.Arrays.fill(lb0, j * bl4, (j + 1) * bl4, unitBias[j]);
                 wd[0] = plans[t].rows();
                 float stepScale = rule.stepOf()[t];
                 FactoredDims fd = gt.f();
                 int ri0 = fd == null ? un.a() : fd.row(un.a()), ci0 = fd == null ? 0 : fd.col(un.a());
                 int rowStep = fd == null ? 1 : gt.rowStep(), colStep = fd == null ? 0 : gt.colStep();
+                int vi0 = vb == null ? 0 : rowStep != 0 ? ri0 : ci0;
                 for (int e = un.a(); e < un.b(); e += bl4) {
+                    if (vb != null) indexBias(lb0, vb, count, unitBias, h, blocks, vi0 + (e - un.a()), un.b() - e);
                     for (int blk = 0; blk < blocks; blk++) {
                         int eh = e + blk * lanes, n = Math.min(lanes, un.b() - eh), d = eh - un.a();
-                        if (n > 0) LaneFeatures.write(x, bl4, blk * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots);
+                        if (n > 0) LaneFeatures.write(x, bl4, blk * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots, plans[t]);
                         else for (int q = 0; q < wd[0]; q++) java.util.Arrays.fill(x, q * bl4 + blk * lanes, q * bl4 + blk * lanes + lanes, 0f);
                     }
                     float[] out = LaneMlp.evalPacked(wl, bl, wd, x, y, blocks);
@@ -242,6 +258,57 @@ final class SmallFcLoptSimd {
         double s = 0;
         for (int i = 0; i < n; i++) s += (double) a[off + i] * a[off + i];
         return s;
+    }
+
+    /** At most this many floats per tensor for {@link #indexInputs}; beyond it the varying features stay MLP inputs. */
+    static final int FOLD_LIMIT = 1 << 20;
+    /**
+     * {@link #indexInputs} for first layers at most this wide: at width 4 it made pass C 7–10 % faster (small_fc_lopt(4),
+     * VeLO), at width 32 it made it 3 % slower (the per-lane bias costs 2·32 vector adds per 32 elements) — measured.
+     */
+    static final int FOLD_WIDTH = 8;
+
+    /**
+     * A factored tensor's row (or column) features vary along its runs but are the same for every run through the
+     * same accumulator index: their first-layer input, {@code out[j·count + i] = Σ_k acc_k[i]·W(acc_k)_j +
+     * rs_k[i]·W(rs_k)_j} over the scaled weights {@code sw}, is formed once per index instead of once per element.
+     */
+    private static float[] indexInputs(float[] sw, int h, float[][] acc, int accOff, float[][] rs, int accSlot, int rsSlot, int count) {
+        float[] out = new float[h * count];
+        for (int j = 0; j < h; j++) {
+            for (int i = 0; i < count; i++) {
+                float v = 0f;
+                for (int k = 0; k < 3; k++) v += acc[k][accOff + i] * sw[(accSlot + k) * h + j] + rs[k][i] * sw[(rsSlot + k) * h + j];
+                out[j * count + i] = v;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first layer's per-lane bias for the {@code blocks} lane blocks from varying index {@code vi} ({@code left}
+     * elements remain in the run): the run's bias plus {@link #indexInputs} of each lane's index; lanes past the run
+     * get the run's bias alone.
+     */
+    private static void indexBias(float[] lb, float[] vb, int count, float[] unitBias, int h, int blocks, int vi, int left) {
+        int lanes = S.length(), bl = blocks * lanes;
+        if (left >= bl) {
+            for (int j = 0, at = 0, src = vi; j < h; j++, at += bl, src += count) {
+                FloatVector ub = FloatVector.broadcast(S, unitBias[j]);
+                for (int q = 0; q < bl; q += lanes) FloatVector.fromArray(S, vb, src + q).add(ub).intoArray(lb, at + q);
+            }
+            return;
+        }
+        for (int j = 0; j < h; j++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int n = Math.min(lanes, left - blk * lanes), at = j * bl + blk * lanes, src = j * count + vi + blk * lanes;
+                if (n == lanes) {
+                    FloatVector.fromArray(S, vb, src).add(unitBias[j]).intoArray(lb, at);
+                } else {
+                    for (int q = 0; q < lanes; q++) lb[at + q] = q < n ? vb[src + q] + unitBias[j] : unitBias[j];
+                }
+            }
+        }
     }
 
     /**
