@@ -130,6 +130,75 @@ final class LaneFeatures {
     }
 
     /**
+     * {@link #write} for a whole lane block of a factored tensor: the same rows, without the short-block and
+     * unfactored branches, so the JIT compiles a short straight path for the common case.
+     */
+    static void writeFactored(float[] x, int stride, int at, SmallFcLoptSimd.Geo gt, int e, int ri, int ci, State st,
+                              SmallFcLoptSimd.Slots sl, Plan plan) {
+        int el = gt.off() + e, q = 4;
+        FloatVector gv = FloatVector.fromArray(S, st.g(), el), vv = FloatVector.fromArray(S, st.v(), el);
+        FloatVector rs = FloatVector.broadcast(S, 1f).div(vv.add(1e-6f).sqrt());
+        gv.intoArray(x, at);
+        FloatVector.fromArray(S, st.p(), el).intoArray(x, stride + at);
+        vv.intoArray(x, 2 * stride + at);
+        rs.intoArray(x, 3 * stride + at);
+        if (sl.velo()) {
+            gv.max(-0.1f).min(0.1f).intoArray(x, q++ * stride + at);
+            gv.mul(rs).intoArray(x, q++ * stride + at);
+        }
+        boolean rowVaries = gt.rowStep() != 0, colVaries = gt.colStep() != 0;
+        for (int k = 0; k < 3; k++) {
+            float[] rf = gt.rowFac()[k], cf = gt.colFac()[k];
+            FloatVector mk = FloatVector.fromArray(S, st.m()[k], el);
+            FloatVector fac = (rowVaries ? FloatVector.fromArray(S, rf, ri) : FloatVector.broadcast(S, rf[ri]))
+                    .mul(colVaries ? FloatVector.fromArray(S, cf, ci) : FloatVector.broadcast(S, cf[ci]));
+            mk.intoArray(x, q++ * stride + at);
+            mk.mul(rs).intoArray(x, q++ * stride + at);
+            gv.mul(fac).intoArray(x, q++ * stride + at);
+            mk.mul(fac).intoArray(x, q++ * stride + at);
+        }
+        for (int k = 0; k < 3; k++) {
+            if (plan.rowRows()) {
+                FloatVector.fromArray(S, st.r()[k], gt.ro() + ri).intoArray(x, q++ * stride + at);
+                FloatVector.fromArray(S, gt.rowRs()[k], ri).intoArray(x, q++ * stride + at);
+            }
+            if (plan.colRows()) {
+                FloatVector.fromArray(S, st.c()[k], gt.co() + ci).intoArray(x, q++ * stride + at);
+                FloatVector.fromArray(S, gt.colRs()[k], ci).intoArray(x, q++ * stride + at);
+            }
+        }
+    }
+
+    /** {@link #write} for a whole lane block of an unfactored tensor (diagonal accumulators), without its branches. */
+    static void writeDiagonal(float[] x, int stride, int at, SmallFcLoptSimd.Geo gt, int e, State st, SmallFcLoptSimd.Slots sl) {
+        int el = gt.off() + e, d = gt.ro() + e, q = 4;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector gv = FloatVector.fromArray(S, st.g(), el), vv = FloatVector.fromArray(S, st.v(), el);
+        FloatVector rs = one.div(vv.add(1e-6f).sqrt());
+        gv.intoArray(x, at);
+        FloatVector.fromArray(S, st.p(), el).intoArray(x, stride + at);
+        vv.intoArray(x, 2 * stride + at);
+        rs.intoArray(x, 3 * stride + at);
+        if (sl.velo()) {
+            gv.max(-0.1f).min(0.1f).intoArray(x, q++ * stride + at);
+            gv.mul(rs).intoArray(x, q++ * stride + at);
+        }
+        float eps = sl.mfacEps();
+        for (int k = 0; k < 3; k++) {
+            FloatVector mk = FloatVector.fromArray(S, st.m()[k], el), vd = FloatVector.fromArray(S, st.r()[k], d);
+            mk.intoArray(x, q++ * stride + at);
+            mk.mul(rs).intoArray(x, q++ * stride + at);
+            gv.mul(one.div(vd.add(1e-9f).max(1e-9f).sqrt())).intoArray(x, q++ * stride + at);
+            mk.mul(one.div(vd.add(eps).sqrt())).intoArray(x, q++ * stride + at);
+        }
+        for (int k = 0; k < 3; k++) {
+            FloatVector vd = FloatVector.fromArray(S, st.r()[k], d);
+            vd.intoArray(x, q++ * stride + at);
+            one.div(vd.add(1e-8f).sqrt()).intoArray(x, q++ * stride + at);
+        }
+    }
+
+    /**
      * Adds the sums of squares of the varying features over the whole lane blocks of elements [a, b) of one tensor (a
      * run or part of one) into {@code out} by slot (a factored tensor's row and column slots are left alone: their sums
      * come from the accumulators); the accumulators stay in registers. A square of 1/√x is summed as 1/x, which is what

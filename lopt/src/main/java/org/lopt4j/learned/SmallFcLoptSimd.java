@@ -189,7 +189,9 @@ final class SmallFcLoptSimd {
                     if (vb != null) indexBias(lb0, vb, count, unitBias, h, blocks, vi0 + (e - un.a()), un.b() - e);
                     for (int blk = 0; blk < blocks; blk++) {
                         int eh = e + blk * lanes, n = Math.min(lanes, un.b() - eh), d = eh - un.a();
-                        if (n > 0) LaneFeatures.write(x, bl4, blk * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots, plans[t]);
+                        if (n == lanes && fd != null) LaneFeatures.writeFactored(x, bl4, blk * lanes, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, st, slots, plans[t]);
+                        else if (n == lanes) LaneFeatures.writeDiagonal(x, bl4, blk * lanes, gt, eh, st, slots);
+                        else if (n > 0) LaneFeatures.write(x, bl4, blk * lanes, tmp, gt, eh, ri0 + rowStep * d, ci0 + colStep * d, n, st, slots, plans[t]);
                         else for (int q = 0; q < wd[0]; q++) java.util.Arrays.fill(x, q * bl4 + blk * lanes, q * bl4 + blk * lanes + lanes, 0f);
                     }
                     float[] out = LaneMlp.evalPacked(wl, bl, wd, x, y, blocks);
