@@ -130,22 +130,31 @@ final class LaneFeatures {
     }
 
     /**
-     * {@link #write} for a whole lane block of a factored tensor: the same rows, without the short-block and
-     * unfactored branches, so the JIT compiles a short straight path for the common case.
+     * The rows every tensor kind starts with, for the whole lane block at slab index {@code el}: g, p, v, rs = 1/√(v +
+     * 1e-6), and VeLO's clip(g, ±0.1) and g·rs. Returns the next row. (Callers read g and rs back from {@code x}: a
+     * vector returned from a method the JIT does not inline is boxed.)
      */
-    static void writeFactored(float[] x, int stride, int at, SmallFcLoptSimd.Geo gt, int e, int ri, int ci, State st,
-                              SmallFcLoptSimd.Slots sl, Plan plan) {
-        int el = gt.off() + e, q = 4;
+    private static int head(float[] x, int stride, int at, State st, int el, SmallFcLoptSimd.Slots sl) {
         FloatVector gv = FloatVector.fromArray(S, st.g(), el), vv = FloatVector.fromArray(S, st.v(), el);
         FloatVector rs = FloatVector.broadcast(S, 1f).div(vv.add(1e-6f).sqrt());
         gv.intoArray(x, at);
         FloatVector.fromArray(S, st.p(), el).intoArray(x, stride + at);
         vv.intoArray(x, 2 * stride + at);
         rs.intoArray(x, 3 * stride + at);
-        if (sl.velo()) {
-            gv.max(-0.1f).min(0.1f).intoArray(x, q++ * stride + at);
-            gv.mul(rs).intoArray(x, q++ * stride + at);
-        }
+        if (!sl.velo()) return 4;
+        gv.max(-0.1f).min(0.1f).intoArray(x, 4 * stride + at);
+        gv.mul(rs).intoArray(x, 5 * stride + at);
+        return 6;
+    }
+
+    /**
+     * {@link #write} for a whole lane block of a factored tensor: the same rows, without the short-block and
+     * unfactored branches, so the JIT compiles a short straight path for the common case.
+     */
+    static void writeFactored(float[] x, int stride, int at, SmallFcLoptSimd.Geo gt, int e, int ri, int ci, State st,
+                              SmallFcLoptSimd.Slots sl, Plan plan) {
+        int el = gt.off() + e, q = head(x, stride, at, st, el, sl);
+        FloatVector gv = FloatVector.fromArray(S, x, at), rs = FloatVector.fromArray(S, x, 3 * stride + at);
         boolean rowVaries = gt.rowStep() != 0, colVaries = gt.colStep() != 0;
         for (int k = 0; k < 3; k++) {
             float[] rf = gt.rowFac()[k], cf = gt.colFac()[k];
@@ -171,18 +180,9 @@ final class LaneFeatures {
 
     /** {@link #write} for a whole lane block of an unfactored tensor (diagonal accumulators), without its branches. */
     static void writeDiagonal(float[] x, int stride, int at, SmallFcLoptSimd.Geo gt, int e, State st, SmallFcLoptSimd.Slots sl) {
-        int el = gt.off() + e, d = gt.ro() + e, q = 4;
+        int el = gt.off() + e, d = gt.ro() + e, q = head(x, stride, at, st, el, sl);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector gv = FloatVector.fromArray(S, st.g(), el), vv = FloatVector.fromArray(S, st.v(), el);
-        FloatVector rs = one.div(vv.add(1e-6f).sqrt());
-        gv.intoArray(x, at);
-        FloatVector.fromArray(S, st.p(), el).intoArray(x, stride + at);
-        vv.intoArray(x, 2 * stride + at);
-        rs.intoArray(x, 3 * stride + at);
-        if (sl.velo()) {
-            gv.max(-0.1f).min(0.1f).intoArray(x, q++ * stride + at);
-            gv.mul(rs).intoArray(x, q++ * stride + at);
-        }
+        FloatVector gv = FloatVector.fromArray(S, x, at), rs = FloatVector.fromArray(S, x, 3 * stride + at);
         float eps = sl.mfacEps();
         for (int k = 0; k < 3; k++) {
             FloatVector mk = FloatVector.fromArray(S, st.m()[k], el), vd = FloatVector.fromArray(S, st.r()[k], d);
