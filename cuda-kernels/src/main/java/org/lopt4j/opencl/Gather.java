@@ -1,6 +1,5 @@
 package org.lopt4j.opencl;
 
-import org.jocl.Pointer;
 import org.lopt4j.cuda.Dims;
 import org.lopt4j.cuda.StridedLayout;
 import org.lopt4j.cuda.View;
@@ -38,9 +37,9 @@ final class Gather {
                     .struct(View.of(out.offset(), StridedLayout.toLong(out.strides())))
                     .struct(View.of(table.offset(), StridedLayout.toLong(table.strides())))
                     .struct(View.of(index.offset(), idx)).i64(n).i32(table.dim(0)).i32(ClConstants.dtype(index.dtype()))
-                    .mem(status.mem()));
+                    .mem(status));
             int[] bad = new int[1];
-            b.download(status.mem(), 0, Pointer.to(bad), 4);
+            status.read(0, bad);
             if (bad[0] != NO_BAD_INDEX) {
                 double v = index.slice(0, bad[0], bad[0] + 1, 1).item();
                 throw new IndexOutOfBoundsException("gather: index " + v + " at position " + bad[0] + " outside [0, " + table.dim(0) + ")");

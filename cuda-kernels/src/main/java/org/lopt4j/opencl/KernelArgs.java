@@ -20,7 +20,8 @@ final class KernelArgs {
     /** One kernel argument. */
     private sealed interface Arg permits Buffer, Value, Local {}
 
-    private record Buffer(cl_mem mem) implements Arg {}
+    /** A buffer and what owns it: holding the owner until the launch is queued keeps its cleaner from freeing the buffer first. */
+    private record Buffer(cl_mem mem, Object owner) implements Arg {}
 
     private record Value(byte[] bytes) implements Arg {}
 
@@ -28,8 +29,13 @@ final class KernelArgs {
 
     private final List<Arg> args = new ArrayList<>();
 
-    /** A {@code __global} buffer. */
-    KernelArgs mem(cl_mem m) { return add(new Buffer(m)); }
+    /**
+     * A {@code __global} buffer: the storage's, which this argument list keeps reachable (the launch holds the list
+     * until the kernel is queued, and OpenCL then holds the buffer until the kernel is done). A storage reachable only
+     * through its bare {@code cl_mem} could be collected, and its buffer freed by its cleaner, between building the
+     * arguments and queueing the kernel.
+     */
+    KernelArgs mem(OpenClStorage s) { return add(new Buffer(s.mem(), s)); }
 
     /** An {@code int} (or {@code uint}). */
     KernelArgs i32(int v) { return add(new Value(bytes(4).putInt(v).array())); }

@@ -94,6 +94,8 @@ public final class OpenClBackend implements Backend {
                 CL.clEnqueueNDRangeKernel(queue, k, size.dimensions(), null, size.global(), size.local(), 0, null, null);
             } catch (CLException e) {
                 throw failure("launch of " + name + " (" + program.file() + ", " + variant + ", " + size + ")", e);
+            } finally {
+                java.lang.ref.Reference.reachabilityFence(args);             // the buffers' owners, until the kernel is queued
             }
         }
     }
@@ -109,8 +111,8 @@ public final class OpenClBackend implements Backend {
     /** The work-group size of the reduction and fused kernels: {@link #GROUP}, or the device's largest power of two below it. */
     int groupSize() { return (int) Math.min(GROUP, Long.highestOneBit(info.maxWorkGroupSize())); }
 
-    /** The buffer of a tensor's storage, which must belong to this backend. */
-    cl_mem mem(Tensor t) { return storage(t).mem(); }
+    /** A tensor's storage, which must belong to this backend (as a kernel argument: {@link KernelArgs#mem}). */
+    OpenClStorage mem(Tensor t) { return storage(t); }
 
     /** A new buffer of {@code bytes} (a multiple of 4), zeroed in queue order. */
     cl_mem createBuffer(long bytes) {

@@ -1,7 +1,6 @@
 package org.lopt4j.opencl;
 
 import java.util.function.Consumer;
-import org.jocl.cl_mem;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.Tensor;
@@ -39,12 +38,12 @@ final class OpenClFusedOps implements FusedOps {
         try {
             if (chunks > 0) {
                 b.launch(ClProgram.FUSED, d, "fused_grad_stats_apply", size, table(new KernelArgs()
-                        .mem(slab(a.params(), "params")).mem(slab(a.grads(), "grads")).mem(partials.mem()), a.tensorOf(),
+                        .mem(slab(a.params(), "params")).mem(slab(a.grads(), "grads")).mem(partials), a.tensorOf(),
                         a.startOf(), a.offsets(), a.sizes(), a.chunk()).real(d, a.weightDecay()).real(d, a.clipValue())
                         .i32(a.zeroNonFinite()).local(2L * b.groupSize() * wide.byteSize()));
             }
             b.launch(ClProgram.FUSED, d, "fused_grad_stats_finish", LaunchSize.groups(1, 1), new KernelArgs()
-                    .mem(partials.mem()).i32(groups).mem(slab(a.stats(), "stats")));
+                    .mem(partials).i32(groups).mem(slab(a.stats(), "stats")));
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
         }
@@ -84,9 +83,9 @@ final class OpenClFusedOps implements FusedOps {
     @Override public void rmsprop(RmspropArgs a) {
         boolean centered = a.centered() != 0, withMomentum = a.momentum() > 0;
         DType d = dtype(a.params(), a.grads(), a.v(), centered ? a.mg() : null, withMomentum ? a.trace() : null);
-        cl_mem p = slab(a.params(), "params");
-        cl_mem mg = centered ? slab(a.mg(), "mg") : p;            // not touched by the kernel unless centered
-        cl_mem trace = withMomentum ? slab(a.trace(), "trace") : p;   // nor unless momentum > 0
+        OpenClStorage p = slab(a.params(), "params");
+        OpenClStorage mg = centered ? slab(a.mg(), "mg") : p;            // not touched by the kernel unless centered
+        OpenClStorage trace = withMomentum ? slab(a.trace(), "trace") : p;   // nor unless momentum > 0
         launch("fused_rmsprop_apply", d, a.tensorOf(), a.chunk(), a.params(), table(new KernelArgs().mem(p).mem(slab(a.grads(), "grads"))
                 .mem(slab(a.v(), "v")).mem(mg).mem(trace), a.tensorOf(), a.startOf(), a.offsets(), a.sizes(), a.chunk())
                 .real(d, a.lr()).real(d, a.decay()).real(d, 1 - a.decay()).real(d, a.eps()).i32(a.epsInSqrt())
@@ -149,7 +148,7 @@ final class OpenClFusedOps implements FusedOps {
     }
 
     /** A whole slab buffer of this backend, at offset 0. */
-    private cl_mem slab(Tensor t, String role) {
+    private OpenClStorage slab(Tensor t, String role) {
         if (t == null) throw new IllegalArgumentException("fused kernel on " + b.name() + ": buffer '" + role + "' is missing");
         if (!t.dtype().isFloating() || t.offset() != 0) {
             throw new IllegalArgumentException("fused kernel on " + b.name() + ": '" + role + "' must be a float buffer at offset 0, got " + t);
@@ -158,7 +157,7 @@ final class OpenClFusedOps implements FusedOps {
     }
 
     /** A whole I32 chunk-table buffer of this backend. */
-    private cl_mem index(Tensor t, String role) {
+    private OpenClStorage index(Tensor t, String role) {
         if (t == null || t.dtype() != DType.I32 || t.offset() != 0) {
             throw new IllegalArgumentException("fused kernel on " + b.name() + ": '" + role + "' must be an I32 buffer at offset 0, got " + t);
         }

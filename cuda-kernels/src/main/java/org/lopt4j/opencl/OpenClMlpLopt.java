@@ -3,7 +3,6 @@ package org.lopt4j.opencl;
 import static org.lopt4j.opencl.OpenClSmallFcLopt.f32;
 import static org.lopt4j.opencl.OpenClSmallFcLopt.i32;
 
-import org.jocl.cl_mem;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
@@ -23,22 +22,22 @@ final class OpenClMlpLopt {
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
         int chunks = a.tensorOf().numel(), group = b.groupSize();
         if (chunks == 0) return;
-        cl_mem params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
-        cl_mem m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
-        cl_mem m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");
+        OpenClStorage params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
+        OpenClStorage m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
+        OpenClStorage m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");
         long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), a.params().numel())), group) * group;
         LaunchSize elements = new LaunchSize(new long[] {extent, chunks}, new long[] {group, 1});
         int perChunk = Math.toIntExact(extent / group);
         OpenClStorage partials = new OpenClStorage(b, DType.F32, chunks * perChunk * FEATURES);
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
-                    .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials.mem()), a)
+                    .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials), a)
                     .local((long) FEATURES * group * Float.BYTES));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
             try {
-                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
-                        .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale.mem()).mem(f32(b, a.theta(), "theta"))
+                        .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale).mem(f32(b, a.theta(), "theta"))
                         .i32(a.thetaStride()).mem(f32(b, a.time(), "time")).mem(i32(b, a.widths(), "widths")).i32(a.layers())
                         .i32(a.perMember()).real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a));
             } finally {

@@ -1,6 +1,5 @@
 package org.lopt4j.opencl;
 
-import org.jocl.cl_mem;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
@@ -23,12 +22,12 @@ final class OpenClSmallFcLopt {
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                    .mem(partials.mem()), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
+                    .mem(partials), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
             try {
-                scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                        .mem(scale.mem()).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time"))
+                        .mem(scale).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time"))
                         .i32(a.hidden()).i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
             } finally {
                 scale.release();
@@ -59,8 +58,8 @@ final class OpenClSmallFcLopt {
      */
     static void accumulators(OpenClBackend b, SmallFcLoptArgs a) {
         int group = b.groupSize(), chunks = a.tensorOf().numel();
-        cl_mem decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
-        cl_mem r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
+        OpenClStorage decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
+        OpenClStorage r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
         long extent = Math.max(elements(b, a).global()[0], Math.ceilDiv(a.auxChunk(), group) * (long) group);
         b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_accumulate",
@@ -84,10 +83,10 @@ final class OpenClSmallFcLopt {
      * {@code features} features when {@code normalize}, else the plain per-tensor sums.
      */
     static void scale(OpenClBackend b, OpenClStorage partials, int perChunk, int features, boolean normalize, Tensor firstChunk,
-                      Tensor sizes, cl_mem scale) {
+                      Tensor sizes, OpenClStorage scale) {
         int group = b.groupSize(), tensors = sizes.numel();
         b.launch(ClProgram.LEARNED, DType.F32, "learned_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * features, group), group),
-                new KernelArgs().mem(partials.mem()).i32(perChunk).i32(features).real(DType.F32, 1e-5).i32(normalize ? 1 : 0)
+                new KernelArgs().mem(partials).i32(perChunk).i32(features).real(DType.F32, 1e-5).i32(normalize ? 1 : 0)
                         .mem(i32(b, firstChunk, "firstChunk")).mem(i32(b, sizes, "sizes")).mem(scale).i32(tensors));
     }
 
@@ -109,11 +108,11 @@ final class OpenClSmallFcLopt {
                 .mem(i32(b, a.sizes(), "sizes")).i32(a.chunk());
     }
 
-    static cl_mem f32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
+    static OpenClStorage f32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }
 
-    static cl_mem i32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
+    static OpenClStorage i32(OpenClBackend b, Tensor t, String role) { return buffer(b, t, DType.I32, role); }
 
-    private static cl_mem buffer(OpenClBackend b, Tensor t, DType d, String role) {
+    private static OpenClStorage buffer(OpenClBackend b, Tensor t, DType d, String role) {
         if (t == null || t.dtype() != d || t.offset() != 0) {
             throw new IllegalArgumentException("learned optimizer kernel on " + b.name() + ": '" + role + "' must be a whole " + d + " buffer, got " + t);
         }

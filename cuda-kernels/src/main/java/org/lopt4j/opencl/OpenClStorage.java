@@ -1,6 +1,7 @@
 package org.lopt4j.opencl;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_mem;
@@ -54,12 +55,33 @@ public final class OpenClStorage implements Storage {
         return mem;
     }
 
-    @Override public void write(int offset, float[] src) { check(DType.F32, offset, src.length); backend.upload(mem(), offset * 4L, Pointer.to(src), src.length * 4L); }
-    @Override public void write(int offset, double[] src) { check(DType.F64, offset, src.length); backend.upload(mem(), offset * 8L, Pointer.to(src), src.length * 8L); }
-    @Override public void write(int offset, int[] src) { check(DType.I32, offset, src.length); backend.upload(mem(), offset * 4L, Pointer.to(src), src.length * 4L); }
-    @Override public void read(int offset, float[] dst) { check(DType.F32, offset, dst.length); backend.download(mem(), offset * 4L, Pointer.to(dst), dst.length * 4L); }
-    @Override public void read(int offset, double[] dst) { check(DType.F64, offset, dst.length); backend.download(mem(), offset * 8L, Pointer.to(dst), dst.length * 8L); }
-    @Override public void read(int offset, int[] dst) { check(DType.I32, offset, dst.length); backend.download(mem(), offset * 4L, Pointer.to(dst), dst.length * 4L); }
+    @Override public void write(int offset, float[] src) { check(DType.F32, offset, src.length); copyIn(offset * 4L, Pointer.to(src), src.length * 4L); }
+    @Override public void write(int offset, double[] src) { check(DType.F64, offset, src.length); copyIn(offset * 8L, Pointer.to(src), src.length * 8L); }
+    @Override public void write(int offset, int[] src) { check(DType.I32, offset, src.length); copyIn(offset * 4L, Pointer.to(src), src.length * 4L); }
+    @Override public void read(int offset, float[] dst) { check(DType.F32, offset, dst.length); copyOut(offset * 4L, Pointer.to(dst), dst.length * 4L); }
+    @Override public void read(int offset, double[] dst) { check(DType.F64, offset, dst.length); copyOut(offset * 8L, Pointer.to(dst), dst.length * 8L); }
+    @Override public void read(int offset, int[] dst) { check(DType.I32, offset, dst.length); copyOut(offset * 4L, Pointer.to(dst), dst.length * 4L); }
+
+    /**
+     * A blocking copy into the buffer; the fence keeps this storage (and so its buffer, which its cleaner frees) alive
+     * until the copy is done: once {@code mem()} has returned, nothing else in the caller need refer to it.
+     */
+    private void copyIn(long byteOffset, Pointer src, long bytes) {
+        try {
+            backend.upload(mem(), byteOffset, src, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** A blocking copy out of the buffer, with the same fence as {@link #copyIn}. */
+    private void copyOut(long byteOffset, Pointer dst, long bytes) {
+        try {
+            backend.download(mem(), byteOffset, dst, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
 
     private void check(DType want, int offset, int count) {
         if (want != dtype) throw new IllegalArgumentException(backend.name() + " storage holds " + dtype + ", not " + want);

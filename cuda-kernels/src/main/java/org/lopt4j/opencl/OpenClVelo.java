@@ -26,7 +26,7 @@ final class OpenClVelo {
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_stats", elements, OpenClSmallFcLopt.table(b, new KernelArgs()
                     .mem(f32(b, a.params(), "params")).mem(f32(b, a.v(), "v")).mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1"))
-                    .mem(f32(b, a.m2(), "m2")).mem(partials.mem()), a).local((long) STATS * b.groupSize() * Float.BYTES));
+                    .mem(f32(b, a.m2(), "m2")).mem(partials), a).local((long) STATS * b.groupSize() * Float.BYTES));
             OpenClSmallFcLopt.scale(b, partials, perChunk, STATS, false, a.firstChunk(), a.sizes(), f32(b, v.stats(), "stats"));
         } finally {
             partials.release();
@@ -42,13 +42,13 @@ final class OpenClVelo {
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_feature_sums", elements, OpenClSmallFcLopt.table(b,
-                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials.mem()), a)
+                    OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(partials), a)
                     .local((long) FEATURES * b.groupSize() * Float.BYTES));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
             try {
-                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale.mem());
+                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
-                        OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(scale.mem())
+                        OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(scale)
                                 .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
             } finally {
                 scale.release();

@@ -91,10 +91,10 @@ final class Reduction {
         OpenClStorage partial = new OpenClStorage(b, d, Math.toIntExact(nOut * splits));
         try {
             View partialView = contiguous(kept.dims(), splits);
-            groups(b, d, nOut * splits, new KernelArgs().mem(partial.mem()).mem(b.mem(x)).struct(kept.dims())
+            groups(b, d, nOut * splits, new KernelArgs().mem(partial).mem(b.mem(x)).struct(kept.dims())
                     .struct(red.dims()).struct(partialView).struct(kept.view(1)).struct(red.view(0)).i64(nOut).i64(nRed)
                     .i32(splits).i64(1).i32(code));
-            groups(b, d, nOut, new KernelArgs().mem(b.mem(out)).mem(partial.mem()).struct(kept.dims()).struct(Dims.of(splits))
+            groups(b, d, nOut, new KernelArgs().mem(b.mem(out)).mem(partial).struct(kept.dims()).struct(Dims.of(splits))
                     .struct(kept.view(0)).struct(partialView).struct(View.of(0, 1)).i64(nOut).i64(splits).i32(1).i64(0).i32(code));
         } finally {
             partial.release();   // safe at once: OpenCL frees the buffer after the queued launches that use it
