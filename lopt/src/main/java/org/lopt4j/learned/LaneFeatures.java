@@ -198,6 +198,13 @@ final class LaneFeatures {
         }
     }
 
+    /** The slots of {@link #sumSquares}'s register sums, in the order it stores them (made once per step, not per run). */
+    static int[] sumOrder(SmallFcLoptSimd.Slots sl) {
+        int[] all = {sl.g(), sl.p(), sl.v(), sl.rs(), sl.m(), sl.m() + 1, sl.m() + 2, sl.mrs(), sl.mrs() + 1, sl.mrs() + 2,
+                sl.gfac(), sl.gfac() + 1, sl.gfac() + 2, sl.mmfac(), sl.mmfac() + 1, sl.mmfac() + 2, 1, 14};
+        return java.util.Arrays.copyOf(all, sl.velo() ? 18 : 16);
+    }
+
     /**
      * Adds the sums of squares of the varying features over the whole lane blocks of elements [a, b) of one tensor (a
      * run or part of one) into {@code out} by slot (a factored tensor's row and column slots are left alone: their sums
@@ -205,7 +212,8 @@ final class LaneFeatures {
      * it rounds to, so this pass takes no square roots. {@code sums} is scratch of 18 lane blocks. Returns where the whole
      * blocks end.
      */
-    static int sumSquares(SmallFcLoptSimd.Geo gt, int a, int b, State st, SmallFcLoptSimd.Slots sl, double[] out, float[] tmp, float[] sums) {
+    static int sumSquares(SmallFcLoptSimd.Geo gt, int a, int b, State st, SmallFcLoptSimd.Slots sl, double[] out, float[] tmp, float[] sums,
+                          int[] order) {
         int lanes = S.length(), end = a + (b - a) / lanes * lanes;
         if (end == a) return a;
         var fd = gt.f();
@@ -293,8 +301,7 @@ final class LaneFeatures {
         smf2.intoArray(sums, 15 * lanes);
         scl.intoArray(sums, 16 * lanes);
         sgrs.intoArray(sums, 17 * lanes);
-        int[] at = {sl.g(), sl.p(), sl.v(), sl.rs(), sl.m(), sl.m() + 1, sl.m() + 2, sl.mrs(), sl.mrs() + 1, sl.mrs() + 2, sl.gfac(), sl.gfac() + 1, sl.gfac() + 2, sl.mmfac(), sl.mmfac() + 1, sl.mmfac() + 2, 1, 14};
-        for (int q = 0; q < (sl.velo() ? 18 : 16); q++) out[at[q]] += org.lopt4j.tensor.cpu.VecMath.sumInPlace(sums, q * lanes, lanes);
+        for (int q = 0; q < order.length; q++) out[order[q]] += org.lopt4j.tensor.cpu.VecMath.sumInPlace(sums, q * lanes, lanes);
         if (fd == null) diagonalSums(gt, a, end, st, sl, out, tmp);
         return end;
     }

@@ -221,12 +221,13 @@ final class SmallFcLoptSimd {
     private static float[][] featureScales(SlabLayout l, Slots slots, List<Unit> units, Geo[] geo, LaneFeatures.State st) {
         int nf = slots.count(), lanes = S.length();
         double[][] partial = new double[units.size()][nf];
+        int[] order = LaneFeatures.sumOrder(slots);
         Parallel.forBatches(units.size(), 4, () -> new float[][] {new float[nf * lanes], new float[lanes], new float[18 * lanes]}, (sc, from, to) -> {
             float[] x = sc[0], tmp = sc[1], sums = sc[2];
             for (int u = from; u < to; u++) {
                 Unit un = units.get(u);
                 Geo gt = geo[un.t()];
-                int e = LaneFeatures.sumSquares(gt, un.a(), un.b(), st, slots, partial[u], tmp, sums);
+                int e = LaneFeatures.sumSquares(gt, un.a(), un.b(), st, slots, partial[u], tmp, sums, order);
                 for (; e < un.b(); e += lanes) {                          // the unit's last, short block
                     int n = Math.min(lanes, un.b() - e);
                     features(x, tmp, gt, e, n, st.p(), st.g(), st.v(), st.m(), st.r(), st.c(), slots);
