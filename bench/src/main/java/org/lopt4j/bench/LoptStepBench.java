@@ -2,9 +2,9 @@ package org.lopt4j.bench;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.lopt4j.learned.MlpLopt;
-import org.lopt4j.learned.SmallFcLopt;
-import org.lopt4j.learned.Velo;
+import org.lopt4j.learned.mlp.MlpLopt;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
+import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;

@@ -3,6 +3,7 @@ package org.lopt4j.cuda;
 import jcuda.driver.CUdeviceptr;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps;
+import org.lopt4j.tensor.LearnedOps;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
@@ -19,9 +20,13 @@ final class CudaFusedOps implements FusedOps {
     private static final System.Logger LOG = System.getLogger(CudaFusedOps.class.getName());
 
     private final CudaBackend b;
+    private final LearnedOps learned;
     private volatile boolean adafactorLogged;
 
-    CudaFusedOps(CudaBackend b) { this.b = b; }
+    CudaFusedOps(CudaBackend b) {
+        this.b = b;
+        this.learned = new CudaLearnedOps(b);
+    }
 
     @Override public String name() { return "cuda"; }
 
@@ -96,11 +101,7 @@ final class CudaFusedOps implements FusedOps {
     @Override public void adafactorNorms(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorNorms); }
     @Override public void adafactorApply(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorApply); }
 
-    @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
-
-    @Override public void mlpLopt(MlpLoptArgs a) { CudaMlpLopt.run(b, a); }
-    @Override public void veloStats(VeloArgs a) { CudaVelo.stats(b, a); }
-    @Override public void veloApply(VeloArgs a) { CudaVelo.apply(b, a); }
+    @Override public LearnedOps learned() { return learned; }
 
     // ---------------------------------------------------------------- helpers
 

@@ -5,7 +5,7 @@ import static org.lopt4j.cuda.CudaSmallFcLopt.i32;
 
 import jcuda.driver.CUdeviceptr;
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.MlpLoptArgs;
+import org.lopt4j.tensor.LearnedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
@@ -23,6 +23,10 @@ final class CudaMlpLopt {
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
         int chunks = a.tensorOf().numel(), threads = CudaFusedOps.THREADS;
         if (chunks == 0) return;
+        int[] widths = a.widths().toIntArray();
+        int widest = 0;
+        for (int w : widths) widest = Math.max(widest, w);
+        CudaSmallFcLopt.checkMlp(b, widest, a.layers() - 1);
         CUdeviceptr params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
         CUdeviceptr m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
         CUdeviceptr m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");

@@ -2,7 +2,8 @@ package org.lopt4j.cuda;
 
 import jcuda.driver.CUdeviceptr;
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
+import org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
@@ -22,7 +23,7 @@ final class CudaSmallFcLopt {
                 CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
                 CUdeviceptr decays, CUdeviceptr info, CUdeviceptr rowMean, CUdeviceptr tensorOf, CUdeviceptr startOf,
                 CUdeviceptr offsets, CUdeviceptr sizes, LaunchGeometry perChunk) {
-        static Bufs of(CudaBackend b, SmallFcLoptArgs a, String what) {
+        static Bufs of(CudaBackend b, FactoredArgs a, String what) {
             if (a.params() == null) throw new IllegalArgumentException(what + " on " + b.name() + ": buffer 'params' is missing");
             RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.v());
             return new Bufs(f32(b, a.params(), "params"), f32(b, a.grads(), "grads"), f32(b, a.m0(), "m0"), f32(b, a.m1(), "m1"),
@@ -34,8 +35,10 @@ final class CudaSmallFcLopt {
         }
     }
 
-    static void run(CudaBackend b, SmallFcLoptArgs a) {
+    static void run(CudaBackend b, SmallFcLoptArgs sa) {
+        FactoredArgs a = sa.state();
         if (a.tensorOf().numel() == 0) return;
+        checkMlp(b, sa.hidden(), sa.layers());
         Bufs d = Bufs.of(b, a, "small_fc_lopt");
         accumulators(b, a, d);
         CudaStorage partials = new CudaStorage(b, DType.F32, a.tensorOf().numel() * FEATURES);
@@ -45,15 +48,15 @@ final class CudaSmallFcLopt {
                     d.info(), partials.ptr(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
             b.launch(Kernels.LEARNED_SMALL_FC_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
                     d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
-                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.theta(), "theta"), a.thetaStride(), f32(b, a.time(), "time"), a.hidden(), a.layers(), a.expMult(),
-                    a.stepScale(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
+                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(), f32(b, sa.time(), "time"),
+                    sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work
         }
     }
 
     /** Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch; row means. */
-    static void accumulators(CudaBackend b, SmallFcLoptArgs a, Bufs d) {
+    static void accumulators(CudaBackend b, FactoredArgs a, Bufs d) {
         int threads = CudaFusedOps.THREADS, chunks = a.tensorOf().numel();
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
         b.launch(Kernels.LEARNED_SMALL_FC_ACCUMULATE, new LaunchGeometry(chunks + accChunks, 1, 1, threads), new LearnedArgs.SmallFcAccumulate(
@@ -76,6 +79,14 @@ final class CudaSmallFcLopt {
         b.launch(Kernels.LEARNED_FEATURE_SCALE, new LaunchGeometry(Math.ceilDiv(tensors * features, threads), 1, 1, threads),
                 new LearnedArgs.FeatureScale(partials.ptr(), 1, features, 1e-5, normalize ? 1 : 0, i32(b, firstChunk, "firstChunk"),
                         i32(b, sizes, "sizes"), out, tensors));
+    }
+
+    /** The kernels' fixed-size MLP buffers take up to {@code MAX_WIDTH} wide, {@code MAX_LAYERS} deep. */
+    static void checkMlp(CudaBackend b, int hidden, int layers) {
+        if (hidden > SmallFcLoptArgs.MAX_WIDTH || layers + 1 > SmallFcLoptArgs.MAX_LAYERS) {
+            throw new IllegalArgumentException("learned optimizer kernels on " + b.name() + " take hidden widths up to " + SmallFcLoptArgs.MAX_WIDTH
+                    + " and up to " + (SmallFcLoptArgs.MAX_LAYERS - 1) + " hidden layers, got " + hidden + " x " + layers);
+        }
     }
 
     static CUdeviceptr f32(CudaBackend b, Tensor t, String role) { return buffer(b, t, DType.F32, role); }

@@ -1,21 +1,21 @@
 package org.lopt4j.cuda;
 
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
-import org.lopt4j.tensor.FusedOps.VeloArgs;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
+import org.lopt4j.tensor.LearnedOps.VeloArgs;
 
 /**
  * VeLO's per-element passes on CUDA (learned.cu, learned_rule.cuh): the statistics of its LSTM features (two
- * launches), and after the tensor network the accumulators (small_fc_lopt's two passes with VeLO's fixed decays),
- * the feature sums and the apply (four launches), for every tensor whatever their number.
+ * launches) and the accumulators (small_fc_lopt's two passes with VeLO's fixed decays); after the tensor network the
+ * feature sums and the apply (two launches); for every tensor whatever their number.
  */
 final class CudaVelo {
     private static final int STATS = 9, FEATURES = 30;
 
     private CudaVelo() {}
 
-    static void stats(CudaBackend b, VeloArgs v) {
-        SmallFcLoptArgs a = v.state();
+    static void accumulate(CudaBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
         if (a.tensorOf().numel() == 0) return;
         CudaSmallFcLopt.Bufs d = CudaSmallFcLopt.Bufs.of(b, a, "velo");
         CudaStorage partials = new CudaStorage(b, DType.F32, a.tensorOf().numel() * STATS);
@@ -26,13 +26,13 @@ final class CudaVelo {
         } finally {
             partials.release();
         }
+        CudaSmallFcLopt.accumulators(b, a, d);
     }
 
     static void apply(CudaBackend b, VeloArgs v) {
-        SmallFcLoptArgs a = v.state();
+        FactoredArgs a = v.state();
         if (a.tensorOf().numel() == 0) return;
         CudaSmallFcLopt.Bufs d = CudaSmallFcLopt.Bufs.of(b, a, "velo");
-        CudaSmallFcLopt.accumulators(b, a, d);
         CudaStorage partials = new CudaStorage(b, DType.F32, a.tensorOf().numel() * FEATURES);
         try {
             b.launch(Kernels.LEARNED_VELO_FEATURE_SUMS, d.perChunk(), new LearnedArgs.VeloFeatureSums(d.params(), d.grads(), d.m0(),

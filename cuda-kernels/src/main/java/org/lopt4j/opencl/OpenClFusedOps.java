@@ -3,6 +3,7 @@ package org.lopt4j.opencl;
 import java.util.function.Consumer;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps;
+import org.lopt4j.tensor.LearnedOps;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
@@ -20,9 +21,13 @@ final class OpenClFusedOps implements FusedOps {
     private static final System.Logger LOG = System.getLogger(OpenClFusedOps.class.getName());
 
     private final OpenClBackend b;
+    private final LearnedOps learned;
     private volatile boolean adafactorLogged;
 
-    OpenClFusedOps(OpenClBackend b) { this.b = b; }
+    OpenClFusedOps(OpenClBackend b) {
+        this.b = b;
+        this.learned = new OpenClLearnedOps(b);
+    }
 
     @Override public String name() { return "opencl"; }
 
@@ -105,11 +110,7 @@ final class OpenClFusedOps implements FusedOps {
     @Override public void adafactorNorms(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorNorms); }
     @Override public void adafactorApply(AdafactorArgs a) { onHost(a, RefFusedOps.INSTANCE::adafactorApply); }
 
-    @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
-
-    @Override public void mlpLopt(MlpLoptArgs a) { OpenClMlpLopt.run(b, a); }
-    @Override public void veloStats(VeloArgs a) { OpenClVelo.stats(b, a); }
-    @Override public void veloApply(VeloArgs a) { OpenClVelo.apply(b, a); }
+    @Override public LearnedOps learned() { return learned; }
 
     // ---------------------------------------------------------------- helpers
 

@@ -4,7 +4,7 @@ import static org.lopt4j.opencl.OpenClSmallFcLopt.f32;
 import static org.lopt4j.opencl.OpenClSmallFcLopt.i32;
 
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.MlpLoptArgs;
+import org.lopt4j.tensor.LearnedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
@@ -22,6 +22,14 @@ final class OpenClMlpLopt {
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
         int chunks = a.tensorOf().numel(), group = b.groupSize();
         if (chunks == 0) return;
+        for (int w : a.widths().toIntArray()) {
+            if (w > org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH) {
+                throw new IllegalArgumentException("mlp_lopt kernels on " + b.name() + " take widths up to " + org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH + ", got " + w);
+            }
+        }
+        if (a.layers() > org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_LAYERS) {
+            throw new IllegalArgumentException("mlp_lopt kernels on " + b.name() + " take up to " + org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_LAYERS + " layers");
+        }
         OpenClStorage params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
         OpenClStorage m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
         OpenClStorage m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");

@@ -1,7 +1,8 @@
 package org.lopt4j.opencl;
 
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
+import org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
 
 /**
@@ -14,8 +15,13 @@ final class OpenClSmallFcLopt {
 
     private OpenClSmallFcLopt() {}
 
-    static void run(OpenClBackend b, SmallFcLoptArgs a) {
+    static void run(OpenClBackend b, SmallFcLoptArgs sa) {
+        FactoredArgs a = sa.state();
         if (!check(b, a, "small_fc_lopt")) return;
+        if (sa.hidden() > SmallFcLoptArgs.MAX_WIDTH || sa.layers() + 1 > SmallFcLoptArgs.MAX_LAYERS) {
+            throw new IllegalArgumentException("small_fc_lopt kernels on " + b.name() + " take hidden widths up to " + SmallFcLoptArgs.MAX_WIDTH
+                    + " and up to " + (SmallFcLoptArgs.MAX_LAYERS - 1) + " hidden layers, got " + sa.hidden() + " x " + sa.layers());
+        }
         accumulators(b, a);
         LaunchSize elements = elements(b, a);
         int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
@@ -27,8 +33,8 @@ final class OpenClSmallFcLopt {
             try {
                 scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                        .mem(scale).mem(f32(b, a.theta(), "theta")).i32(a.thetaStride()).mem(f32(b, a.time(), "time"))
-                        .i32(a.hidden()).i32(a.layers()).real(DType.F32, a.expMult()).real(DType.F32, a.stepScale()), a));
+                        .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(f32(b, sa.time(), "time"))
+                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()), a));
             } finally {
                 scale.release();
             }
@@ -38,7 +44,7 @@ final class OpenClSmallFcLopt {
     }
 
     /** Checks the slab buffers; false when there is nothing to do (no chunks). */
-    static boolean check(OpenClBackend b, SmallFcLoptArgs a, String what) {
+    static boolean check(OpenClBackend b, FactoredArgs a, String what) {
         Tensor p = a.params();
         if (p == null || p.dtype() != DType.F32) throw new IllegalArgumentException(what + " on " + b.name() + ": params must be F32, got " + p);
         org.lopt4j.tensor.cpu.ref.RefFusedOps.sameShape(p, a.grads(), a.m0(), a.m1(), a.m2(), a.v());
@@ -46,7 +52,7 @@ final class OpenClSmallFcLopt {
     }
 
     /** The 2-D NDRange over the slab's chunk table. */
-    static LaunchSize elements(OpenClBackend b, SmallFcLoptArgs a) {
+    static LaunchSize elements(OpenClBackend b, FactoredArgs a) {
         int group = b.groupSize();
         long extent = Math.ceilDiv(Math.max(1, Math.min(a.chunk(), a.params().numel())), group) * group;
         return new LaunchSize(new long[] {extent, a.tensorOf().numel()}, new long[] {group, 1});
@@ -56,7 +62,7 @@ final class OpenClSmallFcLopt {
      * Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch (its NDRange covers the element
      * chunks and the accumulator chunks); row means.
      */
-    static void accumulators(OpenClBackend b, SmallFcLoptArgs a) {
+    static void accumulators(OpenClBackend b, FactoredArgs a) {
         int group = b.groupSize(), chunks = a.tensorOf().numel();
         OpenClStorage decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
         OpenClStorage r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
@@ -91,7 +97,7 @@ final class OpenClSmallFcLopt {
     }
 
     /** params, grads, the ten state slabs, row means and mean_total: the leading arguments of the feature kernels. */
-    static KernelArgs state(OpenClBackend b, SmallFcLoptArgs a) {
+    static KernelArgs state(OpenClBackend b, FactoredArgs a) {
         return new KernelArgs().mem(f32(b, a.params(), "params")).mem(f32(b, a.grads(), "grads")).mem(f32(b, a.m0(), "m0"))
                 .mem(f32(b, a.m1(), "m1")).mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v")).mem(f32(b, a.r0(), "r0"))
                 .mem(f32(b, a.r1(), "r1")).mem(f32(b, a.r2(), "r2")).mem(f32(b, a.c0(), "c0")).mem(f32(b, a.c1(), "c1"))
@@ -103,7 +109,7 @@ final class OpenClSmallFcLopt {
         return new LaunchSize(new long[] {Math.ceilDiv(chunk, group) * (long) group, chunks}, new long[] {group, 1});
     }
 
-    static KernelArgs table(OpenClBackend b, KernelArgs k, SmallFcLoptArgs a) {
+    static KernelArgs table(OpenClBackend b, KernelArgs k, FactoredArgs a) {
         return k.mem(i32(b, a.tensorOf(), "tensorOf")).mem(i32(b, a.startOf(), "startOf")).mem(i32(b, a.offsets(), "offsets"))
                 .mem(i32(b, a.sizes(), "sizes")).i32(a.chunk());
     }

@@ -4,21 +4,21 @@ import static org.lopt4j.opencl.OpenClSmallFcLopt.f32;
 import static org.lopt4j.opencl.OpenClSmallFcLopt.i32;
 
 import org.lopt4j.tensor.DType;
-import org.lopt4j.tensor.FusedOps.SmallFcLoptArgs;
-import org.lopt4j.tensor.FusedOps.VeloArgs;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
+import org.lopt4j.tensor.LearnedOps.VeloArgs;
 
 /**
  * VeLO's per-element passes on OpenCL (learned.cl, learned_rule.cuh): the statistics of its LSTM features (two
- * launches), and after the tensor network the accumulators (small_fc_lopt's two passes with VeLO's fixed decays),
- * the feature sums, their scales and the apply (five launches), for every tensor whatever their number.
+ * launches) and the accumulators (small_fc_lopt's two passes with VeLO's fixed decays); after the tensor network the
+ * feature sums, their scales and the apply (three launches); for every tensor whatever their number.
  */
 final class OpenClVelo {
     private static final int STATS = 9, FEATURES = 30;
 
     private OpenClVelo() {}
 
-    static void stats(OpenClBackend b, VeloArgs v) {
-        SmallFcLoptArgs a = v.state();
+    static void accumulate(OpenClBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
         if (!OpenClSmallFcLopt.check(b, a, "velo")) return;
         LaunchSize elements = OpenClSmallFcLopt.elements(b, a);
         int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
@@ -31,12 +31,12 @@ final class OpenClVelo {
         } finally {
             partials.release();
         }
+        OpenClSmallFcLopt.accumulators(b, a);
     }
 
     static void apply(OpenClBackend b, VeloArgs v) {
-        SmallFcLoptArgs a = v.state();
+        FactoredArgs a = v.state();
         if (!OpenClSmallFcLopt.check(b, a, "velo")) return;
-        OpenClSmallFcLopt.accumulators(b, a);
         LaunchSize elements = OpenClSmallFcLopt.elements(b, a);
         int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);

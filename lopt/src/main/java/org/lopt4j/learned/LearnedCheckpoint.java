@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -24,29 +24,31 @@ public final class LearnedCheckpoint {
 
     private LearnedCheckpoint() {}
 
-    /** What a checkpoint holds; {@code state} is null when none was saved. */
-    public record Contents(Slab theta, NamedState state) {}
+    /** What a checkpoint holds; {@code state} is null when none was asked for. */
+    public record Contents<S>(Slab theta, S state) {}
 
-    public static void save(Path file, LearnedOptimizer lo, Slab theta, NamedState state) throws IOException {
+    /** Writes θ and, when given, the optimizer state's buffers and counters. */
+    public static void save(Path file, LearnedOptimizer<?> lo, Slab theta, OptState<?> state) throws IOException {
         Map<String, Slab> roles = new LinkedHashMap<>();
         roles.put("theta", theta);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("architecture", lo.toString());
         if (state != null) {
-            new java.util.TreeMap<>(state.slabs()).forEach((k, v) -> roles.put("state/" + k, v));
+            new java.util.TreeMap<>(state.buffers()).forEach((k, v) -> roles.put("state/" + k, v));
             meta.put("step", Integer.toString(state.step()));
             meta.put("skipped", Integer.toString(state.skipped()));
-            meta.put("buffers", String.join(",", new java.util.TreeSet<>(state.slabs().keySet())));
+            meta.put("buffers", String.join(",", new java.util.TreeSet<>(state.buffers().keySet())));
         }
         SafeTensors.writeSlabs(file, roles, meta);
     }
 
     /**
      * Loads θ (checked against {@code lo}'s layout) and, when {@code expectedState} is given (what {@code init} returns
-     * for the same parameters), the state checked against it.
+     * for the same parameters), the state checked against it: its buffers are filled in place and it comes back with
+     * the saved counters.
      */
-    public static Contents load(Path file, LearnedOptimizer lo, NamedState expectedState, Backend b) throws IOException {
+    public static <S extends OptState<S>> Contents<S> load(Path file, LearnedOptimizer<?> lo, S expectedState, Backend b) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file, b);
         Map<String, String> meta = c.metadata();
         List<String> problems = new ArrayList<>();
@@ -54,12 +56,16 @@ public final class LearnedCheckpoint {
         if (!lo.toString().equals(meta.get("architecture"))) problems.add("architecture " + meta.get("architecture") + ", expected " + lo);
         if (!problems.isEmpty()) throw new IOException(file + ": " + String.join("; ", problems));
         Slab theta = SafeTensors.slab(file, c, "theta", lo.thetaLayout(), DType.F32, b);
-        if (expectedState == null) return new Contents(theta, null);
+        if (expectedState == null) return new Contents<>(theta, null);
         if (meta.get("step") == null) throw new IOException(file + ": holds no optimizer state");
         Map<String, Slab> s = new LinkedHashMap<>();
-        for (var e : expectedState.slabs().entrySet()) {
+        for (var e : expectedState.buffers().entrySet()) {
             s.put(e.getKey(), SafeTensors.slab(file, c, "state/" + e.getKey(), e.getValue().layout(), e.getValue().dtype(), b));
         }
-        return new Contents(theta, new NamedState(Integer.parseInt(meta.get("step")), Integer.parseInt(meta.get("skipped")), s));
+        for (var e : expectedState.buffers().entrySet()) e.getValue().flat().assign(s.get(e.getKey()).flat().to(e.getValue().backend()));
+        Map<String, Integer> counters = new LinkedHashMap<>(expectedState.counters());
+        counters.put("step", Integer.parseInt(meta.get("step")));
+        counters.put("skipped", Integer.parseInt(meta.get("skipped")));
+        return new Contents<>(theta, expectedState.withCounters(counters));
     }
 }

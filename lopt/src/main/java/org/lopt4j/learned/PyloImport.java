@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
+import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;

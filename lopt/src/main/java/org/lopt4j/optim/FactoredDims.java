@@ -54,4 +54,24 @@ public record FactoredDims(Shape shape, int d0, int d1, int lo0, int span0, int 
     public int rowMean(int r) { return r / spanR * loR + r % loR; }
 
     public int rowMeanSize() { return rowShape().numel() / rowShape().dim(d1InRow()); }
+
+    /** Row-accumulator layout of a slab: the row shape of factored tensors, the tensor's own shape (a diagonal) otherwise. */
+    public static org.lopt4j.tensor.SlabLayout rowLayout(org.lopt4j.tensor.SlabLayout p) {
+        java.util.List<Shape> s = new java.util.ArrayList<>();
+        for (int i = 0; i < p.count(); i++) {
+            FactoredDims f = of(p.shape(i));
+            s.add(f == null ? Shape.of(Math.max(1, p.numel(i))) : f.rowShape());
+        }
+        return org.lopt4j.tensor.SlabLayout.of(p.names(), s);
+    }
+
+    /** Column-accumulator layout of a slab: the column shape of factored tensors, empty otherwise. */
+    public static org.lopt4j.tensor.SlabLayout colLayout(org.lopt4j.tensor.SlabLayout p) {
+        java.util.List<Shape> s = new java.util.ArrayList<>();
+        for (int i = 0; i < p.count(); i++) {
+            FactoredDims f = of(p.shape(i));
+            s.add(f == null ? Shape.of(0) : f.colShape());
+        }
+        return org.lopt4j.tensor.SlabLayout.of(p.names(), s);
+    }
 }

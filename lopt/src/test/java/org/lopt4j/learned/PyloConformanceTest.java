@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -48,8 +48,8 @@ class PyloConformanceTest {
         SlabLayout l = SlabLayout.of(names, shapes);
         Slab p = Slab.zeros(b, DType.F32, l), g = p.zerosLike();
         for (int i = 0; i < l.count(); i++) p.tensor(i).assign(t.get("p0/" + i));
-        Optimizer<NamedState> o = lo.optimizer(theta);
-        NamedState s = o.init(p);
+        Optimizer<SmallFcLopt.State> o = lo.optimizer(theta);
+        SmallFcLopt.State s = o.init(p);
         double worst = 0;
         for (int step = 0; step < 5; step++) {
             for (int i = 0; i < l.count(); i++) g.tensor(i).assign(t.get("g/" + step + "/" + i));

@@ -71,44 +71,8 @@ public interface FusedOps {
      */
     void adafactorApply(AdafactorArgs a);
 
-    /**
-     * small_fc_lopt's whole step (org.lopt4j.learned.SmallFcLopt, small_fc_lopt.md) for every tensor of every population
-     * member of a slab, in a fixed number of launches: moments with the diagonal and factored accumulators, row means,
-     * feature sums, feature scales, MLP and apply (CUDA: four, the scales formed per block; OpenCL: five). Device
-     * backends implement it; CPU slabs run the Vector API kernels of {@code org.lopt4j.learned}, so the CPU backends
-     * leave this default, which refuses.
-     */
-    default void smallFcLopt(SmallFcLoptArgs a) {
-        throw new UnsupportedOperationException(name() + " has no small_fc_lopt kernel; CPU slabs run org.lopt4j.learned.SmallFcLoptKernel");
-    }
-
-    /**
-     * MLPLOpt's whole step (org.lopt4j.learned.MlpLopt, mlp_lopt.md) for every tensor of every population member of a
-     * slab in a fixed number of launches: momenta with feature sums, feature scales, MLP and apply (CUDA: two, the
-     * scales formed per block; OpenCL: three). Device backends implement it; CPU slabs run the Vector API kernel of
-     * {@code org.lopt4j.learned}, so the CPU backends leave this default.
-     */
-    default void mlpLopt(MlpLoptArgs a) {
-        throw new UnsupportedOperationException(name() + " has no mlp_lopt kernel; CPU slabs run org.lopt4j.learned.MlpLoptKernel");
-    }
-
-    /**
-     * VeLO's first device pass (org.lopt4j.learned.Velo, velo.md §5), on the state before the update: per tensor, the
-     * sums of p², v, v², m_k and m_k² (k = 0..2) into {@code stats} (tensors × 9), from which the host forms the LSTM
-     * features. Device backends implement it; CPU slabs run org.lopt4j.learned.VeloStep.
-     */
-    default void veloStats(VeloArgs a) {
-        throw new UnsupportedOperationException(name() + " has no VeLO kernel; CPU slabs run org.lopt4j.learned.VeloStep");
-    }
-
-    /**
-     * VeLO's second device pass, after its tensor network: the accumulators with the clipped gradient (small_fc_lopt's
-     * passes with VeLO's fixed decays), the 30 MLP features' sums of squares, and each tensor's mixed MLP applied to every
-     * element: {@code p ← p − step[t]·out0·exp(0.001·out1)}.
-     */
-    default void veloApply(VeloArgs a) {
-        throw new UnsupportedOperationException(name() + " has no VeLO kernel; CPU slabs run org.lopt4j.learned.VeloStep");
-    }
+    /** The learned-optimizer passes of this backend. */
+    LearnedOps learned();
 
     /**
      * apex's block → (tensor, chunk) table for one slab layout, as device buffers (I32): chunk {@code c} covers
@@ -191,43 +155,4 @@ public interface FusedOps {
         public static final int FACTORED = 0, ROW_OFFSET = 1, COL_OFFSET = 2, V_OFFSET = 3, MEAN_OFFSET = 4,
                 LO0 = 5, SPAN0 = 6, LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, FIELDS = 11;
     }
-
-    /**
-     * Arguments of {@link #smallFcLopt} (F32). State slabs: momenta {@code m0..m2}, RMS {@code v}, row (or diagonal)
-     * accumulators {@code r0..r2}, column accumulators {@code c0..c2}. {@code decays}: 14 floats per member (momentum
-     * ×3, rms, adafactor ×3, then 1 − each); {@code theta}: each member's MLP packed layer by layer (weights
-     * [in × out], then bias), {@code thetaStride} floats apart; {@code time}: 11 floats per member; {@code info}: 16
-     * ints per tensor (learned_rule.cuh's SFL_* fields). Chunk tables: the slab's, then the factored tensors' row and
-     * column accumulators and row means ({@code auxChunk} entries per chunk); {@code firstChunk} (tensors + 1 ints)
-     * is each tensor's first entry in the slab's table. {@code rowMean} (3 × meanTotal) is scratch.
-     */
-    record SmallFcLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor v,
-                           Tensor r0, Tensor r1, Tensor r2, Tensor c0, Tensor c1, Tensor c2,
-                           Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor info,
-                           Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
-                           Tensor rowTensorOf, Tensor rowStartOf, Tensor colTensorOf, Tensor colStartOf,
-                           Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
-                           Tensor rowMean, int meanTotal, int hidden, int layers, double expMult,
-                           double stepScale) {}
-
-    /**
-     * Arguments of {@link #mlpLopt} (F32): the six momentum slabs {@code m0..m5}; {@code decays} the six decays then
-     * 1 − each; {@code theta} each member's MLP packed layer by layer (weights [in × out], then bias),
-     * {@code thetaStride} floats apart, with layer widths {@code widths} (I32, {@code layers + 1} entries);
-     * {@code time} 11 floats per member; tensor t belongs to member {@code t / perMember}; {@code firstChunk} as in
-     * {@link SmallFcLoptArgs}.
-     */
-    record MlpLoptArgs(Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4, Tensor m5,
-                       Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
-                       int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
-                       Tensor firstChunk, double expMult, double stepMult) {}
-
-    /**
-     * Arguments of {@link #veloStats} and {@link #veloApply}: {@code state} holds the slabs and tables as for
-     * small_fc_lopt ({@code grads} the clipped gradient, {@code decays} one row of VeLO's fixed decays per member,
-     * θ, time and MLP fields unused); {@code stats} (tensors × 9) receives the
-     * statistics; {@code mixed} holds each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and
-     * {@code step} each tensor's step multiplier.
-     */
-    record VeloArgs(SmallFcLoptArgs state, Tensor stats, Tensor mixed, Tensor step) {}
 }

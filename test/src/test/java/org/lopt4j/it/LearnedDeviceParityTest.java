@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.cuda.CudaBackendProvider;
 import org.lopt4j.learned.LearnedOptimizer;
-import org.lopt4j.learned.MlpLopt;
-import org.lopt4j.learned.SmallFcLopt;
-import org.lopt4j.learned.Velo;
+import org.lopt4j.learned.mlp.MlpLopt;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
+import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.opencl.OpenClBackendProvider;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
@@ -47,12 +47,12 @@ class LearnedDeviceParityTest {
 
     @Test void openClMatchesTwin() {
         Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
-        for (LearnedOptimizer lo : optimizers()) check(b, lo);
+        for (LearnedOptimizer<?> lo : optimizers()) check(b, lo);
     }
 
     @Test void cudaMatchesTwin() {
         Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
-        for (LearnedOptimizer lo : optimizers()) check(b, lo);
+        for (LearnedOptimizer<?> lo : optimizers()) check(b, lo);
     }
 
     @Test void openClVeloMatchesTwin() {
@@ -82,13 +82,19 @@ class LearnedDeviceParityTest {
 
     static void acrossChunks(Backend b) {
         SlabLayout big = SlabLayout.of(List.of("w", "wide", "v"), List.of(Shape.of(300, 512), Shape.of(2, 5000), Shape.of(70_000)));
-        for (LearnedOptimizer lo : List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
+        for (LearnedOptimizer<?> lo : List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
                 new MlpLopt(new int[] {32, 32}, 0.5, 0.1, NonFinitePolicy.SKIP_AND_COUNT), Velo.velo())) {     // a small bank (×100/bank) blows up here
+            acrossChunks(b, big, lo);
+        }
+    }
+
+    static <S extends OptState<S>> void acrossChunks(Backend b, SlabLayout big, LearnedOptimizer<S> lo) {
+        {
             Slab theta = lo.initTheta(RandomKey.of(4), ScalarBackend.INSTANCE);
-            Optimizer<NamedState> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+            Optimizer<S> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
             Slab pd = random(b, DType.F32, big, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, big, 1);
             double[] p0 = ph.flat().toDoubleArray();
-            NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+            S sd = onDevice.init(pd), sh = onHost.init(ph);
             for (int step = 0; step < 3; step++) {
                 StepInfo info = new StepInfo(step, 2.0 - 0.1 * step, 100);
                 sd = onDevice.update(sd, pd, random(b, DType.F32, big, 10 + step), info);
@@ -100,10 +106,10 @@ class LearnedDeviceParityTest {
                 dd[i] -= p0[i];
             }
             close(lo.name() + " across chunks on " + b.name() + ": parameter change", dh, dd, 2e-3, 2e-3);
-            for (String name : sh.slabs().keySet()) {
+            for (String name : sh.buffers().keySet()) {
                 boolean lstm = name.startsWith("lstm");
-                close(lo.name() + " across chunks on " + b.name() + ": " + name, sh.slab(name).flat().toDoubleArray(),
-                        sd.slab(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(), lstm ? 1e-3 : ABS, lstm ? 1e-3 : REL);
+                close(lo.name() + " across chunks on " + b.name() + ": " + name, sh.buffers().get(name).flat().toDoubleArray(),
+                        sd.buffers().get(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(), lstm ? 1e-3 : ABS, lstm ? 1e-3 : REL);
             }
         }
     }
@@ -117,27 +123,33 @@ class LearnedDeviceParityTest {
         Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
         SlabLayout l = layout();
         for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.SKIP_AND_COUNT, NonFinitePolicy.ZERO_NONFINITE}) {
-            List<LearnedOptimizer> los = List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
+            List<LearnedOptimizer<?>> los = List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
                     new Velo(16, 4, policy));
-            for (LearnedOptimizer lo : los) {
+            for (LearnedOptimizer<?> lo : los) nonFinite(b, l, policy, lo);
+        }
+    }
+
+    static <S extends OptState<S>> void nonFinite(Backend b, SlabLayout l, NonFinitePolicy policy, LearnedOptimizer<S> lo) {
+        {
+            {
                 int members = lo instanceof Velo ? 1 : MEMBERS;
                 SlabLayout layout = lo instanceof Velo ? SlabLayout.of(l.names().subList(0, SHAPES.size()), l.shapes().subList(0, SHAPES.size())) : l;
                 Slab theta = lo instanceof Velo ? lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE) : theta(lo);
-                Optimizer<NamedState> opt = lo.optimizer(theta);
+                Optimizer<S> opt = lo.optimizer(theta);
                 Slab p = random(b, DType.F32, layout, 1);
-                NamedState st = opt.update(opt.init(p), p, random(b, DType.F32, layout, 2), new StepInfo(0, 1.0, 100));
+                S st = opt.update(opt.init(p), p, random(b, DType.F32, layout, 2), new StepInfo(0, 1.0, 100));
                 double[] before = p.flat().toDoubleArray();
                 java.util.Map<String, double[]> stateBefore = new java.util.HashMap<>();
-                for (var e : st.slabs().entrySet()) stateBefore.put(e.getKey(), e.getValue().flat().toDoubleArray());
+                for (var e : st.buffers().entrySet()) stateBefore.put(e.getKey(), e.getValue().flat().toDoubleArray());
                 Slab bad = random(b, DType.F32, layout, 3);
                 bad.flat().slice(0, 5, 6, 1).fill(Double.NaN);
                 bad.flat().slice(0, 40, 41, 1).fill(Double.POSITIVE_INFINITY);
-                NamedState after = opt.update(st, p, bad, new StepInfo(1, 1.0, 100));
+                S after = opt.update(st, p, bad, new StepInfo(1, 1.0, 100));
                 String what = lo.name() + " " + policy;
                 if (policy == NonFinitePolicy.SKIP_AND_COUNT) {
                     org.junit.jupiter.api.Assertions.assertEquals(st.skipped() + 1, after.skipped(), what + ": skip counted");
                     org.junit.jupiter.api.Assertions.assertArrayEquals(before, p.flat().toDoubleArray(), what + ": parameters untouched");
-                    for (var e : after.slabs().entrySet()) {
+                    for (var e : after.buffers().entrySet()) {
                         org.junit.jupiter.api.Assertions.assertArrayEquals(stateBefore.get(e.getKey()), e.getValue().flat().toDoubleArray(), what + ": " + e.getKey() + " untouched");
                     }
                 } else {
@@ -145,7 +157,7 @@ class LearnedDeviceParityTest {
                 }
                 if (lo instanceof Velo && policy == NonFinitePolicy.SKIP_AND_COUNT) {
                     double[] now = p.flat().toDoubleArray();
-                    NamedState nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
+                    S nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
                     org.junit.jupiter.api.Assertions.assertEquals(after.skipped() + 1, nanLoss.skipped(), what + ": NaN loss skipped");
                     org.junit.jupiter.api.Assertions.assertArrayEquals(now, p.flat().toDoubleArray(), what + ": NaN loss leaves parameters");
                 }
@@ -160,7 +172,7 @@ class LearnedDeviceParityTest {
     /**
      * VeLO (LSTM 32, bank of 8, one member and a population of two with their own θ, losses and step counts; and
      * VeLO's own 512 / 256 on one member): the fast path (statistics pass, tensor network as float32 tensor ops, the
-     * accumulator and mixed-MLP passes) against VeloStep in float64. Parameters are compared by their change over the
+     * accumulator and mixed-MLP passes) against the twin VeloRef in float64. Parameters are compared by their change over the
      * five steps (|Δfast − Δtwin| ≤ 2e-3·max|Δtwin| + 2e-3·|Δtwin|), since the change is small against the parameters;
      * the LSTM state within 1e-3 relative (float32 1024-term dot products and a one-pass variance against the twin's
      * double two-pass one).
@@ -185,10 +197,10 @@ class LearnedDeviceParityTest {
                 }
             }
             SlabLayout l = SlabLayout.of(names, shapes);
-            Optimizer<NamedState> onDevice = vl.optimizer(theta), onHost = vl.optimizer(theta);
+            Optimizer<Velo.State> onDevice = vl.optimizer(theta), onHost = vl.optimizer(theta);
             Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
             double[] p0 = ph.flat().toDoubleArray();
-            NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+            Velo.State sd = onDevice.init(pd), sh = onHost.init(ph);
             for (int step = 0; step < STEPS; step++) {
                 int seed = step == 2 ? 100 + step : 10 + step;
                 double[] losses = new double[members];
@@ -208,15 +220,15 @@ class LearnedDeviceParityTest {
                 dd[i] -= p0[i];
             }
             close(what + ": parameter change", dh, dd, 2e-3, 2e-3);
-            for (String name : sh.slabs().keySet()) {
+            for (String name : sh.buffers().keySet()) {
                 boolean lstm = name.startsWith("lstm");
-                close(what + ": " + name, sh.slab(name).flat().toDoubleArray(), sd.slab(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(),
+                close(what + ": " + name, sh.buffers().get(name).flat().toDoubleArray(), sd.buffers().get(name).flat().to(ScalarBackend.INSTANCE).toDoubleArray(),
                         lstm ? 1e-3 : ABS, lstm ? 1e-3 : REL);
             }
         }
     }
 
-    static List<LearnedOptimizer> optimizers() {
+    static List<LearnedOptimizer<?>> optimizers() {
         return List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
                 new SmallFcLopt(32, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),
                 new SmallFcLopt(8, 3, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT),     // the kernels' generic MLP path
@@ -254,7 +266,7 @@ class LearnedDeviceParityTest {
     }
 
     /** Two members with different θ: random MLPs, non-zero decay offsets and biases. */
-    static Slab theta(LearnedOptimizer lo) {
+    static Slab theta(LearnedOptimizer<?> lo) {
         SlabLayout one = lo.thetaLayout();
         Slab t = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(MEMBERS));
         for (int m = 0; m < MEMBERS; m++) {
@@ -266,13 +278,13 @@ class LearnedDeviceParityTest {
         return t;
     }
 
-    static void check(Backend device, LearnedOptimizer lo) {
+    static <S extends OptState<S>> void check(Backend device, LearnedOptimizer<S> lo) {
         String what = lo instanceof MlpLopt m ? "mlp_lopt " + java.util.Arrays.toString(m.hidden()) : "small_fc_lopt " + ((SmallFcLopt) lo).hiddenSize();
         Slab theta = theta(lo);
         SlabLayout l = layout();
-        Optimizer<NamedState> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+        Optimizer<S> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
         Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
-        NamedState sd = onDevice.init(pd), sh = onHost.init(ph);
+        S sd = onDevice.init(pd), sh = onHost.init(ph);
         for (int step = 0; step < STEPS; step++) {
             int seed = step == 2 ? 100 + step : 10 + step;
             StepInfo info = new StepInfo(step, 1.0, 100, new double[] {1.0, 2.0}, new int[] {step, step + 7});
@@ -280,7 +292,7 @@ class LearnedDeviceParityTest {
             sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
         }
         close(what + ": params", ph, pd);
-        for (String name : sh.slabs().keySet()) close(what + ": " + name, sh.slab(name), sd.slab(name));
+        for (String name : sh.buffers().keySet()) close(what + ": " + name, sh.buffers().get(name), sd.buffers().get(name));
     }
 
     static void close(String what, Slab twin, Slab device) {

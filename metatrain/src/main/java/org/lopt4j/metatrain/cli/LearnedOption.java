@@ -6,15 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lopt4j.learned.LearnedCheckpoint;
 import org.lopt4j.learned.LearnedOptimizer;
-import org.lopt4j.metatrain.outer.Perturbations;
-import org.lopt4j.metatrain.outer.Recipe;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.optim.Optimizer;
-import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
  * Learned optimizers on the command line: {@code small_fc_lopt} with the θ lopt4j meta-trained and ships as a
- * resource (its recipe and measured result are in BENCHMARKS.md), or any of {@link Recipe#lopt}'s learned optimizers
+ * resource (its recipe and measured result are in RESULTS.md), or any of {@link LearnedOptimizers}' learned optimizers
  * with a θ file written by {@code lopt4j metatrain}.
  */
 final class LearnedOption {
@@ -23,12 +22,12 @@ final class LearnedOption {
 
     private LearnedOption() {}
 
-    /** Whether {@code name} is one of {@link Recipe#lopt}'s learned optimizers. */
-    static boolean isLearned(String name) { return Recipe.LEARNED.contains(name); }
+    /** Whether {@code name} is one of {@link LearnedOptimizers}' learned optimizers. */
+    static boolean isLearned(String name) { return LearnedOptimizers.NAMES.contains(name); }
 
     /** The learned optimizer {@code name} with θ from {@code file} (null = the shipped θ), one θ per member. */
-    static Optimizer<NamedState> of(String name, Path file, int members, Backend b) throws IOException {
-        LearnedOptimizer lo = Recipe.lopt(name);
+    static Optimizer<?> of(String name, Path file, int members) throws IOException {
+        LearnedOptimizer<?> lo = LearnedOptimizers.named(name);
         Path f = file;
         Path tmp = null;
         if (f == null && !name.equals("small_fc_lopt")) {
@@ -43,8 +42,8 @@ final class LearnedOption {
             }
         }
         try {
-            double[] theta = Perturbations.flat(LearnedCheckpoint.load(f, lo, null, b).theta());
-            return lo.optimizer(Perturbations.population(lo, theta, null, members, 1, b));
+            Slab theta = LearnedCheckpoint.load(f, lo, null, ScalarBackend.INSTANCE).theta();
+            return lo.optimizer(lo.population(theta, members));
         } finally {
             if (tmp != null) Files.deleteIfExists(tmp);
         }

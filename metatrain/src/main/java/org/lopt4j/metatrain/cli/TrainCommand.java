@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
         Task t = Tasks.byName(task, dataDir);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
-        Optimizer<?> opt = LearnedOption.isLearned(optimizer) ? LearnedOption.of(optimizer, loptCheckpoint, members, b) : OptimizerOption.of(optimizer, lr);
+        Optimizer<?> opt = LearnedOption.isLearned(optimizer) ? LearnedOption.of(optimizer, loptCheckpoint, members) : OptimizerOption.of(optimizer, lr);
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         List<double[]> curve = new ArrayList<>();

@@ -124,7 +124,7 @@ public final class FlaxCheckpoint {
      * The θ of {@code lo} from a checkpoint's leaves under {@code root} ("params" for params files, "0" for no-config
      * files): every θ tensor must be present with its shape; extra leaves are ignored (training state).
      */
-    public static Slab theta(Map<String, Tensor> leaves, String root, LearnedOptimizer lo, Backend b, Path file) throws IOException {
+    public static Slab theta(Map<String, Tensor> leaves, String root, LearnedOptimizer<?> lo, Backend b, Path file) throws IOException {
         SlabLayout l = lo.thetaLayout();
         Slab theta = Slab.zeros(b, DType.F32, l);
         List<String> problems = new ArrayList<>();

@@ -49,8 +49,8 @@ public final class Evaluation {
     }
 
     /** The learned optimizer with θ (flat, one member) on every seed. */
-    public static Run learned(LearnedOptimizer lo, double[] theta, Task task, int steps, int seeds, int every, Backend b) {
-        return run(lo.name(), task, lo.optimizer(Perturbations.population(lo, theta, null, seeds, 1, b)), steps, seeds, every, b);
+    public static Run learned(LearnedOptimizer<?> lo, double[] theta, Task task, int steps, int seeds, int every, Backend b) {
+        return run(lo.name(), task, lo.optimizer(Perturbations.population(lo, theta, null, seeds, 1)), steps, seeds, every, b);
     }
 
     /** Adam (eps 1e-8, eps_root 1e-8, learned_optimization's baseline) at each learning rate. */

@@ -45,7 +45,7 @@ public record FullEs(TruncatedUnroll base, TruncationSchedule lengths, int steps
         TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, len, base.backend(), base.metaLossSplit(), base.family());
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(i), sigma);
-        Slab pop = Perturbations.population(base.lopt(), theta, eps, n, 2, base.backend());
+        Slab pop = Perturbations.population(base.lopt(), theta, eps, n, 2);
         UnrollState s = u.init(key.child(3), pop);
         Trajectory tr = Trajectory.run(u, s, pop, key.child(1), len);
         double[] lossOf = new double[2 * n];

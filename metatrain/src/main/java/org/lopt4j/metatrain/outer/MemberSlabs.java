@@ -1,6 +1,6 @@
 package org.lopt4j.metatrain.outer;
 
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Slab;
 
 /**
@@ -11,7 +11,7 @@ final class MemberSlabs {
     private MemberSlabs() {}
 
     /** Checks that every buffer of {@code s} is laid out per parameter tensor, as member-wise edits need. */
-    static void checkPerTensor(NamedState s, Slab params) {
+    static void checkPerTensor(OptState<?> s, Slab params) {
         for (var e : s.buffers().entrySet()) {
             if (e.getValue().layout().count() != params.layout().count()) {
                 throw new IllegalArgumentException("optimizer state buffer '" + e.getKey() + "' has " + e.getValue().layout().count()
@@ -31,12 +31,12 @@ final class MemberSlabs {
     }
 
     /** Zeroes member {@code m} in every buffer of {@code st}. */
-    static void zero(NamedState st, int m, int perMember) {
+    static void zero(OptState<?> st, int m, int perMember) {
         for (Slab s : st.buffers().values()) zero(s, m, perMember);
     }
 
     /** Copies member {@code from} onto member {@code to} in every buffer of {@code st}. */
-    static void copy(NamedState st, int from, int to, int perMember) {
+    static void copy(OptState<?> st, int from, int to, int perMember) {
         for (Slab s : st.buffers().values()) copy(s, from, to, perMember);
     }
 }

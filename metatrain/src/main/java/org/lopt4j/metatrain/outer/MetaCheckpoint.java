@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -109,7 +109,7 @@ public final class MetaCheckpoint {
                 u.params().flat().assign(get(file, c, p + "params"));
                 for (var kv : u.opt().buffers().entrySet()) kv.getValue().flat().assign(get(file, c, p + "opt/" + kv.getKey()));
                 String[] oc = meta.get(p + "opt_counters").split(",");
-                NamedState opt = new NamedState(Integer.parseInt(oc[0]), Integer.parseInt(oc[1]), u.opt().slabs());
+                OptState<?> opt = u.opt().withCounters(java.util.Map.of("step", Integer.parseInt(oc[0]), "skipped", Integer.parseInt(oc[1])));
                 int[] done = get(file, c, p + "done").toIntArray();
                 boolean[] d = new boolean[done.length];
                 for (int i = 0; i < d.length; i++) d[i] = done[i] != 0;
@@ -130,14 +130,14 @@ public final class MetaCheckpoint {
     }
 
     /** θ from either a meta-training checkpoint or a learned-optimizer file ({@code lopt.safetensors}). */
-    public static Slab anyTheta(Path file, org.lopt4j.learned.LearnedOptimizer lo, Backend b) throws IOException {
+    public static Slab anyTheta(Path file, org.lopt4j.learned.LearnedOptimizer<?> lo, Backend b) throws IOException {
         String format = SafeTensors.header(file).metadata().get("format");
         if (FORMAT.equals(format)) return theta(file, lo, b);
         return org.lopt4j.learned.LearnedCheckpoint.load(file, lo, null, b).theta();
     }
 
     /** The learned optimizer's θ stored in a checkpoint (role {@code theta}), checked against its layout. */
-    public static Slab theta(Path file, org.lopt4j.learned.LearnedOptimizer lo, Backend b) throws IOException {
+    public static Slab theta(Path file, org.lopt4j.learned.LearnedOptimizer<?> lo, Backend b) throws IOException {
         return SafeTensors.readSlab(file, "theta", lo.thetaLayout(), DType.F32, b);
     }
 }

@@ -1,13 +1,13 @@
 package org.lopt4j.metatrain.outer;
 
 import org.lopt4j.learned.LearnedOptimizer;
-import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
  * Antithetic perturbations of θ (outer_training.md §4): {@code ε = σ·z}, {@code z ~ N(0, I)} drawn from a key (the
@@ -31,10 +31,11 @@ public final class Perturbations {
     }
 
     /**
-     * A float32 θ population of {@code copies·n} members: copy 0 of problem i holds {@code θ + ε_i}, copy 1
-     * {@code θ − ε_i} (with one copy, {@code θ + ε_i}; with {@code eps} null, θ itself).
+     * A float32 θ population of {@code copies·n} members on the host: copy 0 of problem i holds {@code θ + ε_i}, copy 1
+     * {@code θ − ε_i} (with one copy, {@code θ + ε_i}; with {@code eps} null, θ itself). The optimizer built from it
+     * reads it once; its state's workspace takes what the kernels read to the parameters' device once.
      */
-    public static Slab population(LearnedOptimizer lo, double[] theta, double[][] eps, int n, int copies, Backend b) {
+    public static Slab population(LearnedOptimizer<?> lo, double[] theta, double[][] eps, int n, int copies) {
         SlabLayout one = lo.thetaLayout();
         int size = one.size();
         float[] flat = new float[size * n * copies];
@@ -45,8 +46,8 @@ public final class Perturbations {
                 for (int j = 0; j < size; j++) flat[base + j] = (float) (theta[j] + (eps == null ? 0 : sign * eps[i][j]));
             }
         }
-        Slab s = Slab.zeros(b, DType.F32, one.repeat(n * copies));
-        s.flat().assign(Tensor.of(b, flat, flat.length));
+        Slab s = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(n * copies));
+        s.flat().assign(Tensor.of(ScalarBackend.INSTANCE, flat, flat.length));
         return s;
     }
 

@@ -2,26 +2,24 @@ package org.lopt4j.metatrain.outer;
 
 import java.nio.file.Path;
 import org.lopt4j.learned.LearnedOptimizer;
-import org.lopt4j.learned.MlpLopt;
-import org.lopt4j.learned.SmallFcLopt;
-import org.lopt4j.learned.Velo;
+import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.metatrain.task.QuadraticFamily;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
-import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.RandomKey;
 
 /**
- * The parts a {@link MetaConfig} names, built: the task, the learned optimizer (its inner updates zero non-finite
- * gradient elements per member instead of skipping the whole population's step) and one estimator.
+ * The parts a {@link MetaConfig} names, built: the task, the learned optimizer ({@link LearnedOptimizers}: its inner
+ * updates zero non-finite gradient elements per member instead of skipping the whole population's step) and one
+ * estimator.
  */
-public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, GradientEstimator estimator, Backend backend) {
+public record Recipe(MetaConfig config, Task task, LearnedOptimizer<?> lopt, GradientEstimator estimator, Backend backend) {
     /** Builds the recipe's parts on {@code backend}; {@code dataDir} null = embedded data. */
     public static Recipe of(MetaConfig c, Path dataDir, Backend backend) {
         TaskSampler family = family(c.task(), backend);
         Task task = family != null ? family.task(RandomKey.of(c.seed()).child(7)) : Tasks.byName(c.task(), dataDir);
-        LearnedOptimizer lo = lopt(c.lopt());
+        LearnedOptimizer<?> lo = LearnedOptimizers.named(c.lopt());
         return new Recipe(c, task, lo, estimator(c, task, family, lo, backend), backend);
     }
 
@@ -40,22 +38,7 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer lopt, Gradie
         return c.device().equals("auto") ? org.lopt4j.tensor.Backends.best() : org.lopt4j.tensor.Backends.named(c.device());
     }
 
-    /** The names {@link #lopt} knows. */
-    public static final java.util.List<String> LEARNED = java.util.List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small");
-
-    /** The learned optimizer called {@code name}, set up for meta-training. */
-    public static LearnedOptimizer lopt(String name) {
-        return switch (name) {
-            case "small_fc_lopt" -> new SmallFcLopt(4, 2, 0.001, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
-            case "small_fc_lopt32" -> new SmallFcLopt(32, 2, 0.01, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
-            case "mlp_lopt" -> new MlpLopt(new int[] {32, 32}, 0.001, 0.001, NonFinitePolicy.ZERO_NONFINITE);
-            case "velo" -> new Velo(512, 256, NonFinitePolicy.ZERO_NONFINITE);
-            case "velo_small" -> new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE);
-            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small");
-        };
-    }
-
-    static GradientEstimator estimator(MetaConfig c, Task task, TaskSampler f, LearnedOptimizer lo, Backend b) {
+    static GradientEstimator estimator(MetaConfig c, Task task, TaskSampler f, LearnedOptimizer<?> lo, Backend b) {
         TruncationSchedule sched = c.truncation();
         return switch (c.estimator()) {
             case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());

@@ -7,7 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.Tensor;
@@ -70,8 +70,14 @@ public final class StateCodec {
                 fill(f.params(), floats(in));
                 int n = in.readInt();
                 if (n != f.opt().buffers().size()) throw new IOException(n + " optimizer buffers, expected " + f.opt().buffers().size());
-                for (int k = 0; k < n; k++) fill(f.opt().slab(in.readUTF()), floats(in));
-                NamedState opt = new NamedState(in.readInt(), in.readInt(), f.opt().slabs());
+                Map<String, Slab> buffers = f.opt().buffers();
+                for (int k = 0; k < n; k++) {
+                    String name = in.readUTF();
+                    Slab slab = buffers.get(name);
+                    if (slab == null) throw new IOException("optimizer buffer '" + name + "' is not one of " + buffers.keySet());
+                    fill(slab, floats(in));
+                }
+                OptState<?> opt = f.opt().withCounters(Map.of("step", in.readInt(), "skipped", in.readInt()));
                 int[] it = ints(in), os = ints(in), len = ints(in);
                 boolean[] done = new boolean[in.readInt()];
                 for (int i = 0; i < done.length; i++) done[i] = in.readBoolean();

@@ -10,8 +10,9 @@ record Trajectory(double[][] loss, boolean[][] mask, boolean[][] done) {
         double[][] loss = new double[steps][];
         boolean[][] mask = new boolean[steps][], done = new boolean[steps][];
         Slab grads = s.params().zerosLike();
+        TruncatedUnroll.Updater update = u.fused(thetaPop);                   // the optimizer for θ, once per unroll
         for (int t = 0; t < steps; t++) {
-            TruncatedUnroll.StepOutput o = u.step(s, thetaPop, key.child(t), grads);
+            TruncatedUnroll.StepOutput o = u.step(s, key.child(t), grads, update);
             loss[t] = o.loss();
             mask[t] = o.mask();
             done[t] = o.done();

@@ -15,7 +15,7 @@ public record TruncatedEs(TruncatedUnroll unroll, int unrollLength, double sigma
     @Override public String name() { return "tes"; }
 
     @Override public EstimatorState init(double[] theta, RandomKey key) {
-        Slab pop = Perturbations.population(unroll.lopt(), theta, null, unroll.problems(), 2, unroll.backend());
+        Slab pop = Perturbations.population(unroll.lopt(), theta, null, unroll.problems(), 2);
         return new EstimatorState(unroll.init(key, pop), null);
     }
 
@@ -29,7 +29,7 @@ public record TruncatedEs(TruncatedUnroll unroll, int unrollLength, double sigma
         }
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(unroll.lopt().thetaLayout(), key.child(0).child(i), sigma);
-        Slab pop = Perturbations.population(unroll.lopt(), theta, eps, n, 2, unroll.backend());
+        Slab pop = Perturbations.population(unroll.lopt(), theta, eps, n, 2);
         Trajectory tr = Trajectory.run(unroll, u, pop, key.child(1), unrollLength);
         double[] grad = new double[theta.length];
         double meanLoss = 0;

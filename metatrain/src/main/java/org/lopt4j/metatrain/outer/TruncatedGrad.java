@@ -32,7 +32,7 @@ public record TruncatedGrad(TruncatedUnroll unroll, int unrollLength) implements
     @Override public String name() { return "truncated_grad"; }
 
     @Override public EstimatorState init(double[] theta, RandomKey key) {
-        return new EstimatorState(unroll.init(key, Perturbations.population(unroll.lopt(), theta, null, unroll.problems(), 1, unroll.backend())), null);
+        return new EstimatorState(unroll.init(key, Perturbations.population(unroll.lopt(), theta, null, unroll.problems(), 1)), null);
     }
 
     /** Tensor i of all members as a contiguous copy {@code [P, n]}. */

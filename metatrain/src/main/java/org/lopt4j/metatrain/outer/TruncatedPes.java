@@ -19,11 +19,11 @@ public record TruncatedPes(TruncatedUnroll unroll, int truncLength, double sigma
 
     @Override public String name() { return "pes"; }
 
-    private LearnedOptimizer lopt() { return unroll.lopt(); }
+    private LearnedOptimizer<?> lopt() { return unroll.lopt(); }
 
     @Override public EstimatorState init(double[] theta, RandomKey key) {
         int n = unroll.problems();
-        Slab pop = Perturbations.population(lopt(), theta, null, n, 2, unroll.backend());
+        Slab pop = Perturbations.population(lopt(), theta, null, n, 2);
         return new EstimatorState(unroll.init(key, pop), new double[n][theta.length]);
     }
 
@@ -33,7 +33,7 @@ public record TruncatedPes(TruncatedUnroll unroll, int truncLength, double sigma
         EstimatorState s = in.copy();
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(tl, key.child(0).child(i), sigma);
-        Slab pop = Perturbations.population(lopt(), theta, eps, n, 2, unroll.backend());
+        Slab pop = Perturbations.population(lopt(), theta, eps, n, 2);
         Trajectory tr = Trajectory.run(unroll, s.unroll(), pop, key.child(1), truncLength);
         double[] grad = new double[theta.length];
         double meanLoss = 0;

@@ -4,7 +4,7 @@ import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.metatrain.data.Batch;
 import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.task.Task;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -30,7 +30,7 @@ import org.lopt4j.tensor.SlabLayout;
  * reset draws a fresh task as well: losses and gradients are then computed problem by problem, the learned optimizer
  * still updates all members in one fused call (this mode takes the default meta-loss only).
  */
-public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies,
+public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies,
                               int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family) {
     public TruncatedUnroll {
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
@@ -40,13 +40,13 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
     }
 
     /** One fixed task for every problem. */
-    public TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
+    public TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
                            int numStepsOverride, Backend backend, String metaLossSplit) {
         this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, null);
     }
 
     /** The default meta-loss: the training loss at the pre-update parameters. */
-    public TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
+    public TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
                            int numStepsOverride, Backend backend) {
         this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, "", null);
     }
@@ -79,7 +79,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
             initMember(params, i, k.child(2), taskOf(taskKeys, i));
             if (initialOffset > 0) it[i] = (int) Math.min(initialOffset - 1, Math.floor(k.child(4).sample(Op.Dist.UNIFORM, DType.F64, 0) * initialOffset));
         }
-        NamedState opt = optimizer(thetaPop).init(params);
+        OptState<?> opt = initState(lopt, checkMembers(thetaPop), params);
         MemberSlabs.checkPerTensor(opt, params);
         return new UnrollState(params, opt, it, new int[problems], len, new boolean[problems], taskKeys);
     }
@@ -106,10 +106,14 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
         }
     }
 
-    private Optimizer<NamedState> optimizer(Slab thetaPop) {
-        int n = thetaPop.layout().size() / lopt.thetaLayout().size();
+    private Slab checkMembers(Slab thetaPop) {
+        int n = lopt.members(thetaPop);
         if (n != members()) throw new IllegalArgumentException("θ population has " + n + " members; the unroll has " + members());
-        return lopt.optimizer(thetaPop);
+        return thetaPop;
+    }
+
+    private static <S extends OptState<S>> S initState(LearnedOptimizer<S> lo, Slab thetaPop, Slab params) {
+        return lo.optimizer(thetaPop).init(params);
     }
 
     /** Minibatch indices of problem i for this step, drawn with replacement; copies share them. */
@@ -140,21 +144,21 @@ public record TruncatedUnroll(Task task, LearnedOptimizer lopt, TruncationSchedu
         boolean apply(UnrollState s, Slab grads, double[] rawLosses, int[] memberSteps);
     }
 
-    /** The learned optimizer's fused update with θ population {@code thetaPop} (one θ per member). */
-    public Updater fused(Slab thetaPop) {
-        Optimizer<NamedState> opt = optimizer(thetaPop);
+    /**
+     * The learned optimizer's fused update with θ population {@code thetaPop} (one θ per member): the optimizer is built
+     * here, once; build the updater once per unroll and pass it to every {@link #step}.
+     */
+    public Updater fused(Slab thetaPop) { return updater(lopt, checkMembers(thetaPop)); }
+
+    private <S extends OptState<S>> Updater updater(LearnedOptimizer<S> lo, Slab thetaPop) {
+        Optimizer<S> opt = lo.optimizer(thetaPop);
         return (s, grads, raw, steps) -> {
             int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
-            NamedState next = opt.update(s.opt(), s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
-            return next.step() > s.opt().step();                      // a skipping policy leaves every member as it was
+            S state = lo.stateType().cast(s.opt());
+            S next = opt.update(state, s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
+            return next.step() > state.step();                        // a skipping policy leaves every member as it was
         };
     }
-
-    /**
-     * One lockstep step with θ population {@code thetaPop} (one θ per member) and step key {@code key}; updates
-     * {@code s} in place.
-     */
-    public StepOutput step(UnrollState s, Slab thetaPop, RandomKey key, Slab grads) { return step(s, key, grads, fused(thetaPop)); }
 
     /** One lockstep step whose inner update is {@code updater}. */
     public StepOutput step(UnrollState s, RandomKey key, Slab grads, Updater updater) {

@@ -1,6 +1,6 @@
 package org.lopt4j.metatrain.outer;
 
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Slab;
 
 /**
@@ -10,9 +10,9 @@ import org.lopt4j.tensor.Slab;
  * counters. With a task family, {@code taskKeys} holds each problem's task sample key (k0, k1); empty with one fixed
  * task. Arrays are owned by the state; {@link #copy} makes an independent one.
  */
-public record UnrollState(Slab params, NamedState opt, int[] iteration, int[] optStep, int[] length, boolean[] done, int[] taskKeys) {
+public record UnrollState(Slab params, OptState<?> opt, int[] iteration, int[] optStep, int[] length, boolean[] done, int[] taskKeys) {
     /** A state over one fixed task. */
-    public UnrollState(Slab params, NamedState opt, int[] iteration, int[] optStep, int[] length, boolean[] done) {
+    public UnrollState(Slab params, OptState<?> opt, int[] iteration, int[] optStep, int[] length, boolean[] done) {
         this(params, opt, iteration, optStep, length, done, new int[0]);
     }
 

@@ -21,7 +21,7 @@ class ShippedLoptTest {
 
     @Test void shippedThetaTrainsFashionMnist8() throws Exception {
         Task t = Tasks.byName("ImageMLP_FashionMnist8_Relu32", null);
-        InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("small_fc_lopt", null, 2, b), 500, 5, 2, b, null);
+        InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("small_fc_lopt", null, 2), 500, 5, 2, b, null);
         double[] l = InnerTrainer.evaluate(t, r.params(), 2, Split.TRAIN, 5, 6, b);
         for (double x : l) assertTrue(x < 1.0, "train loss after 500 steps " + x + " (initial ≈ 2.30)");
     }
@@ -35,7 +35,7 @@ class ShippedLoptTest {
     @Test void badThetaFilesAreRefused(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("x.safetensors");
         Files.write(f, new byte[] {1, 2, 3});
-        assertThrows(java.io.IOException.class, () -> LearnedOption.of("small_fc_lopt", f, 1, b));
+        assertThrows(java.io.IOException.class, () -> LearnedOption.of("small_fc_lopt", f, 1));
         assertEquals(1, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "small_fc_lopt", "--steps", "5",
                 "--lopt-checkpoint", f.toString(), "--out", dir.resolve("o").toString()));
     }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lopt4j.learned.SmallFcLopt;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.Shape;

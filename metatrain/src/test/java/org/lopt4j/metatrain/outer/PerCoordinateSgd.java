@@ -3,7 +3,7 @@ package org.lopt4j.metatrain.outer;
 import java.util.List;
 import java.util.Map;
 import org.lopt4j.learned.LearnedOptimizer;
-import org.lopt4j.optim.NamedState;
+import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
@@ -17,7 +17,7 @@ import org.lopt4j.tensor.SlabLayout;
  * A test learned optimizer with a closed-form meta-gradient on separable quadratics: θ holds one log learning rate per
  * coordinate of a single-tensor model, {@code x_j ← x_j − exp(θ_j)·g_j} (upstream's LearnableSGD, per coordinate).
  */
-record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer, org.lopt4j.learned.DifferentiableUpdate {
+record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer<PerCoordinateSgd.State>, org.lopt4j.learned.DifferentiableUpdate {
     @Override public String name() { return "per_coordinate_sgd"; }
 
     @Override public SlabLayout thetaLayout() { return SlabLayout.of(List.of("log_lr"), List.of(Shape.of(dim))); }
@@ -34,12 +34,21 @@ record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer, 
         return List.of(p.sub(theta.get("log_lr").exp().mul(g)));
     }
 
-    @Override public Optimizer<NamedState> optimizer(Slab theta) {
+    /** No buffers, counters only. */
+    record State(int step, int skipped) implements OptState<State> {
+        @Override public Map<String, Slab> buffers() { return Map.of(); }
+        @Override public State copy() { return this; }
+        @Override public State withCounters(Map<String, Integer> c) { return new State(OptState.counter(c, "step"), OptState.counter(c, "skipped")); }
+    }
+
+    @Override public Class<State> stateType() { return State.class; }
+
+    @Override public Optimizer<State> optimizer(Slab theta) {
         float[] t = theta.flat().toFloatArray();
         return new Optimizer<>() {
-            @Override public NamedState init(Slab params) { return new NamedState(0, 0, Map.of()); }
+            @Override public State init(Slab params) { return new State(0, 0); }
 
-            @Override public NamedState update(NamedState s, Slab params, Slab grads, StepInfo info) {
+            @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
                 int size = thetaLayout().size(), members = t.length / size, per = params.layout().count() / members;
                 for (int m = 0; m < members; m++) {
                     for (int k = 0; k < per; k++) {

@@ -20,7 +20,7 @@ class TruncatedUnrollTest {
     final QuadraticTask task = new QuadraticTask(4, RandomKey.of(5), b);
     final PerCoordinateSgd lo = new PerCoordinateSgd(4, Math.log(0.1));
 
-    Slab thetas(int members) { return Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, members, 1, b); }
+    Slab thetas(int members) { return Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, members, 1); }
 
     @Test void episodesEndResetAndMask() {
         TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(3), 2, 1, 0, 0, b);
@@ -31,7 +31,7 @@ class TruncatedUnrollTest {
         boolean[][] done = new boolean[5][], mask = new boolean[5][];
         double[][] loss = new double[5][];
         for (int t = 0; t < 5; t++) {
-            TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2).child(t), grads);
+            TruncatedUnroll.StepOutput o = u.step(s, RandomKey.of(2).child(t), grads, u.fused(th));
             done[t] = o.done();
             mask[t] = o.mask();
             loss[t] = o.loss();
@@ -55,21 +55,21 @@ class TruncatedUnrollTest {
         for (int v : it) assertTrue(v >= 0 && v < 10);
         assertArrayEquals(new int[16], s.optStep(), "the optimizer's own count starts at 0");
         Slab grads = s.params().zerosLike();
-        for (int t = 0; t < 10 - it[0] - 1; t++) assertFalse(u.step(s, th, RandomKey.of(4).child(t), grads).done()[0]);
-        assertTrue(u.step(s, th, RandomKey.of(4).child(99), grads).done()[0]);
+        for (int t = 0; t < 10 - it[0] - 1; t++) assertFalse(u.step(s, RandomKey.of(4).child(t), grads, u.fused(th)).done()[0]);
+        assertTrue(u.step(s, RandomKey.of(4).child(99), grads, u.fused(th)).done()[0]);
     }
 
     @Test void antitheticCopiesShareStartAndData() {
         TruncatedUnroll u = new TruncatedUnroll(Tasks.byName("ImageMLP_FashionMnist8_Relu32", null), lo4(), new TruncationSchedule.Constant(50), 2, 2, 0, 0, b);
-        Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 2, 2, b);
+        Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 2, 2);
         UnrollState s = u.init(RandomKey.of(1), th);
-        TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2), s.params().zerosLike());
+        TruncatedUnroll.StepOutput o = u.step(s, RandomKey.of(2), s.params().zerosLike(), u.fused(th));
         assertEquals(o.loss()[0], o.loss()[2], 0, "copies of problem 0 with equal θ see equal data and start");
         assertEquals(o.loss()[1], o.loss()[3], 0);
         assertTrue(o.loss()[0] != o.loss()[1], "problems differ");
     }
 
-    static org.lopt4j.learned.LearnedOptimizer lo4() { return Recipe.lopt("small_fc_lopt"); }
+    static org.lopt4j.learned.LearnedOptimizer<?> lo4() { return org.lopt4j.learned.LearnedOptimizers.named("small_fc_lopt"); }
 
     @Test void rejectsMismatchedPopulations() {
         TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(3), 2, 2, 0, 0, b);
@@ -87,10 +87,10 @@ class TruncatedUnrollTest {
         String[] splits = {"", "same_data", "outer_valid"};
         for (int k = 0; k < 3; k++) {
             TruncatedUnroll u = new TruncatedUnroll(t, lo4(), new TruncationSchedule.Constant(50), 1, 1, 0, 0, b, splits[k]);
-            Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 1, 1, b);
+            Slab th = Perturbations.population(u.lopt(), Perturbations.flat(u.lopt().initTheta(RandomKey.of(0), b)), null, 1, 1);
             th.flat().assign(th.flat().mul(th.flat().scalar(3)));            // a larger step so the loss moves visibly
             UnrollState s = u.init(RandomKey.of(1), th);
-            out[k] = u.step(s, th, RandomKey.of(2), s.params().zerosLike()).loss()[0];
+            out[k] = u.step(s, RandomKey.of(2), s.params().zerosLike(), u.fused(th)).loss()[0];
         }
         assertTrue(out[1] != out[0] && out[2] < 3, "same_data differs from the pre-update loss: " + java.util.Arrays.toString(out));
         assertTrue(out[2] != out[1], "a fresh outer_valid batch differs from the training batch");
@@ -101,11 +101,11 @@ class TruncatedUnrollTest {
     @Test void familyProblemsHaveTheirOwnTasksAndResetsResample() {
         TaskSampler fam = new TaskSampler(new org.lopt4j.metatrain.task.QuadraticFamily(4, b));
         TruncatedUnroll u = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(2), 3, 2, 0, 0, b, "", fam);
-        Slab th = Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, 3, 2, b);
+        Slab th = Perturbations.population(lo, Perturbations.flat(lo.initTheta(RandomKey.of(0), b)), null, 3, 2);
         UnrollState s = u.init(RandomKey.of(1), th);
         int[] keys0 = s.taskKeys().clone();
         float[] x = s.params().flat().toFloatArray();
-        TruncatedUnroll.StepOutput o = u.step(s, th, RandomKey.of(2), s.params().zerosLike());
+        TruncatedUnroll.StepOutput o = u.step(s, RandomKey.of(2), s.params().zerosLike(), u.fused(th));
         int size = task.layout().size();
         for (int i = 0; i < 3; i++) {
             QuadraticTask qi = (QuadraticTask) fam.task(new RandomKey(keys0[2 * i], keys0[2 * i + 1]));
@@ -115,9 +115,9 @@ class TruncatedUnrollTest {
             assertEquals(o.loss()[i], o.loss()[3 + i], 0, "its antithetic copy on the same task");
         }
         assertTrue(o.loss()[0] != o.loss()[1], "different tasks");
-        u.step(s, th, RandomKey.of(3), s.params().zerosLike());                     // done after 2 training steps
+        u.step(s, RandomKey.of(3), s.params().zerosLike(), u.fused(th));                     // done after 2 training steps
         assertArrayEquals(keys0, s.taskKeys(), "no reset yet");
-        u.step(s, th, RandomKey.of(4), s.params().zerosLike());                     // the reset step
+        u.step(s, RandomKey.of(4), s.params().zerosLike(), u.fused(th));                     // the reset step
         for (int i = 0; i < 3; i++) assertTrue(keys0[2 * i] != s.taskKeys()[2 * i] || keys0[2 * i + 1] != s.taskKeys()[2 * i + 1], "problem " + i + " got a new task");
         assertThrows(IllegalArgumentException.class, () -> new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(2), 3, 2, 0, 0, b, "same_data", fam));
     }

@@ -43,6 +43,7 @@ public final class SimdFusedOps implements FusedOps {
     public int bits() { return bits; }
 
     @Override public String name() { return "simd-" + bits; }
+    @Override public org.lopt4j.tensor.LearnedOps learned() { return org.lopt4j.tensor.cpu.CpuLearnedKernels.simd(); }
 
     @Override public void gradStats(GradStatsArgs a) {
         RefFusedOps.sameShape(a.params(), a.grads());

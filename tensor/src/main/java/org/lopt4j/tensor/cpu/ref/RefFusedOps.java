@@ -15,6 +15,7 @@ public final class RefFusedOps implements FusedOps {
     private RefFusedOps() {}
 
     @Override public String name() { return "ref"; }
+    @Override public org.lopt4j.tensor.LearnedOps learned() { return org.lopt4j.tensor.cpu.CpuLearnedKernels.reference(); }
     @Override public void gradStats(GradStatsArgs a) { FusedGradStatsRef.apply(a); }
     @Override public void sgd(SgdArgs a) { FusedSgdRef.apply(a); }
     @Override public void momentum(MomentumArgs a) { FusedSgdRef.momentum(a); }

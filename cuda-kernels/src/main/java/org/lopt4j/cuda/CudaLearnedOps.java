@@ -1,0 +1,16 @@
+package org.lopt4j.cuda;
+
+import org.lopt4j.tensor.LearnedOps;
+
+/** The learned-optimizer passes on CUDA: small_fc_lopt, MLPLOpt and VeLO's kernels over every tensor of a slab. */
+final class CudaLearnedOps implements LearnedOps {
+    private final CudaBackend b;
+
+    CudaLearnedOps(CudaBackend b) { this.b = b; }
+
+    @Override public String name() { return "cuda"; }
+    @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
+    @Override public void mlpLopt(MlpLoptArgs a) { CudaMlpLopt.run(b, a); }
+    @Override public void veloAccumulate(VeloArgs a) { CudaVelo.accumulate(b, a); }
+    @Override public void veloApply(VeloArgs a) { CudaVelo.apply(b, a); }
+}

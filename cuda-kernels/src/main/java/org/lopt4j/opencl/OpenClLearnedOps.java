@@ -1,0 +1,16 @@
+package org.lopt4j.opencl;
+
+import org.lopt4j.tensor.LearnedOps;
+
+/** The learned-optimizer passes on OpenCL: small_fc_lopt, MLPLOpt and VeLO's kernels over every tensor of a slab. */
+final class OpenClLearnedOps implements LearnedOps {
+    private final OpenClBackend b;
+
+    OpenClLearnedOps(OpenClBackend b) { this.b = b; }
+
+    @Override public String name() { return "opencl"; }
+    @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
+    @Override public void mlpLopt(MlpLoptArgs a) { OpenClMlpLopt.run(b, a); }
+    @Override public void veloAccumulate(VeloArgs a) { OpenClVelo.accumulate(b, a); }
+    @Override public void veloApply(VeloArgs a) { OpenClVelo.apply(b, a); }
+}

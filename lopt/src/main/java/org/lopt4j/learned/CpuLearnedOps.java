@@ -1,0 +1,54 @@
+package org.lopt4j.learned;
+
+import org.lopt4j.learned.mlp.MlpLoptRef;
+import org.lopt4j.learned.mlp.MlpLoptSimd;
+import org.lopt4j.learned.smallfc.SmallFcLoptRef;
+import org.lopt4j.learned.smallfc.SmallFcLoptSimd;
+import org.lopt4j.learned.velo.VeloRef;
+import org.lopt4j.learned.velo.VeloSimd;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.LearnedOps;
+import org.lopt4j.tensor.cpu.CpuLearnedKernels;
+
+/**
+ * The CPU backends' learned-optimizer passes, registered with {@link CpuLearnedKernels} (META-INF/services): the
+ * scalar backend runs the plain-loop twins ({@code *Ref}), the SIMD backend the Vector API kernels ({@code *Simd})
+ * for F32 slabs and the twins for F64 slabs. Statistics are exact double sums.
+ */
+public enum CpuLearnedOps implements LearnedOps {
+    /** The plain-loop twins. */
+    REF {
+        @Override public void smallFcLopt(SmallFcLoptArgs a) { SmallFcLoptRef.step(a); }
+        @Override public void mlpLopt(MlpLoptArgs a) { MlpLoptRef.step(a); }
+        @Override public void veloAccumulate(VeloArgs a) { VeloRef.accumulate(a); }
+        @Override public void veloApply(VeloArgs a) { VeloRef.apply(a); }
+    },
+    /** The Vector API kernels. */
+    SIMD {
+        @Override public void smallFcLopt(SmallFcLoptArgs a) {
+            if (f32(a.state().params())) SmallFcLoptSimd.step(a); else SmallFcLoptRef.step(a);
+        }
+
+        @Override public void mlpLopt(MlpLoptArgs a) {
+            if (f32(a.params())) MlpLoptSimd.step(a); else MlpLoptRef.step(a);
+        }
+
+        @Override public void veloAccumulate(VeloArgs a) {
+            if (f32(a.state().params())) VeloSimd.accumulate(a); else VeloRef.accumulate(a);
+        }
+
+        @Override public void veloApply(VeloArgs a) {
+            if (f32(a.state().params())) VeloSimd.apply(a); else VeloRef.apply(a);
+        }
+    };
+
+    private static boolean f32(org.lopt4j.tensor.Tensor t) { return t.dtype() == DType.F32; }
+
+    @Override public DType statsType() { return DType.F64; }
+
+    /** What lopt4j-lopt registers with the tensor module. */
+    public static final class Provider implements CpuLearnedKernels.Provider {
+        @Override public LearnedOps reference() { return REF; }
+        @Override public LearnedOps simd() { return SIMD; }
+    }
+}

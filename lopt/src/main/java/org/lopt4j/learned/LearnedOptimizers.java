@@ -1,0 +1,30 @@
+package org.lopt4j.learned;
+
+import java.util.List;
+import org.lopt4j.learned.mlp.MlpLopt;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
+import org.lopt4j.learned.velo.Velo;
+import org.lopt4j.optim.NonFinitePolicy;
+
+/**
+ * The learned optimizers by name, set up as meta-training and the command line use them: their inner updates zero
+ * non-finite gradient elements (so one member's NaN does not stop a population's step).
+ */
+public final class LearnedOptimizers {
+    /** Every name {@link #named} knows. */
+    public static final List<String> NAMES = List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small");
+
+    private LearnedOptimizers() {}
+
+    /** The learned optimizer called {@code name}. */
+    public static LearnedOptimizer<?> named(String name) {
+        return switch (name) {
+            case "small_fc_lopt" -> new SmallFcLopt(4, 2, 0.001, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
+            case "small_fc_lopt32" -> new SmallFcLopt(32, 2, 0.01, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
+            case "mlp_lopt" -> new MlpLopt(new int[] {32, 32}, 0.001, 0.001, NonFinitePolicy.ZERO_NONFINITE);
+            case "velo" -> new Velo(512, 256, NonFinitePolicy.ZERO_NONFINITE);
+            case "velo_small" -> new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE);
+            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: " + String.join(", ", NAMES));
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package org.lopt4j.learned.smallfc;
+
+import org.lopt4j.learned.PackedMlp;
+import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.lanes.Factors;
+import org.lopt4j.learned.lanes.LaneAccumulate;
+import org.lopt4j.learned.lanes.LaneRule;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
+import org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs;
+
+/**
+ * small_fc_lopt's step for F32 slabs in vector lanes on both cores ({@link SmallFcLoptRef} is its twin): the
+ * accumulate pass ({@link LaneAccumulate}), then feature_sums and apply ({@link LaneRule}) with small_fc_lopt's 28
+ * features, its time features and each member's MLP.
+ */
+public final class SmallFcLoptSimd {
+    private SmallFcLoptSimd() {}
+
+    /** One step for every tensor of every member of {@code a}. */
+    public static void step(SmallFcLoptArgs a) {
+        FactoredArgs s = a.state();
+        Factors[] aux = LaneAccumulate.accumulate(s, null);
+        int count = s.layout().count(), members = s.members(), perMember = count / members, nt = TimeFeatures.TAU.length;
+        int[] widths = new int[a.layers() + 2];
+        widths[0] = SmallFcLopt.INPUTS;
+        for (int l = 1; l <= a.layers(); l++) widths[l] = a.hidden();
+        widths[widths.length - 1] = 2;
+        float[] packed = a.theta().toFloatArray(), time = a.time().toFloatArray();
+        float[][][] w = new float[members][][], b = new float[members][][];
+        float[][] times = new float[members][];
+        for (int m = 0; m < members; m++) {
+            w[m] = PackedMlp.weights(packed, a.thetaStride(), widths, m);
+            b[m] = PackedMlp.biases(packed, a.thetaStride(), widths, m);
+            times[m] = java.util.Arrays.copyOfRange(time, m * nt, (m + 1) * nt);
+        }
+        int[] mlpOf = new int[count];
+        float[] stepOf = new float[count];
+        for (int t = 0; t < count; t++) { mlpOf[t] = t / perMember; stepOf[t] = (float) a.stepScale(); }
+        LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.SMALL_FC, widths, w, b, mlpOf, times, (float) a.expMult(), stepOf), s, aux);
+    }
+}

@@ -1,0 +1,62 @@
+package org.lopt4j.learned.velo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.learned.PyloImport;
+import org.lopt4j.optim.NonFinitePolicy;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.io.SafeTensors;
+
+/**
+ * VeLO against PyLO's VeLO_naive (PyTorch 1.13 CPU, lr 1 = Google's VeLO, 5 steps with a loss spike); fixture from
+ * src/test/python/make_pylo_velo_fixtures.py. LSTM 32, bank of 8 (same code paths as 512/256, smaller files).
+ */
+class PyloVeloConformanceTest {
+    /**
+     * float32 on PyLO's side vs double here, and loss features are ratios of near-equal numbers (velo.md §13); the
+     * measured worst case is 6e-8 (printed), so 1e-6 leaves room for summation-order changes.
+     */
+    static final double ABS = 1e-6;
+
+    @Test void matchesPyloTrajectory() throws Exception {
+        Backend b = Backends.best();
+        Path file = Path.of(getClass().getResource("/fixtures/pylo_velo.safetensors").toURI());
+        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
+        Velo vl = new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT);
+        Slab theta = PyloImport.velo(vl, t, "rnn/", "mlp/", file.toString(), b);
+        List<String> names = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int i = 0; t.containsKey("p0/" + i); i++) { names.add("t" + i); shapes.add(t.get("p0/" + i).shape()); }
+        SlabLayout l = SlabLayout.of(names, shapes);
+        Slab p = Slab.zeros(b, DType.F32, l), g = p.zerosLike();
+        for (int i = 0; i < l.count(); i++) p.tensor(i).assign(t.get("p0/" + i));
+        Optimizer<Velo.State> o = vl.optimizer(theta);
+        Velo.State s = o.init(p);
+        double worst = 0;
+        for (int step = 0; t.containsKey("loss/" + step); step++) {
+            for (int i = 0; i < l.count(); i++) g.tensor(i).assign(t.get("g/" + step + "/" + i));
+            s = o.update(s, p, g, new StepInfo(t.get("loss/" + step).item(), 100));
+            for (int i = 0; i < l.count(); i++) {
+                float[] want = t.get("p/" + step + "/" + i).toFloatArray(), got = p.tensor(i).toFloatArray();
+                for (int e = 0; e < want.length; e++) {
+                    worst = Math.max(worst, Math.abs(want[e] - got[e]));
+                    assertEquals(want[e], got[e], ABS, "step " + step + " tensor " + shapes.get(i) + " [" + e + "]");
+                }
+            }
+        }
+        System.out.println("VeLO vs PyLO VeLO_naive: worst |Δp| = " + worst);
+    }
+}

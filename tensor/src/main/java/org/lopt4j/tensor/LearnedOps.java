@@ -1,0 +1,100 @@
+package org.lopt4j.tensor;
+
+/**
+ * The learned-optimizer passes of a backend (STYLE §3.6), reached as {@code backend.fused().learned()} exactly as the
+ * hand-designed optimizers reach {@link FusedOps}: every call runs its passes for every tensor of every population
+ * member of a slab in a fixed number of launches. Each takes one argument record built once per optimizer state (the
+ * tables) and step (the slabs); buffers are whole F32 tensors of the backend (F64 too on the CPU), tables I32.
+ * Implementations: the plain-loop twins (the scalar backend; the definition the others are tested against) and the
+ * Vector API kernels (the SIMD backend), both in {@code org.lopt4j.learned}, found through
+ * {@link org.lopt4j.tensor.cpu.CpuLearnedKernels}; CUDA's and OpenCL's kernels (small_fc_lopt.cu, mlp_lopt.cu,
+ * velo.cu and their .cl twins).
+ */
+public interface LearnedOps {
+    /** Short name, e.g. "ref", "simd", "cuda". */
+    String name();
+
+    /**
+     * small_fc_lopt's whole step (small_fc_lopt.md): accumulate (momenta, RMS, diagonal or factored accumulators, row
+     * means), feature_sums (the 28 features' sums of squares per tensor) and apply (normalized features and time
+     * features through the member's MLP, then the update).
+     */
+    void smallFcLopt(SmallFcLoptArgs a);
+
+    /** MLPLOpt's whole step (mlp_lopt.md): accumulate with feature_sums (six momenta, the 8 features' squares), apply. */
+    void mlpLopt(MlpLoptArgs a);
+
+    /**
+     * VeLO's first per-element pass (velo.md §5): per tensor, the sums {@code [Σp², Σv, Σv², Σm_k, Σm_k²]} of the state
+     * before the update into {@code stats} (tensors × 9, dtype {@link #statsType()}), then accumulate with VeLO's fixed
+     * decays from the clipped gradient.
+     */
+    void veloAccumulate(VeloArgs a);
+
+    /**
+     * VeLO's second per-element pass, after its tensor network: feature_sums (30 MLP features) and apply, each tensor
+     * through its mixed MLP: {@code p ← p − step[t]·out0·exp(0.001·out1)}.
+     */
+    void veloApply(VeloArgs a);
+
+    /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
+    default DType statsType() { return DType.F32; }
+
+    /**
+     * The Adafactor-style accumulator state small_fc_lopt and VeLO share, with its tables: the slabs ({@code layout}
+     * is the parameters'; momenta {@code m0..m2}, RMS {@code v}, row or diagonal accumulators {@code r0..r2}, column
+     * accumulators {@code c0..c2}); {@code decays} {@link #DECAYS} floats per member (momentum ×3, rms, adafactor ×3,
+     * then 1 − each); {@code info} {@link #FIELDS} ints per tensor indexed by the constants below (learned_rule.cuh's
+     * SFL_* fields); the slab's chunk table; the factored tensors' row, column and row-mean tables
+     * ({@code auxChunk} entries per chunk); {@code firstChunk} (tensors + 1) each tensor's first entry in the slab's
+     * table; {@code rowMean} (3 × meanTotal) scratch.
+     */
+    record FactoredArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor v,
+                        Tensor r0, Tensor r1, Tensor r2, Tensor c0, Tensor c1, Tensor c2, Tensor decays, Tensor info,
+                        Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
+                        Tensor rowTensorOf, Tensor rowStartOf, Tensor colTensorOf, Tensor colStartOf,
+                        Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
+                        Tensor rowMean, int meanTotal) {
+        /** Fields of {@code info}: the tensor's member, whether factored, accumulator offsets, index strides, sizes. */
+        public static final int MEMBER = 0, FACTORED = 1, ROW_OFFSET = 2, COL_OFFSET = 3, MEAN_OFFSET = 4, LO0 = 5, SPAN0 = 6,
+                LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, N0 = 11, N1 = 12, ROWS = 13, COLS = 14, MEANS = 15, FIELDS = 16;
+        /** Floats per member in {@code decays}. */
+        public static final int DECAYS = 14;
+
+        /** Number of population members (rows of {@code decays}). */
+        public int members() { return decays.numel() / DECAYS; }
+    }
+
+    /**
+     * Arguments of {@link #smallFcLopt}: the accumulator state; {@code theta} each member's MLP packed layer by layer
+     * (weights [in × out], then bias), {@code thetaStride} floats apart, {@code layers} layers of width {@code hidden}
+     * after the input; {@code time} the members' 11 time features; {@code p ← p − stepScale·d·exp(expMult·m)}.
+     */
+    record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, Tensor time, int hidden, int layers,
+                           double expMult, double stepScale) {
+        /** The widest MLP layer and the most layers the kernels take. */
+        public static final int MAX_WIDTH = 64, MAX_LAYERS = 8;
+    }
+
+    /**
+     * Arguments of {@link #mlpLopt}: the six momentum slabs {@code m0..m5} ({@code layout} the parameters'),
+     * {@code decays} the six decays then 1 − each; {@code theta} each member's MLP packed as in
+     * {@link SmallFcLoptArgs}, layer widths {@code widths} (I32, {@code layers + 1}); {@code time} 11 floats per
+     * member; tensor t belongs to member {@code t / perMember}; the slab's chunk table and {@code firstChunk}.
+     */
+    record MlpLoptArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4,
+                       Tensor m5, Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
+                       int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
+                       Tensor firstChunk, double expMult, double stepMult) {}
+
+    /**
+     * Arguments of {@link #veloAccumulate} and {@link #veloApply}: the accumulator state ({@code grads} the clipped
+     * gradient, {@code decays} VeLO's fixed decays per member); {@code stats} (tensors × 9) the statistics;
+     * {@code mixed} each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2); {@code step} each
+     * tensor's step multiplier.
+     */
+    record VeloArgs(FactoredArgs state, Tensor stats, Tensor mixed, Tensor step) {
+        /** Statistics per tensor, and floats of one mixed MLP. */
+        public static final int STATS = 9, MIXED = 159;
+    }
+}
