@@ -1,12 +1,15 @@
 // learned.cu: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
 // number of tensors or members (F32): small_fc_lopt in four (learned_small_fc_*), MLPLOpt in two (learned_mlp_*),
-// VeLO in two before its tensor network (learned_velo_stats, learned_feature_scale for its raw sums) and four after it
-// (small_fc_lopt's two accumulator passes, learned_velo_feature_sums, learned_velo_apply). The apply kernels form
-// their tensor's feature scales per block from the feature-sum pass's partials. The per-element features and the MLP are learned_rule.cuh, which the
+// VeLO in six before its tensor network (learned_velo_loss_features, learned_velo_stats, learned_feature_scale for
+// its raw sums, small_fc_lopt's two accumulator passes, learned_velo_lstm_features) and two after it
+// (learned_velo_feature_sums, learned_velo_apply). The apply kernels form their tensor's feature scales and time
+// features per block. Nothing is read back: each tensor's update count lives in `count` (advanced by the accumulate
+// pass of a step), and a step with non-finite gradients under the skipping policy changes nothing but skips[0]
+// (LOPT_SKIPS; the accumulate pass counts it). The per-element features, time features, MLPs and VeLO's loss buffer are learned_rule.cuh, which the
 // OpenCL program learned.cl shares (so PoCL's parity tests run the same code). Java twins:
-// org.lopt4j.learned.SmallFcLoptKernel and MlpLoptKernel.twin; launchers: org.lopt4j.cuda.CudaSmallFcLopt and
-// CudaMlpLopt; tables: org.lopt4j.learned.SmallFcLoptDevice and MlpLoptDevice. Element kernels take one block per
-// chunk-table entry (fused.cuh). Scalars arrive in double.
+// org.lopt4j.learned.smallfc.SmallFcLoptRef, mlp.MlpLoptRef and velo.VeloRef; launchers: org.lopt4j.cuda.CudaSmallFcLopt,
+// CudaMlpLopt and CudaVelo; tables: org.lopt4j.learned.smallfc.FactoredTables and mlp.MlpLoptTables. Element kernels
+// take one block per chunk-table entry (fused.cuh). Scalars arrive in double.
 #include "fused.cuh"
 #include "learned_rule.cuh"
 
@@ -38,7 +41,8 @@ __device__ __forceinline__ void block_sums(const float* acc, float (*warp_sums)[
     }
 }
 
-// Pass 1, one launch of element chunks and accumulator entries. Blocks [0, chunks) take one chunk-table entry each:
+// Pass 1, one launch of element chunks and accumulator entries; it also advances each tensor's update count (the
+// block of the tensor's first chunk) or, when the step is skipped, skips[0]. Blocks [0, chunks) take one chunk-table entry each:
 // momenta, RMS, and the diagonal accumulators of unfactored tensors (x = d*x + (1 - d)*new). The blocks after them
 // take one entry of the row accumulator chunk table, then of the column one, a thread per accumulator entry of a
 // factored tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators. The two
@@ -50,11 +54,18 @@ extern "C" __global__ void learned_small_fc_accumulate(const float* grads, float
                                                        const int* sizes, int chunk, int chunks,
                                                        const int* row_tensor_of, const int* row_start_of,
                                                        int row_chunks, const int* col_tensor_of,
-                                                       const int* col_start_of, int aux_chunk) {
+                                                       const int* col_start_of, int aux_chunk, float* count,
+                                                       int count_stride, const float* grad_stats, int skip_nonfinite,
+                                                       float* skips) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        if (blockIdx.x == 0 && threadIdx.x == 0) skips[0] += 1.0f;
+        return;
+    }
     if ((int)blockIdx.x < chunks) {
         long long begin, end;
         chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
         const int t = tensor_of[blockIdx.x];
+        if (threadIdx.x == 0 && start_of[blockIdx.x] == 0) count[(long long)t * count_stride] += 1.0f;
         const int* in = info + t * SFL_FIELDS;
         const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
         const float* om = d + SFL_ONE_MINUS;
@@ -80,7 +91,7 @@ extern "C" __global__ void learned_small_fc_accumulate(const float* grads, float
     const int t = row ? row_tensor_of[c] : col_tensor_of[c - row_chunks];
     const int start = row ? row_start_of[c] : col_start_of[c - row_chunks];
     const int* in = info + t * SFL_FIELDS;
-    const int count = in[row ? SFL_ROWS : SFL_COLS], stop = start + aux_chunk < count ? start + aux_chunk : count;
+    const int entries = in[row ? SFL_ROWS : SFL_COLS], stop = start + aux_chunk < entries ? start + aux_chunk : entries;
     const int lo = in[row ? SFL_LO0 : SFL_LO1], span = in[row ? SFL_SPAN0 : SFL_SPAN1], n = in[row ? SFL_N0 : SFL_N1];
     const float* d = decays + in[SFL_MEMBER] * SFL_DECAYS;
     const float* om = d + SFL_ONE_MINUS;
@@ -163,21 +174,25 @@ extern "C" __global__ void learned_feature_scale(const float* partials, int per_
                                   (float)eps, normalize);
 }
 
-// Pass 4: normalized features (scales formed per block) and the member's time features through the member's MLP;
-// p <- p - step_scale * dir * exp(exp_mult * mag).
+// Pass 4: normalized features (scales formed per block) and the time features of the tensor's update count before
+// this step (count - 1, pass 1 having advanced it) through the member's MLP; p <- p - step_scale * dir * exp(exp_mult
+// * mag).
 extern "C" __global__ void learned_small_fc_apply(float* params, const float* grads, const float* m0, const float* m1,
                                                   const float* m2, const float* v, const float* r0, const float* r1,
                                                   const float* r2, const float* c0, const float* c1, const float* c2,
                                                   const float* row_mean, int mean_total, const int* info,
                                                   const float* partials, int per_chunk, const int* first_chunk,
                                                   const float* theta, int theta_stride,
-                                                  const float* time, int hidden, int layers, double exp_mult,
+                                                  const float* count, int count_stride, int hidden, int layers, double exp_mult,
                                                   double step_scale, const int* tensor_of, const int* start_of,
-                                                  const int* offsets, const int* sizes, int chunk) {
+                                                  const int* offsets, const int* sizes, int chunk,
+                                                  const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x];
-    __shared__ float sc[SFL_FEATURES];
+    __shared__ float sc[SFL_FEATURES], time[SFL_TIME];
+    if (threadIdx.x < SFL_TIME) time[threadIdx.x] = lopt_time_feature(count[(long long)t * count_stride] - 1.0f, threadIdx.x);
     tensor_scales(sc, SFL_FEATURES, partials, per_chunk, first_chunk, sizes, t);
     const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
@@ -190,7 +205,7 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
         sfl_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                           mean_total, x);
         for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * sc[q];
-        for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
+        for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[k];
         if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
         else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
         else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
@@ -199,14 +214,21 @@ extern "C" __global__ void learned_small_fc_apply(float* params, const float* gr
 }
 
 // MLPLOpt pass 1: the six momenta m_k = d_k*m_k + (1 - d_k)*g (decays: d_0..d_5, then 1 - each), and the squares of
-// the 8 features [g, p, m_0..m_5] (momenta after the update) summed per block into partials (8 per chunk entry).
+// the 8 features [g, p, m_0..m_5] (momenta after the update) summed per block into partials (8 per chunk entry); it
+// advances each tensor's update count (the block of its first chunk) or, when the step is skipped, skips[0].
 extern "C" __global__ void learned_mlp_moments(const float* params, const float* grads, float* m0, float* m1, float* m2,
                                                float* m3, float* m4, float* m5, const float* decays, float* partials,
                                                const int* tensor_of, const int* start_of, const int* offsets,
-                                               const int* sizes, int chunk) {
+                                               const int* sizes, int chunk, float* count, int count_stride,
+                                               const float* grad_stats, int skip_nonfinite, float* skips) {
     __shared__ float warp_sums[32][MLP_FEATURES];
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        if (blockIdx.x == 0 && threadIdx.x == 0) skips[0] += 1.0f;
+        return;
+    }
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    if (threadIdx.x == 0 && start_of[blockIdx.x] == 0) count[(long long)tensor_of[blockIdx.x] * count_stride] += 1.0f;
     float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
     float acc[MLP_FEATURES];
     for (int q = 0; q < MLP_FEATURES; q++) acc[q] = 0.f;
@@ -224,19 +246,23 @@ extern "C" __global__ void learned_mlp_moments(const float* params, const float*
 }
 
 // MLPLOpt pass 2: each block first forms its tensor's 8 feature scales from the partials of pass 1 (the same sums in
-// the same order as learned_feature_scale), then normalized [g, p, m_0..m_5] and the member's 11 time features go
-// through the member's MLP (tensor t belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+// the same order as learned_feature_scale) and its 11 time features (update count before this step), then normalized
+// [g, p, m_0..m_5] and the time features go through the member's MLP (tensor t belongs to member t / per_member);
+// p <- p - step_mult * dir * exp(exp_mult * mag).
 extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, const float* m0, const float* m1,
                                              const float* m2, const float* m3, const float* m4, const float* m5,
                                              const float* partials, int per_chunk, const int* first_chunk,
-                                             const float* theta, int theta_stride, const float* time,
-                                             const int* widths, int layers, int per_member, double exp_mult,
+                                             const float* theta, int theta_stride, const float* count,
+                                             int count_stride, const int* widths, int layers, int per_member, double exp_mult,
                                              double step_mult, const int* tensor_of, const int* start_of,
-                                             const int* offsets, const int* sizes, int chunk) {
-    __shared__ float sc[MLP_FEATURES];
+                                             const int* offsets, const int* sizes, int chunk, const float* grad_stats,
+                                             int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
+    __shared__ float sc[MLP_FEATURES], time[SFL_TIME];
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x], member = t / per_member;
+    if (threadIdx.x < SFL_TIME) time[threadIdx.x] = lopt_time_feature(count[(long long)t * count_stride] - 1.0f, threadIdx.x);
     tensor_scales(sc, MLP_FEATURES, partials, per_chunk, first_chunk, sizes, t);
     const float* w = theta + (long long)member * theta_stride;
     const float* m[MLP_MOMENTA] = {m0, m1, m2, m3, m4, m5};
@@ -248,11 +274,44 @@ extern "C" __global__ void learned_mlp_apply(float* params, const float* grads, 
         x[0] = grads[i] * sc[0];
         x[1] = params[i] * sc[1];
         for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
-        for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
+        for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[k];
         if (layers == 3 && wl[0] == 19 && wl[1] == 32 && wl[2] == 32) mlp_mlp_32(w, x, out);
         else lopt_mlp_any(w, wl, layers, x, MLP_FEATURES + SFL_TIME, out);
         params[i] = params[i] - sm * (out[0] * expf(em * out[1]));
     }
+}
+
+// VeLO's loss buffers, one thread per tensor: each tensor's buffer (its member's) takes the member's loss; its 9 loss
+// features go to loss_features and whether it was fresh to fresh (a skipped step leaves the buffer and says not
+// fresh; the accumulate pass counts the skip).
+extern "C" __global__ void learned_velo_loss_features(float* loss_buffer, int loss_stride, const float* losses,
+                                                      float* loss_features, float* fresh, const int* info,
+                                                      int num_steps, const float* grad_stats, int skip_nonfinite,
+                                                      int tensors) {
+    const int t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= tensors) return;
+    float f[VELO_LOSS_FEATURES];
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        fresh[t] = 0.0f;
+        return;
+    }
+    fresh[t] = (float)velo_loss_step(loss_buffer + (long long)t * loss_stride, losses[info[t * SFL_FIELDS + SFL_MEMBER]],
+                                     num_steps, f);
+    for (int i = 0; i < VELO_LOSS_FEATURES; i++) loss_features[t * VELO_LOSS_FEATURES + i] = f[i];
+}
+
+// VeLO's 30 LSTM inputs and parameter scale of each tensor, one thread per tensor, from its statistics (stats), loss
+// features and training fraction (update count before this step, count - 1 after the accumulate pass, / num_steps).
+extern "C" __global__ void learned_velo_lstm_features(const float* stats, const float* loss_features, const float* count,
+                                                      int count_stride, const int* info, const int* sizes, int num_steps,
+                                                      float* lstm_inputs, float* param_scale, int tensors) {
+    const int t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= tensors) return;
+    float x[VELO_LSTM_INPUTS];
+    const float frac = (count[(long long)t * count_stride] - 1.0f) / (float)num_steps;
+    param_scale[t] = velo_lstm_inputs(stats + t * VELO_STATS, sizes[t], frac, loss_features + t * VELO_LOSS_FEATURES,
+                                      info[t * SFL_FIELDS + SFL_BIG_DIMS], x);
+    for (int q = 0; q < VELO_LSTM_INPUTS; q++) lstm_inputs[t * VELO_LSTM_INPUTS + q] = x[q];
 }
 
 // VeLO pass 1 (on the state before the update): per block, the sums of p², v, v², and m_k, m_k² for k = 0..2, the
@@ -313,7 +372,9 @@ extern "C" __global__ void learned_velo_apply(float* params, const float* grads,
                                               const float* partials, int per_chunk, const int* first_chunk,
                                               const float* mixed, const float* step,
                                               const int* tensor_of, const int* start_of, const int* offsets,
-                                              const int* sizes, int chunk) {
+                                              const int* sizes, int chunk, const float* grad_stats,
+                                              int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     long long begin, end;
     chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
     const int t = tensor_of[blockIdx.x];

@@ -1,7 +1,8 @@
-// learned_rule.cuh: the per-element rules of the learned optimizers in the C subset CUDA C++ and OpenCL C share; no
-// entry points. learned_small_fc.cu includes it; the OpenCL backend compiles it in front of learned.cl (Maven copies it
-// onto the class path beside the .cl files), so both backends run the same feature and MLP code. Java twins:
-// org.lopt4j.learned.SmallFcLoptKernel (features, plain loops in double) and LaneMlp.eval.
+// learned_rule.cuh: the per-element and per-tensor rules of the learned optimizers in the C subset CUDA C++ and OpenCL
+// C share; no entry points. learned.cu includes it; the OpenCL backend compiles it in front of learned.cl (Maven copies
+// it onto the class path beside the .cl files), so both backends run the same feature, MLP, time-feature and VeLO
+// loss-buffer code. Java twins: org.lopt4j.learned.smallfc.SmallFcLoptRef, velo.VeloRef (plain loops in double),
+// PlainMlp, TimeFeatures and velo.VeloLossBuffer.
 #ifndef LOPT4J_LEARNED_RULE_CUH
 #define LOPT4J_LEARNED_RULE_CUH
 
@@ -10,14 +11,28 @@
 #define LOPT_GLOBAL __global
 #define LOPT_SQRT(x) sqrt(x)
 #define LOPT_EXP(x) exp(x)
+#define LOPT_LOG(x) log(x)
+#define LOPT_LOG10(x) log10(x)
+#define LOPT_POW(x, y) pow(x, y)
+#define LOPT_TANH(x) tanh(x)
+#define LOPT_FABS(x) fabs(x)
 #define LOPT_MAX(x, y) fmax(x, y)
+#define LOPT_MIN(x, y) fmin(x, y)
+#define LOPT_NEG_INF (-INFINITY)
 #define LOPT_LONG long
 #else
 #define LOPT_FN __device__ __forceinline__
 #define LOPT_GLOBAL
 #define LOPT_SQRT(x) sqrtf(x)
 #define LOPT_EXP(x) expf(x)
+#define LOPT_LOG(x) logf(x)
+#define LOPT_LOG10(x) log10f(x)
+#define LOPT_POW(x, y) powf(x, y)
+#define LOPT_TANH(x) tanhf(x)
+#define LOPT_FABS(x) fabsf(x)
 #define LOPT_MAX(x, y) fmaxf(x, y)
+#define LOPT_MIN(x, y) fminf(x, y)
+#define LOPT_NEG_INF (-__int_as_float(0x7f800000))
 #define LOPT_LONG long long
 #endif
 
@@ -28,10 +43,11 @@
 #define SFL_MAX_WIDTH 64
 #define SFL_DECAYS 14
 
-// Fields of the per-tensor info table (SFL_FIELDS ints per tensor; Java twin: SmallFcLoptDevice): the population
-// member; 1 when factored; offsets into the row (or diagonal) accumulators, the column accumulators and the row-mean
-// scratch; FactoredDims' strides (row index e/SPAN0*LO0 + e%LO0, column index e/SPAN1*LO1 + e%LO1, row-mean index
-// r/SPANR*LOR + r%LOR); the sizes of axes d0 and d1; the counts of rows, columns and row means.
+// Fields of the per-tensor info table (SFL_FIELDS ints per tensor; Java twin: LearnedOps.FactoredArgs, built by
+// org.lopt4j.learned.smallfc.FactoredTables): the population member; 1 when factored; offsets into the row (or
+// diagonal) accumulators, the column accumulators and the row-mean scratch; FactoredDims' strides (row index
+// e/SPAN0*LO0 + e%LO0, column index e/SPAN1*LO1 + e%LO1, row-mean index r/SPANR*LOR + r%LOR); the sizes of axes d0
+// and d1; the counts of rows, columns and row means; the number of axes longer than 1.
 #define SFL_MEMBER 0
 #define SFL_FACTORED 1
 #define SFL_ROW_OFFSET 2
@@ -48,13 +64,24 @@
 #define SFL_ROWS 13
 #define SFL_COLS 14
 #define SFL_MEANS 15
-#define SFL_FIELDS 16
+#define SFL_BIG_DIMS 16
+#define SFL_FIELDS 17
 
 // Decays of one member (SFL_DECAYS floats): momentum 0..2, rms, adafactor 0..2, then 1 - each (formed in double).
 #define SFL_MOM 0
 #define SFL_RMS 3
 #define SFL_ADA 4
 #define SFL_ONE_MINUS 7
+
+// Whether a step must change nothing: the policy skips steps with non-finite gradients (skip_nonfinite 1) and the
+// gradient statistics pass counted some (grad_stats[1], after its sum of squares).
+#define LOPT_SKIPS(grad_stats, skip_nonfinite) ((skip_nonfinite) != 0 && (grad_stats)[1] != 0.0f)
+
+// Time feature k at update count t (TimeFeatures): tanh(t / tau_k - 1).
+LOPT_FN float lopt_time_feature(float t, int k) {
+    const float tau[SFL_TIME] = {1.0f, 3.0f, 10.0f, 30.0f, 100.0f, 300.0f, 1e3f, 3e3f, 1e4f, 3e4f, 1e5f};
+    return LOPT_TANH(t / tau[k] - 1.0f);
+}
 
 // 1/sqrt(max(x, 1e-9)): learned_optimization's safe_rsqrt.
 LOPT_FN float sfl_safe_rsqrt(float x) { return 1.0f / LOPT_SQRT(LOPT_MAX(x, 1e-9f)); }
@@ -174,6 +201,69 @@ LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, L
                             24, 27, x);
     x[1] = LOPT_MAX(-0.1f, g < 0.1f ? g : 0.1f);
     x[14] = g * x[10];
+}
+
+// VeLO's loss buffer (velo.md section 4, VeloLossBuffer): 21 floats [it, 10 EMA means, 10 running minima]; loss
+// features per tensor; the LSTM's 30 inputs.
+#define VELO_LOSS_SIZE 10
+#define VELO_LOSS_BUFFER 21
+#define VELO_LOSS_FEATURES 9
+#define VELO_LSTM_INPUTS 30
+
+// One update of a loss buffer with `loss` over num_steps planned steps (a fresh buffer, counter 0, starts over), then
+// its 9 features into f (zeros while the counter is at most 2). Returns 1 when the buffer was fresh.
+LOPT_FN int velo_loss_step(LOPT_GLOBAL float* buf, float loss, int num_steps, float* f) {
+    const int n = (int)buf[0], fresh = n == 0;
+    float means[VELO_LOSS_SIZE], run_min[VELO_LOSS_SIZE], decay[VELO_LOSS_SIZE];
+    const float hi = LOPT_LOG10((float)(num_steps > 10 ? num_steps : 10));
+    float amax = LOPT_NEG_INF;
+    for (int i = 0; i < VELO_LOSS_SIZE; i++) {
+        const float e = 1.0f + (hi - 1.0f) * i / (VELO_LOSS_SIZE - 1);
+        decay[i] = LOPT_EXP(-1.0f / LOPT_POW(10.0f, e));
+        means[i] = fresh ? 0.0f : buf[1 + i];
+        run_min[i] = fresh ? 999999999999.0f : buf[1 + VELO_LOSS_SIZE + i];
+        amax = LOPT_MAX(amax, means[i] / (1.0f - LOPT_POW(decay[i], (float)(n + 1))));
+    }
+    if (n == 0) amax = loss;
+    const float clipped = LOPT_MIN(2.0f * LOPT_FABS(amax), loss);
+    for (int i = 0; i < VELO_LOSS_SIZE; i++) {
+        means[i] = means[i] * decay[i] + clipped * (1.0f - decay[i]);
+        run_min[i] = LOPT_MIN(run_min[i], means[i] / (1.0f - LOPT_POW(decay[i], (float)(n + 1))));
+        buf[1 + i] = means[i];
+        buf[1 + VELO_LOSS_SIZE + i] = run_min[i];
+    }
+    buf[0] = (float)(n + 1);
+    for (int i = 0; i + 1 < VELO_LOSS_SIZE; i++) f[i] = 0.0f;
+    if (n + 1 <= 2) return fresh;
+    float cm[VELO_LOSS_SIZE];
+    for (int i = 0; i < VELO_LOSS_SIZE; i++) cm[i] = means[i] / (1.0f - LOPT_POW(decay[i], (float)(n + 1)));
+    for (int i = 0; i + 1 < VELO_LOSS_SIZE; i++) {
+        const float x = (cm[i] - run_min[i]) / LOPT_MAX(1e-8f, cm[i + 1] - run_min[i]) - 1.0f;
+        f[i] = LOPT_MAX(-1.0f, LOPT_MIN(1.0f, x));
+    }
+    return fresh;
+}
+
+// clip(0.5 * log(1e-8 + |10 u|), -2.5, 2.5): VeLO's log feature.
+LOPT_FN float velo_clog(float u) { return 0.5f * LOPT_MAX(-5.0f, LOPT_MIN(5.0f, LOPT_LOG(1e-8f + LOPT_FABS(10.0f * u)))); }
+
+// VeLO's 30 LSTM inputs of one tensor (velo.md section 5, VeloRef.lstmFeaturesFromSums) into x, from its sums
+// s = [sum p^2, sum v, sum v^2, sum m_k, sum m_k^2] over n elements, the training fraction, its loss features lf and
+// its number of axes longer than 1; returns its parameter scale sqrt(sum p^2 / n + 1e-9) * 0.001.
+LOPT_FN float velo_lstm_inputs(LOPT_GLOBAL const float* s, int n, float frac, LOPT_GLOBAL const float* lf, int big, float* x) {
+    const float fractions[9] = {0.03f, 0.1f, 0.2f, 0.4f, 0.6f, 0.8f, 0.9f, 1.0f, 1.1f};
+    const float nn = (float)(n > 1 ? n : 1), sc = 1.0f / LOPT_SQRT(LOPT_MAX(1e-9f, s[0] / nn));
+    for (int i = 0; i < 9; i++) x[i] = LOPT_TANH(10.0f * (frac - fractions[i]));
+    for (int i = 0; i < 9; i++) x[9 + i] = lf[i];
+    x[18] = velo_clog(sc * s[1] / nn);
+    for (int i = 0; i < 5; i++) x[19 + i] = big == i ? 1.0f : 0.0f;
+    const float ev = sc * s[1] / nn, ev2 = sc * sc * s[2] / nn;
+    for (int k = 0; k < 3; k++) {
+        const float mean = sc * s[3 + 2 * k] / nn, em2 = sc * sc * s[4 + 2 * k] / nn;
+        x[24 + k] = velo_clog(LOPT_MAX(0.0f, em2 - mean * mean));
+        x[27 + k] = velo_clog(LOPT_MAX(0.0f, ev2 - 2.0f * mean * ev + mean * mean));
+    }
+    return LOPT_SQRT(s[0] / nn + 1e-9f) * 0.001f;
 }
 
 // The widest MLP layer and the most weight layers the kernels take.

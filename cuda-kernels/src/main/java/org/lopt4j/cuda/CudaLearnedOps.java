@@ -11,6 +11,8 @@ final class CudaLearnedOps implements LearnedOps {
     @Override public String name() { return "cuda"; }
     @Override public void smallFcLopt(SmallFcLoptArgs a) { CudaSmallFcLopt.run(b, a); }
     @Override public void mlpLopt(MlpLoptArgs a) { CudaMlpLopt.run(b, a); }
+    @Override public void veloLossFeatures(VeloArgs a) { CudaVelo.lossFeatures(b, a); }
     @Override public void veloAccumulate(VeloArgs a) { CudaVelo.accumulate(b, a); }
+    @Override public void veloLstmFeatures(VeloArgs a) { CudaVelo.lstmFeatures(b, a); }
     @Override public void veloApply(VeloArgs a) { CudaVelo.apply(b, a); }
 }

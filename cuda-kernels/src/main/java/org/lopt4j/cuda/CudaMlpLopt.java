@@ -23,10 +23,7 @@ final class CudaMlpLopt {
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
         int chunks = a.tensorOf().numel(), threads = CudaFusedOps.THREADS;
         if (chunks == 0) return;
-        int[] widths = a.widths().toIntArray();
-        int widest = 0;
-        for (int w : widths) widest = Math.max(widest, w);
-        CudaSmallFcLopt.checkMlp(b, widest, a.layers() - 1);
+        CudaSmallFcLopt.checkMlp(b, a.widest(), a.layers() - 1);
         CUdeviceptr params = f32(b, a.params(), "params"), grads = f32(b, a.grads(), "grads");
         CUdeviceptr m0 = f32(b, a.m0(), "m0"), m1 = f32(b, a.m1(), "m1"), m2 = f32(b, a.m2(), "m2");
         CUdeviceptr m3 = f32(b, a.m3(), "m3"), m4 = f32(b, a.m4(), "m4"), m5 = f32(b, a.m5(), "m5");
@@ -36,10 +33,12 @@ final class CudaMlpLopt {
         CudaStorage partials = new CudaStorage(b, DType.F32, chunks * FEATURES);
         try {
             b.launch(Kernels.LEARNED_MLP_MOMENTS, perChunk, new LearnedArgs.MlpMoments(params, grads, m0, m1, m2, m3, m4, m5,
-                    f32(b, a.decays(), "decays"), partials.ptr(), tensorOf, startOf, offsets, sizes, a.chunk()));
+                    f32(b, a.decays(), "decays"), partials.ptr(), tensorOf, startOf, offsets, sizes, a.chunk(), f32(b, a.count(), "count"),
+                    a.countStride(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite(), f32(b, a.skips(), "skips")));
             b.launch(Kernels.LEARNED_MLP_APPLY, perChunk, new LearnedArgs.MlpApply(params, grads, m0, m1, m2, m3, m4, m5,
-                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.theta(), "theta"), a.thetaStride(), f32(b, a.time(), "time"), i32(b, a.widths(), "widths"),
-                    a.layers(), a.perMember(), a.expMult(), a.stepMult(), tensorOf, startOf, offsets, sizes, a.chunk()));
+                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.theta(), "theta"), a.thetaStride(),
+                    f32(b, a.count(), "count"), a.countStride(), i32(b, a.widths(), "widths"), a.layers(), a.perMember(), a.expMult(), a.stepMult(),
+                    tensorOf, startOf, offsets, sizes, a.chunk(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work
         }

@@ -48,14 +48,18 @@ final class CudaSmallFcLopt {
                     d.info(), partials.ptr(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
             b.launch(Kernels.LEARNED_SMALL_FC_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
                     d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
-                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(), f32(b, sa.time(), "time"),
-                    sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
+                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(),
+                    f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), d.tensorOf(), d.startOf(),
+                    d.offsets(), d.sizes(), a.chunk(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work
         }
     }
 
-    /** Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch; row means. */
+    /**
+     * Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch, which also advances the update
+     * counts (or, for a skipped step, the skip count); row means.
+     */
     static void accumulators(CudaBackend b, FactoredArgs a, Bufs d) {
         int threads = CudaFusedOps.THREADS, chunks = a.tensorOf().numel();
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
@@ -63,7 +67,8 @@ final class CudaSmallFcLopt {
                 d.grads(), d.m0(), d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.decays(), d.info(),
                 d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(), chunks, i32(b, a.rowTensorOf(), "rowTensorOf"),
                 i32(b, a.rowStartOf(), "rowStartOf"), rowChunks, i32(b, a.colTensorOf(), "colTensorOf"),
-                i32(b, a.colStartOf(), "colStartOf"), a.auxChunk()));
+                i32(b, a.colStartOf(), "colStartOf"), a.auxChunk(), f32(b, a.count(), "count"), a.countStride(), f32(b, a.gradStats(), "gradStats"),
+                a.skipNonFinite(), f32(b, a.skips(), "skips")));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
             b.launch(Kernels.LEARNED_SMALL_FC_ROW_MEANS, new LaunchGeometry(meanChunks, 1, 1, threads), new LearnedArgs.SmallFcRowMeans(

@@ -14,6 +14,30 @@ final class CudaVelo {
 
     private CudaVelo() {}
 
+    /** The loss buffers, one thread per tensor. */
+    static void lossFeatures(CudaBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
+        int tensors = a.sizes().numel(), threads = CudaFusedOps.THREADS;
+        if (tensors == 0) return;
+        b.launch(Kernels.LEARNED_VELO_LOSS_FEATURES, new LaunchGeometry(Math.ceilDiv(tensors, threads), 1, 1, threads),
+                new LearnedArgs.VeloLossFeatures(CudaSmallFcLopt.f32(b, v.lossBuffer(), "lossBuffer"), v.lossStride(),
+                        CudaSmallFcLopt.f32(b, v.losses(), "losses"), CudaSmallFcLopt.f32(b, v.lossFeatures(), "lossFeatures"),
+                        CudaSmallFcLopt.f32(b, v.fresh(), "fresh"), CudaSmallFcLopt.i32(b, a.info(), "info"), v.numSteps(),
+                        CudaSmallFcLopt.f32(b, a.gradStats(), "gradStats"), a.skipNonFinite(), tensors));
+    }
+
+    /** The LSTM inputs and parameter scales, one thread per tensor. */
+    static void lstmFeatures(CudaBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
+        int tensors = a.sizes().numel(), threads = CudaFusedOps.THREADS;
+        if (tensors == 0) return;
+        b.launch(Kernels.LEARNED_VELO_LSTM_FEATURES, new LaunchGeometry(Math.ceilDiv(tensors, threads), 1, 1, threads),
+                new LearnedArgs.VeloLstmFeatures(CudaSmallFcLopt.f32(b, v.stats(), "stats"), CudaSmallFcLopt.f32(b, v.lossFeatures(), "lossFeatures"),
+                        CudaSmallFcLopt.f32(b, a.count(), "count"), a.countStride(), CudaSmallFcLopt.i32(b, a.info(), "info"),
+                        CudaSmallFcLopt.i32(b, a.sizes(), "sizes"), v.numSteps(), CudaSmallFcLopt.f32(b, v.lstmInputs(), "lstmInputs"),
+                        CudaSmallFcLopt.f32(b, v.paramScale(), "paramScale"), tensors));
+    }
+
     static void accumulate(CudaBackend b, VeloArgs v) {
         FactoredArgs a = v.state();
         if (a.tensorOf().numel() == 0) return;
@@ -41,7 +65,8 @@ final class CudaVelo {
             b.launch(Kernels.LEARNED_VELO_APPLY, d.perChunk(), new LearnedArgs.VeloApply(d.params(), d.grads(), d.m0(), d.m1(), d.m2(),
                     d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), 1, CudaSmallFcLopt.i32(b, a.firstChunk(), "firstChunk"), CudaSmallFcLopt.f32(b, v.mixed(), "mixed"),
-                    CudaSmallFcLopt.f32(b, v.step(), "step"), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
+                    CudaSmallFcLopt.f32(b, v.step(), "step"), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(),
+                    CudaSmallFcLopt.f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();
         }

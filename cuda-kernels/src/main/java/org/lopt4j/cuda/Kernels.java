@@ -35,6 +35,8 @@ public final class Kernels {
     static final KernelSpec LEARNED_VELO_STATS = learned("velo_stats", LearnedArgs.VeloStats.class);
     static final KernelSpec LEARNED_VELO_FEATURE_SUMS = learned("velo_feature_sums", LearnedArgs.VeloFeatureSums.class);
     static final KernelSpec LEARNED_VELO_APPLY = learned("velo_apply", LearnedArgs.VeloApply.class);
+    static final KernelSpec LEARNED_VELO_LOSS_FEATURES = learned("velo_loss_features", LearnedArgs.VeloLossFeatures.class);
+    static final KernelSpec LEARNED_VELO_LSTM_FEATURES = learned("velo_lstm_features", LearnedArgs.VeloLstmFeatures.class);
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
@@ -42,7 +44,8 @@ public final class Kernels {
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_ACCUMULATE,
             LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY,
-            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY, LEARNED_VELO_STATS, LEARNED_VELO_FEATURE_SUMS, LEARNED_VELO_APPLY);
+            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY, LEARNED_VELO_STATS, LEARNED_VELO_FEATURE_SUMS, LEARNED_VELO_APPLY,
+            LEARNED_VELO_LOSS_FEATURES, LEARNED_VELO_LSTM_FEATURES);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);

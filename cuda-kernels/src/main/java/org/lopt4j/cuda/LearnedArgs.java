@@ -15,7 +15,8 @@ final class LearnedArgs {
                              CUdeviceptr c2, CUdeviceptr decays, CUdeviceptr info, CUdeviceptr tensorOf,
                              CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, int chunks,
                              CUdeviceptr rowTensorOf, CUdeviceptr rowStartOf, int rowChunks, CUdeviceptr colTensorOf,
-                             CUdeviceptr colStartOf, int auxChunk) {}
+                             CUdeviceptr colStartOf, int auxChunk, CUdeviceptr count, int countStride,
+                             CUdeviceptr gradStats, int skipNonfinite, CUdeviceptr skips) {}
 
     /** learned_small_fc_row_means. */
     record SmallFcRowMeans(CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr rowMean, int meanTotal,
@@ -36,21 +37,25 @@ final class LearnedArgs {
     record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                         CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                         CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
-                        int perChunk, CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr time, int hidden, int layers, double expMult,
-                        double stepScale, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
-                        CUdeviceptr sizes, int chunk) {}
+                        int perChunk, CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr count,
+                        int countStride, int hidden, int layers, double expMult, double stepScale, CUdeviceptr tensorOf,
+                        CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
+                        int skipNonfinite) {}
 
     /** learned_mlp_moments. */
     record MlpMoments(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                       CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr decays, CUdeviceptr partials,
-                      CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+                      CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk,
+                      CUdeviceptr count, int countStride, CUdeviceptr gradStats, int skipNonfinite, CUdeviceptr skips) {}
 
     /** learned_mlp_apply. */
     record MlpApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                     CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr partials, int perChunk,
-                    CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr time, CUdeviceptr widths,
+                    CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr count, int countStride,
+                    CUdeviceptr widths,
                     int layers, int perMember, double expMult, double stepMult, CUdeviceptr tensorOf,
-                    CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+                    CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
+                    int skipNonfinite) {}
 
     /** learned_velo_stats. */
     record VeloStats(CUdeviceptr params, CUdeviceptr v, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr partials,
@@ -66,6 +71,16 @@ final class LearnedArgs {
     record VeloApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
                      CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
                      CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials, int perChunk,
-                     CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
-                     int chunk) {}
+                     CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf,
+                     CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
+
+    /** learned_velo_loss_features. */
+    record VeloLossFeatures(CUdeviceptr lossBuffer, int lossStride, CUdeviceptr losses, CUdeviceptr lossFeatures,
+                            CUdeviceptr fresh, CUdeviceptr info, int numSteps, CUdeviceptr gradStats, int skipNonfinite,
+                            int tensors) {}
+
+    /** learned_velo_lstm_features. */
+    record VeloLstmFeatures(CUdeviceptr stats, CUdeviceptr lossFeatures, CUdeviceptr count, int countStride,
+                            CUdeviceptr info, CUdeviceptr sizes, int numSteps, CUdeviceptr lstmInputs,
+                            CUdeviceptr paramScale, int tensors) {}
 }

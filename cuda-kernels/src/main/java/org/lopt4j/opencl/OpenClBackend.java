@@ -73,7 +73,28 @@ public final class OpenClBackend implements Backend {
     /** The fused multi-tensor optimizer kernels (fused.cl): one launch per pass over a whole slab. */
     @Override public FusedOps fused() { return fused; }
 
+    /**
+     * What crossed between host and device since this backend started: host-to-device copies and their bytes,
+     * device-to-host reads and their bytes (each waits for the queued work), and waits for the whole queue
+     * ({@link #sync}). The figures that show whether a step lets the device run ahead of the host.
+     */
+    public record Transfers(long uploads, long uploadBytes, long reads, long readBytes, long syncs) {
+        /** What happened between {@code before} and this. */
+        public Transfers since(Transfers before) {
+            return new Transfers(uploads - before.uploads, uploadBytes - before.uploadBytes, reads - before.reads,
+                    readBytes - before.readBytes, syncs - before.syncs);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong uploads = new java.util.concurrent.atomic.AtomicLong(),
+            uploadBytes = new java.util.concurrent.atomic.AtomicLong(), reads = new java.util.concurrent.atomic.AtomicLong(),
+            readBytes = new java.util.concurrent.atomic.AtomicLong(), syncs = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The transfers so far. */
+    public Transfers transfers() { return new Transfers(uploads.get(), uploadBytes.get(), reads.get(), readBytes.get(), syncs.get()); }
+
     @Override public void sync() {
+        syncs.incrementAndGet();
         try {
             CL.clFinish(queue);
         } catch (CLException e) {
@@ -128,6 +149,8 @@ public final class OpenClBackend implements Backend {
     /** Copies host memory into {@code dst} at {@code byteOffset} after the queued work; blocks until done. */
     void upload(cl_mem dst, long byteOffset, Pointer src, long bytes) {
         if (bytes == 0) return;
+        uploads.incrementAndGet();
+        uploadBytes.addAndGet(bytes);
         try {
             CL.clEnqueueWriteBuffer(queue, dst, CL.CL_TRUE, byteOffset, bytes, src, 0, null, null);
         } catch (CLException e) {
@@ -138,6 +161,8 @@ public final class OpenClBackend implements Backend {
     /** Copies {@code src} at {@code byteOffset} to host memory once the queued work is done; blocks until done. */
     void download(cl_mem src, long byteOffset, Pointer dst, long bytes) {
         if (bytes == 0) return;
+        reads.incrementAndGet();
+        readBytes.addAndGet(bytes);
         try {
             CL.clEnqueueReadBuffer(queue, src, CL.CL_TRUE, byteOffset, bytes, dst, 0, null, null);
         } catch (CLException e) {

@@ -11,6 +11,8 @@ final class OpenClLearnedOps implements LearnedOps {
     @Override public String name() { return "opencl"; }
     @Override public void smallFcLopt(SmallFcLoptArgs a) { OpenClSmallFcLopt.run(b, a); }
     @Override public void mlpLopt(MlpLoptArgs a) { OpenClMlpLopt.run(b, a); }
+    @Override public void veloLossFeatures(VeloArgs a) { OpenClVelo.lossFeatures(b, a); }
     @Override public void veloAccumulate(VeloArgs a) { OpenClVelo.accumulate(b, a); }
+    @Override public void veloLstmFeatures(VeloArgs a) { OpenClVelo.lstmFeatures(b, a); }
     @Override public void veloApply(VeloArgs a) { OpenClVelo.apply(b, a); }
 }

@@ -22,10 +22,9 @@ final class OpenClMlpLopt {
         RefFusedOps.sameShape(a.params(), a.grads(), a.m0(), a.m1(), a.m2(), a.m3(), a.m4(), a.m5());
         int chunks = a.tensorOf().numel(), group = b.groupSize();
         if (chunks == 0) return;
-        for (int w : a.widths().toIntArray()) {
-            if (w > org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH) {
-                throw new IllegalArgumentException("mlp_lopt kernels on " + b.name() + " take widths up to " + org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH + ", got " + w);
-            }
+        if (a.widest() > org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH) {
+            throw new IllegalArgumentException("mlp_lopt kernels on " + b.name() + " take widths up to "
+                    + org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_WIDTH + ", got " + a.widest());
         }
         if (a.layers() > org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_LAYERS) {
             throw new IllegalArgumentException("mlp_lopt kernels on " + b.name() + " take up to " + org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.MAX_LAYERS + " layers");
@@ -40,16 +39,21 @@ final class OpenClMlpLopt {
         try {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials), a)
-                    .local((long) FEATURES * group * Float.BYTES));
+                    .local((long) FEATURES * group * Float.BYTES).mem(f32(b, a.count(), "count")).i32(a.countStride()).mem(f32(b, a.gradStats(), "gradStats"))
+                    .i32(a.skipNonFinite()).mem(f32(b, a.skips(), "skips")));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
+            OpenClStorage time = new OpenClStorage(b, DType.F32, a.sizes().numel() * 11);
             try {
                 OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
+                OpenClSmallFcLopt.time(b, a.count(), a.countStride(), a.sizes().numel(), time);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
                         .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale).mem(f32(b, a.theta(), "theta"))
-                        .i32(a.thetaStride()).mem(f32(b, a.time(), "time")).mem(i32(b, a.widths(), "widths")).i32(a.layers())
-                        .i32(a.perMember()).real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a));
+                        .i32(a.thetaStride()).mem(time).mem(i32(b, a.widths(), "widths")).i32(a.layers())
+                        .i32(a.perMember()).real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a)
+                        .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();
+                time.release();
             }
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done

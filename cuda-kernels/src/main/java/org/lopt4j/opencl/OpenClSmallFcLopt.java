@@ -11,7 +11,7 @@ import org.lopt4j.tensor.Tensor;
  * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
 final class OpenClSmallFcLopt {
-    private static final int FEATURES = 28;
+    private static final int FEATURES = 28, TIME = 11;
 
     private OpenClSmallFcLopt() {}
 
@@ -30,13 +30,17 @@ final class OpenClSmallFcLopt {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                     .mem(partials), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
+            OpenClStorage time = new OpenClStorage(b, DType.F32, a.sizes().numel() * TIME);
             try {
                 scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
+                time(b, a, time);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
-                        .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(f32(b, sa.time(), "time"))
-                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()), a));
+                        .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(time)
+                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()), a)
+                        .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();
+                time.release();
             }
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
@@ -75,13 +79,24 @@ final class OpenClSmallFcLopt {
                         .mem(f32(b, a.c1(), "c1")).mem(f32(b, a.c2(), "c2")).mem(decays).mem(info), a)
                         .i32(chunks).mem(i32(b, a.rowTensorOf(), "rowTensorOf")).mem(i32(b, a.rowStartOf(), "rowStartOf"))
                         .i32(rowChunks).mem(i32(b, a.colTensorOf(), "colTensorOf")).mem(i32(b, a.colStartOf(), "colStartOf"))
-                        .i32(a.auxChunk()));
+                        .i32(a.auxChunk()).mem(f32(b, a.count(), "count")).i32(a.countStride()).mem(f32(b, a.gradStats(), "gradStats"))
+                        .i32(a.skipNonFinite()).mem(f32(b, a.skips(), "skips")));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
             b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()
                     .mem(r0).mem(r1).mem(r2).mem(f32(b, a.rowMean(), "rowMean")).i32(a.meanTotal()).mem(info)
                     .mem(i32(b, a.meanTensorOf(), "meanTensorOf")).mem(i32(b, a.meanStartOf(), "meanStartOf")).i32(a.auxChunk()));
         }
+    }
+
+    /** learned_time_features: each tensor's 11 time features of its update count before this step, into {@code time}. */
+    static void time(OpenClBackend b, FactoredArgs a, OpenClStorage time) { time(b, a.count(), a.countStride(), a.sizes().numel(), time); }
+
+    /** learned_time_features over {@code tensors} update counts {@code stride} apart. */
+    static void time(OpenClBackend b, Tensor count, int stride, int tensors, OpenClStorage time) {
+        int group = b.groupSize();
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_time_features", LaunchSize.groups(Math.ceilDiv(tensors * TIME, group), group),
+                new KernelArgs().mem(f32(b, count, "count")).i32(stride).mem(time).i32(tensors));
     }
 
     /**

@@ -17,6 +17,29 @@ final class OpenClVelo {
 
     private OpenClVelo() {}
 
+    /** The loss buffers, one work-item per tensor. */
+    static void lossFeatures(OpenClBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
+        int tensors = a.sizes().numel(), group = b.groupSize();
+        if (tensors == 0) return;
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_loss_features", LaunchSize.groups(Math.ceilDiv(tensors, group), group),
+                new KernelArgs().mem(f32(b, v.lossBuffer(), "lossBuffer")).i32(v.lossStride()).mem(f32(b, v.losses(), "losses"))
+                        .mem(f32(b, v.lossFeatures(), "lossFeatures")).mem(f32(b, v.fresh(), "fresh")).mem(i32(b, a.info(), "info"))
+                        .i32(v.numSteps()).mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()).i32(tensors));
+    }
+
+    /** The LSTM inputs and parameter scales, one work-item per tensor. */
+    static void lstmFeatures(OpenClBackend b, VeloArgs v) {
+        FactoredArgs a = v.state();
+        int tensors = a.sizes().numel(), group = b.groupSize();
+        if (tensors == 0) return;
+        b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_lstm_features", LaunchSize.groups(Math.ceilDiv(tensors, group), group),
+                new KernelArgs().mem(f32(b, v.stats(), "stats")).mem(f32(b, v.lossFeatures(), "lossFeatures")).mem(f32(b, a.count(), "count"))
+                        .i32(a.countStride())
+                        .mem(i32(b, a.info(), "info")).mem(i32(b, a.sizes(), "sizes")).i32(v.numSteps())
+                        .mem(f32(b, v.lstmInputs(), "lstmInputs")).mem(f32(b, v.paramScale(), "paramScale")).i32(tensors));
+    }
+
     static void accumulate(OpenClBackend b, VeloArgs v) {
         FactoredArgs a = v.state();
         if (!OpenClSmallFcLopt.check(b, a, "velo")) return;
@@ -49,7 +72,8 @@ final class OpenClVelo {
                 OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.LEARNED, DType.F32, "learned_velo_apply", elements, OpenClSmallFcLopt.table(b,
                         OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(scale)
-                                .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a));
+                                .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a)
+                        .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();
             }

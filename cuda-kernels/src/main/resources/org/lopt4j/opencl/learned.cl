@@ -1,14 +1,16 @@
 // learned.cl: the learned optimizers' steps over a whole population slab in a fixed number of launches, whatever the
-// number of tensors or members (F32): small_fc_lopt in five, MLPLOpt in three, VeLO in two before its tensor network
-// and five after it. Unlike learned.cu, the apply kernels read feature scales a separate pass formed: partial sums here are per work-group, and forming a tensor's scales in every work-group from all of them
-// costs the square of its group count (a quarter more time on PoCL). Built with common.cl and
-// learned_rule.cuh (the feature and MLP code the CUDA kernels in learned.cu share) in front. Launched by
-// org.lopt4j.opencl.OpenClSmallFcLopt and OpenClMlpLopt; the Java twins are org.lopt4j.learned.SmallFcLoptKernel
-// (passes A, B, C) and MlpLoptKernel.twin, the definitions.
+// number of tensors or members (F32): small_fc_lopt in six, MLPLOpt in four, VeLO in six before its tensor network
+// and three after it. Unlike learned.cu, the apply kernels read feature scales and time features that separate passes
+// formed: partial sums here are per work-group, and forming a tensor's scales in every work-group from all of them
+// costs the square of its group count (a quarter more time on PoCL). Nothing is read back: each tensor's update count
+// lives in `count`, and a step with non-finite gradients under the skipping policy changes nothing but skips[0]
+// (LOPT_SKIPS). Built with common.cl and learned_rule.cuh (the feature, time-feature, MLP and loss-buffer code the
+// CUDA kernels in learned.cu share) in front. Launched by org.lopt4j.opencl.OpenClSmallFcLopt, OpenClMlpLopt and
+// OpenClVelo; the Java twins are org.lopt4j.learned.smallfc.SmallFcLoptRef, mlp.MlpLoptRef and velo.VeloRef.
 //
 // Element kernels use the 2-D NDRange of fused.cl over a chunk table (dimension 1: the entry, dimension 0: the
 // position in it). The per-tensor info table (SFL_FIELDS ints per tensor) and the member decays come from
-// org.lopt4j.learned.SmallFcLoptDevice.
+// org.lopt4j.learned.smallfc.FactoredTables.
 
 #define SFL_TABLE __global const int* tensor_of, __global const int* start_of, __global const int* offsets, \
                   __global const int* sizes, int chunk
@@ -40,7 +42,8 @@ inline void group_sums(const float* x, int n, __local float* scratch, __global f
 }
 
 // Pass 1, one launch of element chunks and accumulator entries (dimension 1: the slab's chunk-table entries, then
-// the row accumulator chunk table's, then the column one's). Element entries: momenta, RMS, and the diagonal
+// the row accumulator chunk table's, then the column one's); it also advances each tensor's update count (the first
+// work-item of the tensor's first chunk) or, when the step is skipped, skips[0]. Element entries: momenta, RMS, and the diagonal
 // accumulators of unfactored tensors (x = d*x + (1 - d)*new). Accumulator entries, a work-item per entry of a factored
 // tensor: the mean of g² + 1e-30 over axis d0 (rows) or d1 (columns), into the three accumulators. The two parts write
 // disjoint state and read only the gradient.
@@ -50,9 +53,16 @@ __kernel void learned_small_fc_accumulate(__global const float* grads, __global 
                                           __global const float* decays, __global const int* info, SFL_TABLE, int chunks,
                                           __global const int* row_tensor_of, __global const int* row_start_of,
                                           int row_chunks, __global const int* col_tensor_of,
-                                          __global const int* col_start_of, int aux_chunk) {
+                                          __global const int* col_start_of, int aux_chunk, __global float* count,
+                                          int count_stride, __global const float* grad_stats, int skip_nonfinite,
+                                          __global float* skips) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        if (get_global_id(0) == 0 && get_global_id(1) == 0) skips[0] += 1.0f;
+        return;
+    }
     const int entry = (int)get_global_id(1);
     if (entry < chunks) {
+        if (get_global_id(0) == 0 && start_of[entry] == 0) count[(long)tensor_of[entry] * count_stride] += 1.0f;
         int t;
         long e, i;
         if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -160,7 +170,15 @@ __kernel void learned_feature_scale(__global const float* partials, int per_chun
                                   normalize);
 }
 
-// Pass 5: normalized features (scales from pass 4) and the member's time features through the member's MLP;
+// The 11 time features of each tensor's update count before this step (count - 1, pass 1 having advanced it): one
+// work-item per (tensor, feature).
+__kernel void learned_time_features(__global const float* count, int count_stride, __global float* time, int tensors) {
+    const int id = (int)get_global_id(0);
+    if (id >= tensors * SFL_TIME) return;
+    time[id] = lopt_time_feature(count[(long)(id / SFL_TIME) * count_stride] - 1.0f, id % SFL_TIME);
+}
+
+// Pass 5: normalized features (scales from pass 4) and the tensor's time features through the member's MLP;
 // p <- p - step_scale * dir * exp(exp_mult * mag).
 __kernel void learned_small_fc_apply(__global float* params, __global const float* grads, __global const float* m0,
                                      __global const float* m1, __global const float* m2, __global const float* v,
@@ -169,7 +187,8 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
                                      __global const float* row_mean, int mean_total, __global const int* info,
                                      __global const float* scale, __global const float* theta, int theta_stride,
                                      __global const float* time, int hidden, int layers, float exp_mult,
-                                     float step_scale, SFL_TABLE) {
+                                     float step_scale, SFL_TABLE, __global const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -180,7 +199,7 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
     const int weight_layers = sfl_widths(hidden, layers, widths);
     sfl_load_features(in, (int)e, i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean, mean_total, x);
     for (int q = 0; q < SFL_FEATURES; q++) x[q] = x[q] * scale[t * SFL_FEATURES + q];
-    for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[member * SFL_TIME + k];
+    for (int k = 0; k < SFL_TIME; k++) x[SFL_FEATURES + k] = time[t * SFL_TIME + k];
     __global const float* w = theta + (long)member * theta_stride;
     if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
     else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
@@ -190,11 +209,18 @@ __kernel void learned_small_fc_apply(__global float* params, __global const floa
 
 // MLPLOpt pass 1: the six momenta m_k = d_k*m_k + (1 - d_k)*g (decays: d_0..d_5, then 1 - each), and the squares of
 // the 8 features [g, p, m_0..m_5] (momenta after the update) summed per work-group: group g of chunk c writes
-// partials[(c * groups + g) * 8 + q]. Every work-item reaches the barriers.
+// partials[(c * groups + g) * 8 + q]. Every work-item reaches the barriers. It advances each tensor's update count
+// (the first work-item of its first chunk) or, when the step is skipped, skips[0] (the whole launch returns alike).
 __kernel void learned_mlp_moments(__global const float* params, __global const float* grads, __global float* m0,
                                   __global float* m1, __global float* m2, __global float* m3, __global float* m4,
                                   __global float* m5, __global const float* decays, __global float* partials,
-                                  SFL_TABLE, __local float* scratch) {
+                                  SFL_TABLE, __local float* scratch, __global float* count, int count_stride,
+                                  __global const float* grad_stats, int skip_nonfinite, __global float* skips) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        if (get_global_id(0) == 0 && get_global_id(1) == 0) skips[0] += 1.0f;
+        return;
+    }
+    if (get_global_id(0) == 0 && start_of[get_global_id(1)] == 0) count[(long)tensor_of[get_global_id(1)] * count_stride] += 1.0f;
     int t;
     long e, i;
     float x[MLP_FEATURES];
@@ -214,13 +240,16 @@ __kernel void learned_mlp_moments(__global const float* params, __global const f
     group_sums(x, MLP_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * MLP_FEATURES);
 }
 
-// MLPLOpt pass 3: normalized [g, p, m_0..m_5] (scales from learned_feature_scale) and the member's 11 time features
-// go through the member's MLP (tensor t belongs to member t / per_member); p <- p - step_mult * dir * exp(exp_mult * mag).
+// MLPLOpt pass 4: normalized [g, p, m_0..m_5] (scales from learned_feature_scale) and the tensor's 11 time features
+// (learned_time_features) go through the member's MLP (tensor t belongs to member t / per_member);
+// p <- p - step_mult * dir * exp(exp_mult * mag).
 __kernel void learned_mlp_apply(__global float* params, __global const float* grads, __global const float* m0,
                                 __global const float* m1, __global const float* m2, __global const float* m3,
                                 __global const float* m4, __global const float* m5, __global const float* scale,
                                 __global const float* theta, int theta_stride, __global const float* time, __global const int* widths, int layers,
-                                int per_member, float exp_mult, float step_mult, SFL_TABLE) {
+                                int per_member, float exp_mult, float step_mult, SFL_TABLE, __global const float* grad_stats,
+                                int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
@@ -233,11 +262,45 @@ __kernel void learned_mlp_apply(__global float* params, __global const float* gr
     x[0] = grads[i] * sc[0];
     x[1] = params[i] * sc[1];
     for (int k = 0; k < MLP_MOMENTA; k++) x[2 + k] = m[k][i] * sc[2 + k];
-    for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[member * SFL_TIME + k];
+    for (int k = 0; k < SFL_TIME; k++) x[MLP_FEATURES + k] = time[t * SFL_TIME + k];
     __global const float* w = theta + (long)member * theta_stride;
     if (layers == 3 && wl[0] == 19 && wl[1] == 32 && wl[2] == 32) mlp_mlp_32(w, x, out);
     else lopt_mlp_any(w, wl, layers, x, MLP_FEATURES + SFL_TIME, out);
     params[i] = params[i] - step_mult * (out[0] * exp(exp_mult * out[1]));
+}
+
+// VeLO's loss buffers, one work-item per tensor: each tensor's buffer (its member's) takes the member's loss; its 9
+// loss features go to loss_features and whether it was fresh to fresh (a skipped step leaves the buffer and says not
+// fresh; the accumulate pass counts the skip).
+__kernel void learned_velo_loss_features(__global float* loss_buffer, int loss_stride, __global const float* losses,
+                                         __global float* loss_features, __global float* fresh, __global const int* info,
+                                         int num_steps, __global const float* grad_stats, int skip_nonfinite,
+                                         int tensors) {
+    const int t = (int)get_global_id(0);
+    if (t >= tensors) return;
+    float f[VELO_LOSS_FEATURES];
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) {
+        fresh[t] = 0.0f;
+        return;
+    }
+    fresh[t] = (float)velo_loss_step(loss_buffer + (long)t * loss_stride, losses[info[t * SFL_FIELDS + SFL_MEMBER]],
+                                     num_steps, f);
+    for (int i = 0; i < VELO_LOSS_FEATURES; i++) loss_features[t * VELO_LOSS_FEATURES + i] = f[i];
+}
+
+// VeLO's 30 LSTM inputs and parameter scale of each tensor, one work-item per tensor, from its statistics, loss
+// features and training fraction (update count before this step, count - 1 after the accumulate pass, / num_steps).
+__kernel void learned_velo_lstm_features(__global const float* stats, __global const float* loss_features,
+                                         __global const float* count, int count_stride, __global const int* info,
+                                         __global const int* sizes, int num_steps, __global float* lstm_inputs,
+                                         __global float* param_scale, int tensors) {
+    const int t = (int)get_global_id(0);
+    if (t >= tensors) return;
+    float x[VELO_LSTM_INPUTS];
+    const float frac = (count[(long)t * count_stride] - 1.0f) / (float)num_steps;
+    param_scale[t] = velo_lstm_inputs(stats + t * VELO_STATS, sizes[t], frac, loss_features + t * VELO_LOSS_FEATURES,
+                                      info[t * SFL_FIELDS + SFL_BIG_DIMS], x);
+    for (int q = 0; q < VELO_LSTM_INPUTS; q++) lstm_inputs[t * VELO_LSTM_INPUTS + q] = x[q];
 }
 
 // VeLO pass 1 (on the state before the update): per work-group, the sums of p², v, v², and m_k, m_k² for k = 0..2,
@@ -293,7 +356,8 @@ __kernel void learned_velo_apply(__global float* params, __global const float* g
                                  __global const float* c0, __global const float* c1, __global const float* c2,
                                  __global const float* row_mean, int mean_total, __global const int* info,
                                  __global const float* scale, __global const float* mixed, __global const float* step,
-                                 SFL_TABLE) {
+                                 SFL_TABLE, __global const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
     long e, i;
     if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;

@@ -4,7 +4,7 @@ import org.lopt4j.learned.mlp.MlpLoptRef;
 import org.lopt4j.learned.mlp.MlpLoptSimd;
 import org.lopt4j.learned.smallfc.SmallFcLoptRef;
 import org.lopt4j.learned.smallfc.SmallFcLoptSimd;
-import org.lopt4j.learned.velo.VeloRef;
+import org.lopt4j.learned.velo.VeloRefPasses;
 import org.lopt4j.learned.velo.VeloSimd;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps;
@@ -20,8 +20,10 @@ public enum CpuLearnedOps implements LearnedOps {
     REF {
         @Override public void smallFcLopt(SmallFcLoptArgs a) { SmallFcLoptRef.step(a); }
         @Override public void mlpLopt(MlpLoptArgs a) { MlpLoptRef.step(a); }
-        @Override public void veloAccumulate(VeloArgs a) { VeloRef.accumulate(a); }
-        @Override public void veloApply(VeloArgs a) { VeloRef.apply(a); }
+        @Override public void veloLossFeatures(VeloArgs a) { VeloRefPasses.lossFeatures(a); }
+        @Override public void veloAccumulate(VeloArgs a) { VeloRefPasses.accumulate(a); }
+        @Override public void veloLstmFeatures(VeloArgs a) { VeloRefPasses.lstmFeatures(a); }
+        @Override public void veloApply(VeloArgs a) { VeloRefPasses.apply(a); }
     },
     /** The Vector API kernels. */
     SIMD {
@@ -33,12 +35,16 @@ public enum CpuLearnedOps implements LearnedOps {
             if (f32(a.params())) MlpLoptSimd.step(a); else MlpLoptRef.step(a);
         }
 
+        @Override public void veloLossFeatures(VeloArgs a) { VeloRefPasses.lossFeatures(a); }      // per tensor: nothing to vectorize
+
         @Override public void veloAccumulate(VeloArgs a) {
-            if (f32(a.state().params())) VeloSimd.accumulate(a); else VeloRef.accumulate(a);
+            if (f32(a.state().params())) VeloSimd.accumulate(a); else VeloRefPasses.accumulate(a);
         }
 
+        @Override public void veloLstmFeatures(VeloArgs a) { VeloRefPasses.lstmFeatures(a); }      // per tensor
+
         @Override public void veloApply(VeloArgs a) {
-            if (f32(a.state().params())) VeloSimd.apply(a); else VeloRef.apply(a);
+            if (f32(a.state().params())) VeloSimd.apply(a); else VeloRefPasses.apply(a);
         }
     };
 

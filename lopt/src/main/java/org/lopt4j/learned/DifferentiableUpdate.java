@@ -10,8 +10,8 @@ import org.lopt4j.tensor.TensorLike;
  * mathematics as the fused kernel, one parameter tensor of P members at a time, with θ shared by the members.
  */
 public interface DifferentiableUpdate {
-    /** Number of per-element state buffers (each shaped like the parameter), in the order {@link #update} takes them. */
-    int stateBuffers();
+    /** The names of the per-element state buffers (each shaped like the parameter), in the order {@link #update} takes them. */
+    List<String> stateBuffers();
 
     /**
      * One update of one parameter tensor of P members, flattened to {@code [P, n]}: returns the new parameters followed

@@ -5,21 +5,31 @@ import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * A learned optimizer state's own kernel buffers on its backend (F32): the θ-derived inputs of the optimizer that last
- * ran on the state (written once per optimizer and state, not per step: an unroll builds its optimizer once), the
- * members' time features (written each step) and scratch. A copied state gets fresh buffers, so copies can step on
- * different threads.
+ * A learned optimizer state's own kernel buffers on its backend: the θ-derived inputs of the optimizer that last ran
+ * on the state (written once per optimizer and state, not per step: an unroll builds its optimizer once), scratch,
+ * the gradient statistics of the current step ({@code [Σg², non-finite count]}, the parameters' dtype) and the count
+ * of steps the kernels skipped for non-finite gradients. A copied state gets its own buffers (the skip count copied on
+ * the device), so copies can step on different threads.
  */
 public final class Workspace {
     private final Backend backend;
-    private final Tensor time;
+    private final DType paramsType;
+    private final boolean deviceSkips;
+    private final Tensor gradStats, skips;
     private final Tensor[] theta, scratch;
     private Object loaded;
 
-    /** Buffers on {@code backend}: {@code timeFloats} for time features, one per θ part, one per scratch size. */
-    public Workspace(Backend backend, int timeFloats, int[] thetaSizes, int... scratchSizes) {
+    /**
+     * Buffers on {@code backend} for parameters of {@code paramsType}: one per θ part, one per scratch size (F32);
+     * {@code deviceSkips}: whether the kernels may skip steps (the non-finite policy skips), so that the skip count is
+     * worth reading.
+     */
+    public Workspace(Backend backend, DType paramsType, boolean deviceSkips, int[] thetaSizes, int... scratchSizes) {
         this.backend = backend;
-        this.time = zeros(timeFloats);
+        this.paramsType = paramsType;
+        this.deviceSkips = deviceSkips;
+        this.gradStats = Tensor.zeros(backend, paramsType, 2);
+        this.skips = Tensor.zeros(backend, DType.F32, 1);
         this.theta = new Tensor[thetaSizes.length];
         for (int i = 0; i < theta.length; i++) theta[i] = zeros(thetaSizes[i]);
         this.scratch = new Tensor[scratchSizes.length];
@@ -28,12 +38,14 @@ public final class Workspace {
 
     private Tensor zeros(int n) { return Tensor.zeros(backend, DType.F32, Math.max(1, n)); }
 
-    /** New buffers of the same sizes, nothing loaded. */
+    /** New buffers of the same sizes, nothing loaded, the skip count copied. */
     public Workspace fresh() {
         int[] ts = new int[theta.length], ss = new int[scratch.length];
         for (int i = 0; i < ts.length; i++) ts[i] = theta[i].numel();
         for (int i = 0; i < ss.length; i++) ss[i] = scratch[i].numel();
-        return new Workspace(backend, time.numel(), ts, ss);
+        Workspace w = new Workspace(backend, paramsType, deviceSkips, ts, ss);
+        w.skips.assign(skips);
+        return w;
     }
 
     /** Writes {@code parts} (the θ-derived inputs of {@code source}) into the θ buffers unless they hold {@code source} already. */
@@ -47,15 +59,18 @@ public final class Workspace {
         loaded = source;
     }
 
-    /** Writes this step's time features. */
-    public Tensor time(float[] values) {
-        time.storage().write(0, values);
-        return time;
-    }
-
     /** θ buffer {@code i}. */
     public Tensor theta(int i) { return theta[i]; }
 
     /** Scratch buffer {@code i}. */
     public Tensor scratch(int i) { return scratch[i]; }
+
+    /** The current step's gradient statistics. */
+    public Tensor gradStats() { return gradStats; }
+
+    /** The device's count of skipped steps (one float). */
+    public Tensor skips() { return skips; }
+
+    /** How many steps the kernels skipped: read from the device, and only when they may skip at all. */
+    public int skipped() { return deviceSkips ? (int) skips.toDoubleArray()[0] : 0; }
 }

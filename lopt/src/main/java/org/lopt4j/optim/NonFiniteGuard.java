@@ -32,6 +32,26 @@ public final class NonFiniteGuard {
     }
 
     /**
+     * The statistics pass into {@code out} (2 elements of the slab's dtype: {@code [Σg², non-finite count]}) with no
+     * read back: kernels that take {@code out} skip the step themselves when the policy skips. Only
+     * {@link NonFinitePolicy#THROW} reads the count (an exception needs the host), and throws when it is not 0.
+     */
+    public static void onDevice(NonFinitePolicy policy, Slab params, Slab grads, FusedOps.Chunks chunks, double weightDecay,
+                                double clipValue, Tensor out) {
+        checkPair(params, grads);
+        grads.backend().fused().gradStats(new FusedOps.GradStatsArgs(params.flat(), grads.flat(), out,
+                chunks.tensorOf(), chunks.startOf(), chunks.offsets(), chunks.sizes(), chunks.chunk(),
+                weightDecay, clipValue, policy == NonFinitePolicy.ZERO_NONFINITE ? 1 : 0));
+        if (policy == NonFinitePolicy.THROW) {
+            double[] s = out.toDoubleArray();
+            admit(policy, new GradStats(s[0], (long) s[1]), grads);
+        }
+    }
+
+    /** 1 when kernels given the statistics of {@link #onDevice} must skip a step with non-finite gradients. */
+    public static int skipOnDevice(NonFinitePolicy policy) { return policy == NonFinitePolicy.SKIP_AND_COUNT ? 1 : 0; }
+
+    /**
      * Applies {@code policy} to statistics: true when the step goes ahead, false when it must be skipped.
      * Throws {@link NonFiniteGradientException} under {@link NonFinitePolicy#THROW}.
      */

@@ -25,11 +25,25 @@ public interface LearnedOps {
     void mlpLopt(MlpLoptArgs a);
 
     /**
+     * VeLO's loss buffers (velo.md §4), one per tensor, each holding its member's: a fresh buffer (counter 0) starts
+     * over; the member's loss {@code losses[m]} updates it; the 9 loss features go to {@code lossFeatures} (tensors × 9)
+     * and whether it was fresh to {@code fresh} (1 or 0); the tensor's update count advances.
+     */
+    void veloLossFeatures(VeloArgs a);
+
+    /**
      * VeLO's first per-element pass (velo.md §5): per tensor, the sums {@code [Σp², Σv, Σv², Σm_k, Σm_k²]} of the state
      * before the update into {@code stats} (tensors × 9, dtype {@link #statsType()}), then accumulate with VeLO's fixed
      * decays from the clipped gradient.
      */
     void veloAccumulate(VeloArgs a);
+
+    /**
+     * VeLO's 30 LSTM features per tensor (velo.md §5) into {@code lstmInputs} (tensors × 30) from the statistics, the
+     * loss features and the training fraction (update count before this step / numSteps), and each tensor's parameter
+     * scale {@code sqrt(Σp²/n + 1e-9)·0.001} into {@code paramScale}.
+     */
+    void veloLstmFeatures(VeloArgs a);
 
     /**
      * VeLO's second per-element pass, after its tensor network: feature_sums (30 MLP features) and apply, each tensor
@@ -47,17 +61,25 @@ public interface LearnedOps {
      * then 1 − each); {@code info} {@link #FIELDS} ints per tensor indexed by the constants below (learned_rule.cuh's
      * SFL_* fields); the slab's chunk table; the factored tensors' row, column and row-mean tables
      * ({@code auxChunk} entries per chunk); {@code firstChunk} (tensors + 1) each tensor's first entry in the slab's
-     * table; {@code rowMean} (3 × meanTotal) scratch.
+     * table; {@code rowMean} (3 × meanTotal) scratch. {@code count} (one float per tensor, {@code countStride} apart)
+     * is each tensor's member's update count, which the step advances; {@code gradStats} holds the gradient statistics pass's {@code [Σg²,
+     * non-finite count]}: when {@code skipNonFinite} is 1 and the count is not 0, the step changes nothing but
+     * {@code skips[0]}, which it advances (the decision stays on the device).
      */
     record FactoredArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor v,
                         Tensor r0, Tensor r1, Tensor r2, Tensor c0, Tensor c1, Tensor c2, Tensor decays, Tensor info,
                         Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
                         Tensor rowTensorOf, Tensor rowStartOf, Tensor colTensorOf, Tensor colStartOf,
                         Tensor meanTensorOf, Tensor meanStartOf, int auxChunk, Tensor firstChunk,
-                        Tensor rowMean, int meanTotal) {
-        /** Fields of {@code info}: the tensor's member, whether factored, accumulator offsets, index strides, sizes. */
+                        Tensor rowMean, int meanTotal, Tensor count, int countStride, Tensor gradStats, int skipNonFinite,
+                        Tensor skips) {
+        /**
+         * Fields of {@code info}: the tensor's member, whether factored, accumulator offsets, index strides, sizes, and
+         * the number of its axes longer than 1.
+         */
         public static final int MEMBER = 0, FACTORED = 1, ROW_OFFSET = 2, COL_OFFSET = 3, MEAN_OFFSET = 4, LO0 = 5, SPAN0 = 6,
-                LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, N0 = 11, N1 = 12, ROWS = 13, COLS = 14, MEANS = 15, FIELDS = 16;
+                LO1 = 7, SPAN1 = 8, LOR = 9, SPANR = 10, N0 = 11, N1 = 12, ROWS = 13, COLS = 14, MEANS = 15, BIG_DIMS = 16,
+                FIELDS = 17;
         /** Floats per member in {@code decays}. */
         public static final int DECAYS = 14;
 
@@ -68,9 +90,10 @@ public interface LearnedOps {
     /**
      * Arguments of {@link #smallFcLopt}: the accumulator state; {@code theta} each member's MLP packed layer by layer
      * (weights [in × out], then bias), {@code thetaStride} floats apart, {@code layers} layers of width {@code hidden}
-     * after the input; {@code time} the members' 11 time features; {@code p ← p − stepScale·d·exp(expMult·m)}.
+     * after the input; the 11 time features come from each tensor's update count before the step;
+     * {@code p ← p − stepScale·d·exp(expMult·m)}.
      */
-    record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, Tensor time, int hidden, int layers,
+    record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, int hidden, int layers,
                            double expMult, double stepScale) {
         /** The widest MLP layer and the most layers the kernels take. */
         public static final int MAX_WIDTH = 64, MAX_LAYERS = 8;
@@ -79,22 +102,36 @@ public interface LearnedOps {
     /**
      * Arguments of {@link #mlpLopt}: the six momentum slabs {@code m0..m5} ({@code layout} the parameters'),
      * {@code decays} the six decays then 1 − each; {@code theta} each member's MLP packed as in
-     * {@link SmallFcLoptArgs}, layer widths {@code widths} (I32, {@code layers + 1}); {@code time} 11 floats per
-     * member; tensor t belongs to member {@code t / perMember}; the slab's chunk table and {@code firstChunk}.
+     * {@link SmallFcLoptArgs}, layer widths {@code widths} (I32, {@code layers + 1}; {@code widest} the largest of
+     * them); tensor t belongs to member
+     * {@code t / perMember}; the slab's chunk table and {@code firstChunk}; {@code count}, {@code gradStats},
+     * {@code skipNonFinite} and {@code skips} as in {@link FactoredArgs}.
      */
     record MlpLoptArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4,
-                       Tensor m5, Tensor decays, Tensor theta, int thetaStride, Tensor time, Tensor widths, int layers,
+                       Tensor m5, Tensor decays, Tensor theta, int thetaStride, Tensor widths, int widest, int layers,
                        int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
-                       Tensor firstChunk, double expMult, double stepMult) {}
+                       Tensor firstChunk, double expMult, double stepMult, Tensor count, int countStride, Tensor gradStats,
+                       int skipNonFinite, Tensor skips) {}
 
     /**
-     * Arguments of {@link #veloAccumulate} and {@link #veloApply}: the accumulator state ({@code grads} the clipped
-     * gradient, {@code decays} VeLO's fixed decays per member); {@code stats} (tensors × 9) the statistics;
-     * {@code mixed} each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2); {@code step} each
-     * tensor's step multiplier.
+     * Arguments of VeLO's passes: the accumulator state ({@code grads} the clipped gradient, {@code decays} VeLO's
+     * fixed decays per member); {@code lossBuffer} 21 floats per tensor ([it, 10 means, 10 running minima],
+     * {@code lossStride} apart);
+     * {@code losses} the members' losses; {@code lossFeatures} (tensors × 9) and {@code fresh} (tensors) what
+     * {@link #veloLossFeatures} leaves; {@code stats} (tensors × 9) the statistics; {@code lstmInputs} (tensors × 30) and
+     * {@code paramScale} (tensors) what {@link #veloLstmFeatures} leaves; {@code numSteps} the planned steps;
+     * {@code mixed} each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and {@code step} each
+     * tensor's step multiplier, from the tensor network (null before it).
      */
-    record VeloArgs(FactoredArgs state, Tensor stats, Tensor mixed, Tensor step) {
-        /** Statistics per tensor, and floats of one mixed MLP. */
-        public static final int STATS = 9, MIXED = 159;
+    record VeloArgs(FactoredArgs state, Tensor lossBuffer, int lossStride, Tensor losses, Tensor lossFeatures, Tensor fresh,
+                    Tensor stats, Tensor lstmInputs, Tensor paramScale, int numSteps, Tensor mixed, Tensor step) {
+        /** Statistics and loss features per tensor, LSTM inputs, floats of one loss buffer and of one mixed MLP. */
+        public static final int STATS = 9, LOSS_FEATURES = 9, LSTM_INPUTS = 30, LOSS_BUFFER = 21, MIXED = 159;
+
+        /** The same buffers with the tensor network's outputs. */
+        public VeloArgs withMlp(Tensor mixed, Tensor step) {
+            return new VeloArgs(state, lossBuffer, lossStride, losses, lossFeatures, fresh, stats, lstmInputs, paramScale, numSteps,
+                    mixed, step);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.lopt4j.learned.lanes;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
 import org.lopt4j.tensor.Shape;
@@ -28,8 +29,13 @@ public final class LaneAccumulate {
 
     static float[] f(Tensor t) { return ((CpuStorage) t.storage()).f32; }
 
-    /** The pass over every tensor of {@code a}; {@code stats} (tensors × 9, or null) receives VeLO's statistics. */
+    /**
+     * The pass over every tensor of {@code a}, which advances the update counts; {@code stats} (tensors × 9, or null)
+     * receives VeLO's statistics. Returns null when the step is skipped (then only the skip count advances).
+     */
     public static Factors[] accumulate(FactoredArgs a, double[][] stats) {
+        if (UpdateCounts.skipped(a.gradStats(), a.skipNonFinite(), a.skips())) return null;
+        UpdateCounts.advance(a.count(), a.layout().count(), a.countStride());
         SlabLayout l = a.layout(), rl = FactoredDims.rowLayout(l), cl = FactoredDims.colLayout(l);
         float[] p = f(a.params()), g = f(a.grads()), v = f(a.v()), dec = a.decays().toFloatArray();
         float[][] m = {f(a.m0()), f(a.m1()), f(a.m2())}, r = {f(a.r0()), f(a.r1()), f(a.r2())}, c = {f(a.c0()), f(a.c1()), f(a.c2())};

@@ -8,6 +8,7 @@ import org.lopt4j.learned.DifferentiableUpdate;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.optim.NonFiniteGuard;
 import org.lopt4j.optim.NonFinitePolicy;
@@ -91,7 +92,7 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
         return s;
     }
 
-    @Override public int stateBuffers() { return DECAYS.length; }
+    @Override public List<String> stateBuffers() { return List.of("m0", "m1", "m2", "m3", "m4", "m5"); }
 
     /** mlp_lopt.md's update over TensorLike: momenta, per-member column normalization, time features, MLP, step. */
     @Override public <T extends org.lopt4j.tensor.TensorLike<T>> List<T> update(Map<String, T> theta, T p, T g, List<T> m, int[] steps) {
@@ -133,22 +134,35 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
         return new Opt(this, PackedMlp.of(theta.flat().toFloatArray(), thetaLayout(), members, wn, bn, w));
     }
 
-    /** MLPLOpt's state: the six momenta (laid out like the parameters), the layout's tables, this state's workspace. */
-    public record State(Slab m0, Slab m1, Slab m2, Slab m3, Slab m4, Slab m5, MlpLoptTables tables, Workspace workspace,
-                        int step, int skipped) implements OptState<State> {
+    /**
+     * MLPLOpt's state: the six momenta (laid out like the parameters), the members' update counts
+     * ({@link UpdateCounts}), the layout's tables, this state's workspace; counters as in small_fc_lopt's state (the
+     * host's, plus the kernels' skips read when asked).
+     */
+    public record State(Slab m0, Slab m1, Slab m2, Slab m3, Slab m4, Slab m5, Slab count, MlpLoptTables tables, Workspace workspace,
+                        int updates, int hostSkips) implements OptState<State> {
+        @Override public int step() { return updates - workspace.skipped(); }
+        @Override public int skipped() { return hostSkips + workspace.skipped(); }
+        @Override public State applied() { return new State(m0, m1, m2, m3, m4, m5, count, tables, workspace, updates + 1, hostSkips); }
+        @Override public State skip() { return new State(m0, m1, m2, m3, m4, m5, count, tables, workspace, updates, hostSkips + 1); }
+
         @Override public Map<String, Slab> buffers() {
             Map<String, Slab> m = new LinkedHashMap<>();
             Slab[] all = {m0, m1, m2, m3, m4, m5};
             for (int k = 0; k < all.length; k++) m.put("m" + k, all[k]);
+            m.put("count", count);
             return m;
         }
 
         @Override public State copy() {
-            return new State(m0.copy(), m1.copy(), m2.copy(), m3.copy(), m4.copy(), m5.copy(), tables, workspace.fresh(), step, skipped);
+            return new State(m0.copy(), m1.copy(), m2.copy(), m3.copy(), m4.copy(), m5.copy(), count.copy(), tables, workspace.fresh(),
+                    updates, hostSkips);
         }
 
         @Override public State withCounters(Map<String, Integer> c) {
-            return new State(m0, m1, m2, m3, m4, m5, tables, workspace, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+            int device = workspace.skipped();
+            return new State(m0, m1, m2, m3, m4, m5, count, tables, workspace, OptState.counter(c, "step") + device,
+                    OptState.counter(c, "skipped") - device);
         }
     }
 
@@ -156,26 +170,29 @@ public record MlpLopt(int[] hidden, double expMult, double stepMult, NonFinitePo
     record Opt(MlpLopt lopt, PackedMlp theta) implements Optimizer<State> {
         @Override public State init(Slab params) {
             MlpLoptTables tables = MlpLoptTables.of(params.layout(), params.backend(), theta.members(), theta.widths());
-            Workspace w = new Workspace(params.backend(), theta.members() * TimeFeatures.TAU.length, new int[] {theta.values().length});
+            Workspace w = new Workspace(params.backend(), params.dtype(), lopt.policy() == NonFinitePolicy.SKIP_AND_COUNT,
+                    new int[] {theta.values().length});
             w.load(theta, theta.values());
             return new State(params.zerosLike(), params.zerosLike(), params.zerosLike(), params.zerosLike(), params.zerosLike(),
-                    params.zerosLike(), tables, w, 0, 0);
+                    params.zerosLike(), UpdateCounts.zeros(params), tables, w, 0, 0);
         }
 
         @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
             NonFiniteGuard.checkPair(params, grads);
             s.tables().check(params);
             if (s.tables().members() != theta.members()) throw new IllegalArgumentException("θ has " + theta.members() + " members, the state " + s.tables().members());
-            if (!NonFiniteGuard.admit(lopt.policy(), params, grads, s.tables().chunks())) return s.skip();
+            info.checkMembers(theta.members());
             Workspace w = s.workspace();
             w.load(theta, theta.values());
-            Tensor time = w.time(TimeFeatures.flat(TimeFeatures.steps(info, theta.members(), s.step())));
+            if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
             MlpLoptTables t = s.tables();
             FusedOps.Chunks c = t.chunks();
+            NonFiniteGuard.onDevice(lopt.policy(), params, grads, c, 0, 0, w.gradStats());
             params.backend().fused().learned().mlpLopt(new LearnedOps.MlpLoptArgs(params.layout(), params.flat(), grads.flat(),
                     s.m0().flat(), s.m1().flat(), s.m2().flat(), s.m3().flat(), s.m4().flat(), s.m5().flat(), t.decays(), w.theta(0),
-                    theta.stride(), time, t.widths(), theta.widths().length - 1, t.perMember(), c.tensorOf(), c.startOf(), c.offsets(),
-                    c.sizes(), c.chunk(), t.firstChunk(), lopt.expMult(), lopt.stepMult()));
+                    theta.stride(), t.widths(), java.util.Arrays.stream(theta.widths()).max().orElse(0), theta.widths().length - 1, t.perMember(), c.tensorOf(), c.startOf(), c.offsets(),
+                    c.sizes(), c.chunk(), t.firstChunk(), lopt.expMult(), lopt.stepMult(), s.count().flat(), UpdateCounts.stride(s.count()),
+                    w.gradStats(), NonFiniteGuard.skipOnDevice(lopt.policy()), w.skips()));
             return s.applied();
         }
 

@@ -2,6 +2,7 @@ package org.lopt4j.learned.mlp;
 
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.lanes.LaneMlp;
 import org.lopt4j.tensor.ChunkTable;
 import org.lopt4j.tensor.LearnedOps.MlpLoptArgs;
@@ -26,7 +27,10 @@ public final class MlpLoptSimd {
 
     /** One step for every tensor of every member of {@code a}. */
     public static void step(MlpLoptArgs args) {
+        if (UpdateCounts.skipped(args.gradStats(), args.skipNonFinite(), args.skips())) return;
         SlabLayout l = args.layout();
+        UpdateCounts.advance(args.count(), l.count(), args.countStride());
+        int[] counts = UpdateCounts.read(args.count(), l.count(), args.countStride());
         ChunkTable ct = l.chunks(CHUNK);
         float[] p = f(args.params()), g = f(args.grads()), dec = args.decays().toFloatArray();
         float[][] mk = {f(args.m0()), f(args.m1()), f(args.m2()), f(args.m3()), f(args.m4()), f(args.m5())};
@@ -57,12 +61,12 @@ public final class MlpLoptSimd {
         }
         int[] widths = args.widths().toIntArray();
         int members = l.count() / args.perMember(), nt = TimeFeatures.TAU.length;
-        float[] allTime = args.time().toFloatArray(), theta = args.theta().toFloatArray();
+        float[] theta = args.theta().toFloatArray();
         float[][] times = new float[members][];
         float expMult = (float) args.expMult(), stepMult = (float) args.stepMult();
         float[][][] packed = new float[members][widths.length - 1][], laneBias = new float[members][widths.length - 1][];
         for (int q = 0; q < members; q++) {
-            times[q] = java.util.Arrays.copyOfRange(allTime, q * nt, (q + 1) * nt);
+            times[q] = TimeFeatures.of(counts[q * args.perMember()] - 1);
             float[][] w = PackedMlp.weights(theta, args.thetaStride(), widths, q), b = PackedMlp.biases(theta, args.thetaStride(), widths, q);
             for (int layer = 0; layer + 1 < widths.length; layer++) {
                 packed[q][layer] = LaneMlp.pack(w[layer], widths[layer], widths[layer + 1], 2);

@@ -4,6 +4,8 @@ import static org.lopt4j.tensor.LearnedOps.FactoredArgs.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.lopt4j.learned.UpdateCounts;
+import org.lopt4j.learned.Workspace;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.ChunkTable;
@@ -42,6 +44,7 @@ public record FactoredTables(SlabLayout layout, Backend backend, int members, Te
             table[at + MEMBER] = t / perMember;
             table[at + ROW_OFFSET] = rl.offset(t);
             table[at + COL_OFFSET] = cl.offset(t);
+            for (int d : layout.shape(t).dims()) if (d > 1) table[at + BIG_DIMS]++;
             if (f == null) {
                 rows.add(Shape.of(0));
                 cols.add(Shape.of(0));
@@ -96,13 +99,19 @@ public record FactoredTables(SlabLayout layout, Backend backend, int members, Te
         }
     }
 
-    /** The kernels' argument record over these tables for one step; {@code rowMean} is 3 × meanTotal floats of scratch. */
-    public LearnedOps.FactoredArgs args(Slab params, Slab grads, Accumulators a, Tensor decays, Tensor rowMean) {
+    /**
+     * The kernels' argument record over these tables for one step: {@code rowMean} is 3 × meanTotal floats of scratch,
+     * {@code count} the update counts ({@link UpdateCounts}), {@code w} holds the step's gradient statistics and the
+     * skip count, {@code skipNonFinite} says whether the policy skips steps with non-finite gradients.
+     */
+    public LearnedOps.FactoredArgs args(Slab params, Slab grads, Accumulators a, Tensor decays, Tensor rowMean, Slab count, Workspace w,
+                                        int skipNonFinite) {
         FusedOps.Chunks c = chunks;
         return new LearnedOps.FactoredArgs(layout, params.flat(), grads.flat(), a.m0().flat(), a.m1().flat(), a.m2().flat(), a.v().flat(),
                 a.r0().flat(), a.r1().flat(), a.r2().flat(), a.c0().flat(), a.c1().flat(), a.c2().flat(), decays, info,
                 c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rowTensorOf, rowStartOf, colTensorOf, colStartOf,
-                meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk, rowMean, meanTotal);
+                meanTensorOf, meanStartOf, AUX_CHUNK, firstChunk, rowMean, meanTotal, count.flat(), UpdateCounts.stride(count),
+                w.gradStats(), skipNonFinite, w.skips());
     }
 
     private static Tensor ints(Backend b, int[] a) { return Tensor.of(b, a, a.length); }

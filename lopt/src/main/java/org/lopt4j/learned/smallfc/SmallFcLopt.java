@@ -5,6 +5,7 @@ import java.util.Map;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.optim.NonFiniteGuard;
 import org.lopt4j.optim.NonFinitePolicy;
@@ -119,20 +120,31 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
     @Override public Optimizer<State> optimizer(Slab theta) { return new Opt(this, Packed.of(this, theta)); }
 
     /**
-     * small_fc_lopt's state: the accumulators, the layout's tables and this state's own kernel workspace (the packed θ
-     * it last ran with, time features, row-mean scratch); counters.
+     * small_fc_lopt's state: the accumulators, the members' update counts ({@link UpdateCounts}), the layout's tables
+     * and this state's own kernel workspace (the packed θ it last ran with, scratch, the skip count); counters. The
+     * {@code updates} and {@code hostSkips} fields count what the host decided; steps the kernels skipped for
+     * non-finite gradients are counted on the device and read only when {@link #step()} or {@link #skipped()} is
+     * asked under a skipping policy.
      */
-    public record State(Accumulators acc, FactoredTables tables, Workspace workspace, int step, int skipped) implements OptState<State> {
+    public record State(Accumulators acc, Slab count, FactoredTables tables, Workspace workspace, int updates, int hostSkips)
+            implements OptState<State> {
+        @Override public int step() { return updates - workspace.skipped(); }
+        @Override public int skipped() { return hostSkips + workspace.skipped(); }
+        @Override public State applied() { return new State(acc, count, tables, workspace, updates + 1, hostSkips); }
+        @Override public State skip() { return new State(acc, count, tables, workspace, updates, hostSkips + 1); }
+
         @Override public Map<String, Slab> buffers() {
             Map<String, Slab> m = new LinkedHashMap<>();
             acc.putInto(m);
+            m.put("count", count);
             return m;
         }
 
-        @Override public State copy() { return new State(acc.copy(), tables, workspace.fresh(), step, skipped); }
+        @Override public State copy() { return new State(acc.copy(), count.copy(), tables, workspace.fresh(), updates, hostSkips); }
 
         @Override public State withCounters(Map<String, Integer> c) {
-            return new State(acc, tables, workspace, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+            int device = workspace.skipped();
+            return new State(acc, count, tables, workspace, OptState.counter(c, "step") + device, OptState.counter(c, "skipped") - device);
         }
     }
 
@@ -140,10 +152,10 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
     record Opt(SmallFcLopt lopt, Packed theta) implements Optimizer<State> {
         @Override public State init(Slab params) {
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), theta.mlp().members());
-            Workspace w = new Workspace(params.backend(), tables.members() * TimeFeatures.TAU.length,
+            Workspace w = new Workspace(params.backend(), params.dtype(), lopt.policy() == NonFinitePolicy.SKIP_AND_COUNT,
                     new int[] {theta.mlp().values().length, theta.decays().length}, 3 * tables.meanTotal());
             w.load(theta, theta.mlp().values(), theta.decays());
-            return new State(Accumulators.zeros(params), tables, w, 0, 0);
+            return new State(Accumulators.zeros(params), UpdateCounts.zeros(params), tables, w, 0, 0);
         }
 
         @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -152,13 +164,14 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
             if (s.tables().members() != theta.mlp().members()) {
                 throw new IllegalArgumentException("θ has " + theta.mlp().members() + " members, the state " + s.tables().members());
             }
-            if (!NonFiniteGuard.admit(lopt.policy(), params, grads, s.tables().chunks())) return s.skip();
+            info.checkMembers(theta.mlp().members());
             Workspace w = s.workspace();
             w.load(theta, theta.mlp().values(), theta.decays());
-            Tensor time = w.time(TimeFeatures.flat(TimeFeatures.steps(info, theta.mlp().members(), s.step())));
+            if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
+            NonFiniteGuard.onDevice(lopt.policy(), params, grads, s.tables().chunks(), 0, 0, w.gradStats());
             params.backend().fused().learned().smallFcLopt(new LearnedOps.SmallFcLoptArgs(
-                    s.tables().args(params, grads, s.acc(), w.theta(1), w.scratch(0)), w.theta(0), theta.mlp().stride(), time,
-                    lopt.hiddenSize(), lopt.hiddenLayers(), lopt.expMult(), lopt.stepMult() * lopt.lr()));
+                    s.tables().args(params, grads, s.acc(), w.theta(1), w.scratch(0), s.count(), w, NonFiniteGuard.skipOnDevice(lopt.policy())),
+                    w.theta(0), theta.mlp().stride(), lopt.hiddenSize(), lopt.hiddenLayers(), lopt.expMult(), lopt.stepMult() * lopt.lr()));
             return s.applied();
         }
 

@@ -2,6 +2,8 @@ package org.lopt4j.learned.smallfc;
 
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.PlainMlp;
+import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.ChunkTable;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
@@ -44,6 +46,7 @@ public final class SmallFcLoptRef {
     /** One step of small_fc_lopt for every tensor of every member of {@code a}. */
     public static void step(SmallFcLoptArgs a) {
         Factors[] fac = accumulate(a.state());
+        if (fac == null) return;
         int[] widths = widths(a);
         double[][] scale = featureScales(a.state(), fac);
         apply(a, widths, fac, scale);
@@ -57,8 +60,13 @@ public final class SmallFcLoptRef {
         return w;
     }
 
-    /** The accumulate pass for every tensor with the decays of {@code a}; returns the factors the feature passes read. */
+    /**
+     * The accumulate pass for every tensor with the decays of {@code a}, which advances the update counts; returns the
+     * factors the feature passes read, or null when the step is skipped (then only the skip count advances).
+     */
     public static Factors[] accumulate(FactoredArgs a) {
+        if (UpdateCounts.skipped(a.gradStats(), a.skipNonFinite(), a.skips())) return null;
+        UpdateCounts.advance(a.count(), a.layout().count(), a.countStride());
         Views vw = Views.of(a);
         SlabLayout l = vw.l();
         CpuStorage g = vw.g(), v = vw.v();
@@ -150,8 +158,11 @@ public final class SmallFcLoptRef {
         Views vw = Views.of(s);
         CpuStorage p = vw.p();
         ChunkTable ct = l.chunks(CHUNK);
-        float[] packed = a.theta().toFloatArray(), time = a.time().toFloatArray();
+        float[] packed = a.theta().toFloatArray();
         int members = s.members(), perMember = l.count() / members, nt = SmallFcLopt.INPUTS - SmallFcLopt.NORMALIZED;
+        int[] counts = UpdateCounts.read(s.count(), l.count(), s.countStride());
+        float[][] time = new float[l.count()][];
+        for (int t = 0; t < l.count(); t++) time[t] = TimeFeatures.of(counts[t] - 1);
         float[][][] w = new float[members][][], b = new float[members][][];
         for (int m = 0; m < members; m++) {
             w[m] = PackedMlp.weights(packed, a.thetaStride(), widths, m);
@@ -164,7 +175,7 @@ public final class SmallFcLoptRef {
                 for (int e = s0; e < s1; e++) {
                     features(x, e, t, fac[t], vw);
                     for (int f = 0; f < x.length; f++) in[f] = x[f] * scale[t][f];
-                    for (int k = 0; k < nt; k++) in[SmallFcLopt.NORMALIZED + k] = time[m * nt + k];
+                    for (int k = 0; k < nt; k++) in[SmallFcLopt.NORMALIZED + k] = time[t][k];
                     double[] o = PlainMlp.eval(w[m], b[m], widths, in);
                     p.set(off + e, p.get(off + e) - a.stepScale() * o[0] * Math.exp(a.expMult() * o[1]));
                 }

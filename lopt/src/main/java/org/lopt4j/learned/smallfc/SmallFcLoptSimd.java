@@ -2,6 +2,7 @@ package org.lopt4j.learned.smallfc;
 
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.lanes.Factors;
 import org.lopt4j.learned.lanes.LaneAccumulate;
 import org.lopt4j.learned.lanes.LaneRule;
@@ -20,18 +21,20 @@ public final class SmallFcLoptSimd {
     public static void step(SmallFcLoptArgs a) {
         FactoredArgs s = a.state();
         Factors[] aux = LaneAccumulate.accumulate(s, null);
-        int count = s.layout().count(), members = s.members(), perMember = count / members, nt = TimeFeatures.TAU.length;
+        if (aux == null) return;
+        int count = s.layout().count(), members = s.members(), perMember = count / members;
+        int[] counts = UpdateCounts.read(s.count(), count, s.countStride());
         int[] widths = new int[a.layers() + 2];
         widths[0] = SmallFcLopt.INPUTS;
         for (int l = 1; l <= a.layers(); l++) widths[l] = a.hidden();
         widths[widths.length - 1] = 2;
-        float[] packed = a.theta().toFloatArray(), time = a.time().toFloatArray();
+        float[] packed = a.theta().toFloatArray();
         float[][][] w = new float[members][][], b = new float[members][][];
         float[][] times = new float[members][];
         for (int m = 0; m < members; m++) {
             w[m] = PackedMlp.weights(packed, a.thetaStride(), widths, m);
             b[m] = PackedMlp.biases(packed, a.thetaStride(), widths, m);
-            times[m] = java.util.Arrays.copyOfRange(time, m * nt, (m + 1) * nt);
+            times[m] = TimeFeatures.of(counts[m * perMember] - 1);
         }
         int[] mlpOf = new int[count];
         float[] stepOf = new float[count];

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.learned.smallfc.Accumulators;
 import org.lopt4j.learned.smallfc.FactoredTables;
@@ -15,6 +16,7 @@ import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.LearnedOps.VeloArgs;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Shape;
@@ -136,24 +138,38 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
      * minima], every tensor of a member holding the member's buffer), the layout's tables, this state's workspace and
      * statistics buffer; counters.
      */
-    public record State(Accumulators acc, Slab lstmH, Slab lstmC, Slab lossBuffer, FactoredTables tables, Workspace workspace,
-                        Tensor stats, int step, int skipped) implements OptState<State> {
+    public record State(Accumulators acc, Slab lstmH, Slab lstmC, Slab lossBuffer, Slab count, FactoredTables tables, Workspace workspace,
+                        Tensor stats, int updates, int hostSkips) implements OptState<State> {
+        @Override public int step() { return updates - workspace.skipped(); }
+        @Override public int skipped() { return hostSkips + workspace.skipped(); }
+
+        @Override public State applied() {
+            return new State(acc, lstmH, lstmC, lossBuffer, count, tables, workspace, stats, updates + 1, hostSkips);
+        }
+
+        @Override public State skip() {
+            return new State(acc, lstmH, lstmC, lossBuffer, count, tables, workspace, stats, updates, hostSkips + 1);
+        }
+
         @Override public Map<String, Slab> buffers() {
             Map<String, Slab> m = new LinkedHashMap<>();
             acc.putInto(m);
             m.put("lstm_h", lstmH);
             m.put("lstm_c", lstmC);
             m.put("loss_buffer", lossBuffer);
+            m.put("count", count);
             return m;
         }
 
         @Override public State copy() {
-            return new State(acc.copy(), lstmH.copy(), lstmC.copy(), lossBuffer.copy(), tables, workspace.fresh(),
-                    Tensor.zeros(stats.backend(), stats.dtype(), stats.numel()), step, skipped);
+            return new State(acc.copy(), lstmH.copy(), lstmC.copy(), lossBuffer.copy(), count.copy(), tables, workspace.fresh(),
+                    Tensor.zeros(stats.backend(), stats.dtype(), stats.numel()), updates, hostSkips);
         }
 
         @Override public State withCounters(Map<String, Integer> c) {
-            return new State(acc, lstmH, lstmC, lossBuffer, tables, workspace, stats, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+            int device = workspace.skipped();
+            return new State(acc, lstmH, lstmC, lossBuffer, count, tables, workspace, stats, OptState.counter(c, "step") + device,
+                    OptState.counter(c, "skipped") - device);
         }
     }
 
@@ -183,11 +199,12 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
             for (int i = 0; i < params.layout().count(); i++) ls.add(Shape.of(LOSS_STATE));
             Slab buf = Slab.zeros(params.backend(), DType.F32, SlabLayout.of(params.layout().names(), ls));
             for (int i = 0; i < params.layout().count(); i++) buf.tensor(i).slice(0, 1 + VeloLossBuffer.SIZE, LOSS_STATE, 1).fill(999999999999.0);
-            Workspace w = new Workspace(params.backend(), 0, packed.sizes(), 3 * tables.meanTotal());
+            int tensors = params.layout().count();
+            Workspace w = new Workspace(params.backend(), params.dtype(), velo.policy() == NonFinitePolicy.SKIP_AND_COUNT, packed.sizes(),
+                    VeloNetwork.scratch(tables, tensors));
             w.load(packed, packed.parts());
-            Tensor stats = Tensor.zeros(params.backend(), params.backend().fused().learned().statsType(),
-                    params.layout().count() * org.lopt4j.tensor.LearnedOps.VeloArgs.STATS);
-            return new State(Accumulators.zeros(params), h, c, buf, tables, w, stats, 0, 0);
+            Tensor stats = Tensor.zeros(params.backend(), params.backend().fused().learned().statsType(), tensors * VeloArgs.STATS);
+            return new State(Accumulators.zeros(params), h, c, buf, UpdateCounts.zeros(params), tables, w, stats, 0, 0);
         }
 
         @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -205,9 +222,12 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
             if (params.dtype() == DType.F64) {
                 if (!org.lopt4j.optim.NonFiniteGuard.admit(velo.policy(), params, grads, s.tables().chunks())) return s.skip();
                 VeloRef.applyPopulation(velo, theta, members, params, grads, s, info);
+                if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
+                UpdateCounts.advance(s.count().flat(), params.layout().count(), UpdateCounts.stride(s.count()));
                 return s.applied();
             }
-            return VeloNetwork.step(velo, packed, s, params, grads, info) ? s.applied() : s.skip();
+            VeloNetwork.step(velo, packed, s, params, grads, info);
+            return s.applied();
         }
 
         @Override public String name() { return "velo"; }

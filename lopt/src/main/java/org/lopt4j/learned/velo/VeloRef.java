@@ -1,5 +1,7 @@
 package org.lopt4j.learned.velo;
 
+import org.lopt4j.learned.UpdateCounts;
+import org.lopt4j.learned.Workspace;
 import org.lopt4j.learned.smallfc.Accumulators;
 import org.lopt4j.learned.smallfc.FactoredTables;
 import org.lopt4j.learned.smallfc.SmallFcLoptRef;
@@ -17,8 +19,8 @@ import org.lopt4j.tensor.cpu.CpuStorage;
  * VeLO's twin: one update in the exact order of velo.md §3 as plain loops in double — loss buffer, gradient clip,
  * LSTM features from the old accumulators, the tensor network over all tensors (with its cross-tensor max-pool),
  * accumulator updates, bank mixing, normalized MLP features and the parameter update ({@link #step}, member by
- * member for a population: {@link #applyPopulation}); F64 slabs run it. Also the scalar backend's two per-element
- * passes ({@link #accumulate}, {@link #apply}) in double. Calls none of the fast code.
+ * member for a population: {@link #applyPopulation}); F64 slabs run it. Its pieces in pass form are
+ * {@link VeloRefPasses}. Calls none of the fast code.
  */
 public final class VeloRef {
     static final float[] FRACTIONS = {0.03f, 0.1f, 0.2f, 0.4f, 0.6f, 0.8f, 0.9f, 1.0f, 1.1f};
@@ -77,7 +79,8 @@ public final class VeloRef {
         double[] lrm = new double[tensors];
         tensorNet(vl, th, tl, x, hs, cs, ctrl, lrm);
         // 5. accumulators with the clipped gradient (small_fc_lopt's formulas, VeLO's fixed decays)
-        FactoredArgs fa = FactoredTables.of(l, params.backend(), 1).args(params, gc, acc, Tensor.of(params.backend(), FIXED_DECAYS, FIXED_DECAYS.length), null);
+        FactoredArgs fa = FactoredTables.of(l, params.backend(), 1).args(params, gc, acc, Tensor.of(params.backend(), FIXED_DECAYS, FIXED_DECAYS.length),
+                null, UpdateCounts.zeros(params), new Workspace(params.backend(), params.dtype(), false, new int[0]), 0);
         SmallFcLoptRef.Factors[] aux = SmallFcLoptRef.accumulate(fa);
         // 6. per tensor: mix the bank, features, MLP, update
         CpuStorage g = st(gc);
@@ -102,85 +105,6 @@ public final class VeloRef {
                 p.set(off + e, p.get(off + e) - lrm[t] * o[0] * scale * Math.exp(0.001 * o[1]) * 0.001);
             }
         }
-    }
-
-    /**
-     * The scalar backend's first per-element pass: per tensor the sums {@code [Σp², Σv, Σv², Σm_k, Σm_k²]} of the state
-     * before the update into {@code a.stats()}, then small_fc_lopt's accumulate with VeLO's fixed decays.
-     */
-    public static void accumulate(VeloArgs a) {
-        FactoredArgs s = a.state();
-        SlabLayout l = s.layout();
-        CpuStorage p = (CpuStorage) s.params().storage(), v = (CpuStorage) s.v().storage();
-        CpuStorage[] m = {(CpuStorage) s.m0().storage(), (CpuStorage) s.m1().storage(), (CpuStorage) s.m2().storage()};
-        double[] out = new double[l.count() * VeloArgs.STATS];
-        for (int t = 0; t < l.count(); t++) {
-            double[] q = new double[VeloArgs.STATS];
-            for (int e = l.offset(t); e < l.offset(t) + l.numel(t); e++) {
-                double pe = p.get(e), ve = v.get(e);
-                q[0] += pe * pe;
-                q[1] += ve;
-                q[2] += ve * ve;
-                for (int k = 0; k < 3; k++) {
-                    double mk = m[k].get(e);
-                    q[3 + 2 * k] += mk;
-                    q[4 + 2 * k] += mk * mk;
-                }
-            }
-            System.arraycopy(q, 0, out, t * VeloArgs.STATS, VeloArgs.STATS);
-        }
-        writeStats(a.stats(), out);
-        SmallFcLoptRef.accumulate(s);
-    }
-
-    /** Writes per-tensor statistics into {@code stats} (F64, or rounded into F32). */
-    static void writeStats(Tensor stats, double[] values) {
-        if (stats.dtype() == org.lopt4j.tensor.DType.F64) { stats.storage().write(stats.offset(), values); return; }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
-        stats.storage().write(stats.offset(), f);
-    }
-
-    /**
-     * The scalar backend's second per-element pass, after the tensor network: each tensor's 30 MLP features from the
-     * clipped gradient and the updated accumulators, normalized per tensor, through its mixed MLP ({@code a.mixed()},
-     * 159 floats per tensor), then {@code p ← p − step[t]·out0·exp(0.001·out1)}.
-     */
-    public static void apply(VeloArgs a) {
-        FactoredArgs s = a.state();
-        SlabLayout l = s.layout(), rl = FactoredDims.rowLayout(l), cl = FactoredDims.colLayout(l);
-        SmallFcLoptRef.Factors[] aux = SmallFcLoptRef.factors(s);
-        CpuStorage p = (CpuStorage) s.params().storage(), g = (CpuStorage) s.grads().storage(), v = (CpuStorage) s.v().storage();
-        CpuStorage[] m = {(CpuStorage) s.m0().storage(), (CpuStorage) s.m1().storage(), (CpuStorage) s.m2().storage()};
-        CpuStorage[] r = {(CpuStorage) s.r0().storage(), (CpuStorage) s.r1().storage(), (CpuStorage) s.r2().storage()};
-        CpuStorage[] c = {(CpuStorage) s.c0().storage(), (CpuStorage) s.c1().storage(), (CpuStorage) s.c2().storage()};
-        double[] mixed = a.mixed().toDoubleArray(), step = a.step().toDoubleArray();
-        for (int t = 0; t < l.count(); t++) {
-            double[][] w = unpackMixed(mixed, t * VeloArgs.MIXED);
-            int off = l.offset(t), n = l.numel(t), nn = Math.max(1, n);
-            double[] f = new double[Velo.FEATURES], sumsq = new double[Velo.FEATURES];
-            for (int e = 0; e < n; e++) {
-                mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
-                for (int q = 0; q < f.length; q++) sumsq[q] += f[q] * f[q];
-            }
-            for (int e = 0; e < n; e++) {
-                mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
-                for (int q = 0; q < f.length; q++) f[q] *= 1 / Math.sqrt(1e-5 + sumsq[q] / nn);
-                double[] o = mlp(w, f);
-                p.set(off + e, p.get(off + e) - step[t] * o[0] * Math.exp(0.001 * o[1]));
-            }
-        }
-    }
-
-    /** One tensor's mixed MLP from its 159 floats at {@code at}: w0 (30×4), b0, w1, b1, w2, b2. */
-    private static double[][] unpackMixed(double[] mixed, int at) {
-        int[] sizes = {Velo.FEATURES * Velo.HIDDEN, Velo.HIDDEN, Velo.HIDDEN * Velo.HIDDEN, Velo.HIDDEN, Velo.HIDDEN * Velo.OUTPUTS, Velo.OUTPUTS};
-        double[][] out = new double[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) {
-            out[i] = java.util.Arrays.copyOfRange(mixed, at, at + sizes[i]);
-            at += sizes[i];
-        }
-        return out;
     }
 
     /** A member's 9 loss features, and whether its buffer was fresh (counter 0: new, or zeroed by a reset). */

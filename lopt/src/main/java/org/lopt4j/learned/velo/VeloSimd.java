@@ -1,5 +1,6 @@
 package org.lopt4j.learned.velo;
 
+import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.lanes.Factors;
 import org.lopt4j.learned.lanes.LaneAccumulate;
 import org.lopt4j.learned.lanes.LaneRule;
@@ -18,14 +19,15 @@ public final class VeloSimd {
     public static void accumulate(VeloArgs a) {
         int tensors = a.state().layout().count();
         double[][] sums = new double[tensors][VeloArgs.STATS];
-        LaneAccumulate.accumulate(a.state(), sums);
+        if (LaneAccumulate.accumulate(a.state(), sums) == null) return;           // skipped: counted, nothing changed
         double[] flat = new double[tensors * VeloArgs.STATS];
         for (int t = 0; t < tensors; t++) System.arraycopy(sums[t], 0, flat, t * VeloArgs.STATS, VeloArgs.STATS);
-        VeloRef.writeStats(a.stats(), flat);
+        VeloRefPasses.writeStats(a.stats(), flat);
     }
 
     /** Every element through its tensor's mixed MLP ({@code a.mixed()}) with step multiplier {@code a.step()[t]}. */
     public static void apply(VeloArgs a) {
+        if (UpdateCounts.skips(a.state().gradStats(), a.state().skipNonFinite())) return;
         Factors[] aux = LaneAccumulate.factors(a.state());
         int count = a.state().layout().count();
         int[] widths = {Velo.FEATURES, Velo.HIDDEN, Velo.HIDDEN, Velo.OUTPUTS};

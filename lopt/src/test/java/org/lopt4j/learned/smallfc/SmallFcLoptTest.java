@@ -134,9 +134,8 @@ class SmallFcLoptTest {
                 Slab th = Slab.zeros(b, DType.F32, LO.thetaLayout());
                 th.flat().assign(thetas.flat().slice(0, m * LO.thetaLayout().size(), (m + 1) * LO.thetaLayout().size(), 1));
                 Optimizer<SmallFcLopt.State> one = LO.optimizer(th);
-                SmallFcLopt.State st = one.init(alone[m]);
-                st = st.withCounters(java.util.Map.of("step", counts[m], "skipped", 0));
-                one.update(st, alone[m], random(b, d, 100 + m), StepInfo.NONE);
+                SmallFcLopt.State st = one.init(alone[m]);                    // the member's own update count
+                one.update(st, alone[m], random(b, d, 100 + m), new StepInfo(0, Double.NaN, 100, null, new int[] {counts[m]}));
                 double[] got = pop.flat().slice(0, m * LAYOUT.size(), (m + 1) * LAYOUT.size(), 1).toDoubleArray();
                 assertArrayEquals(alone[m].flat().toDoubleArray(), got, 0, d + " member " + m);
             }

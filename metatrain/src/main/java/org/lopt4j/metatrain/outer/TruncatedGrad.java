@@ -52,8 +52,12 @@ public record TruncatedGrad(TruncatedUnroll unroll, int unrollLength) implements
         EstimatorState s = in.copy();
         UnrollState u = s.unroll();
         int members = unroll.members(), per = unroll.task().layout().count();
-        List<Slab> state = new ArrayList<>(u.opt().buffers().values());
-        if (state.size() != d.stateBuffers()) throw new IllegalStateException("optimizer state has " + state.size() + " buffers, the update " + d.stateBuffers());
+        List<Slab> state = new ArrayList<>();
+        for (String name : d.stateBuffers()) {
+            Slab buffer = u.opt().buffers().get(name);
+            if (buffer == null) throw new IllegalStateException("optimizer state has no buffer '" + name + "' (has " + u.opt().buffers().keySet() + ")");
+            state.add(buffer);
+        }
         SlabLayout tl = unroll.lopt().thetaLayout();
         double[] grad = new double[theta.length];
         double meanLoss = 0;

@@ -146,7 +146,8 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
 
     /**
      * The learned optimizer's fused update with θ population {@code thetaPop} (one θ per member): the optimizer is built
-     * here, once; build the updater once per unroll and pass it to every {@link #step}.
+     * here, once; build the updater once per unroll and pass it to every {@link #step}. Members' own update counts live
+     * in the optimizer state (reset with the member), so none are sent with each step.
      */
     public Updater fused(Slab thetaPop) { return updater(lopt, checkMembers(thetaPop)); }
 
@@ -155,7 +156,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
         return (s, grads, raw, steps) -> {
             int horizon = numStepsOverride > 0 ? numStepsOverride : s.length()[0];
             S state = lo.stateType().cast(s.opt());
-            S next = opt.update(state, s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, steps));
+            S next = opt.update(state, s.params(), grads, new StepInfo(s.iteration()[0], mean(raw), horizon, raw, null));
             return next.step() > state.step();                        // a skipping policy leaves every member as it was
         };
     }

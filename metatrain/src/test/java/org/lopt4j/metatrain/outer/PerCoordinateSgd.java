@@ -28,7 +28,7 @@ record PerCoordinateSgd(int dim, double initLogLr) implements LearnedOptimizer<P
         return s;
     }
 
-    @Override public int stateBuffers() { return 0; }
+    @Override public List<String> stateBuffers() { return List.of(); }
 
     @Override public <T extends org.lopt4j.tensor.TensorLike<T>> List<T> update(Map<String, T> theta, T p, T g, List<T> state, int[] steps) {
         return List.of(p.sub(theta.get("log_lr").exp().mul(g)));

@@ -121,4 +121,25 @@ class TruncatedUnrollTest {
         for (int i = 0; i < 3; i++) assertTrue(keys0[2 * i] != s.taskKeys()[2 * i] || keys0[2 * i + 1] != s.taskKeys()[2 * i + 1], "problem " + i + " got a new task");
         assertThrows(IllegalArgumentException.class, () -> new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(2), 3, 2, 0, 0, b, "same_data", fam));
     }
+
+    /** An unroll builds its learned optimizer once (θ's packed form, and on a device its upload), not once per inner step. */
+    @Test void anUnrollBuildsItsOptimizerOnce() {
+        int[] built = {0};
+        org.lopt4j.learned.LearnedOptimizer<PerCoordinateSgd.State> counting = new org.lopt4j.learned.LearnedOptimizer<>() {
+            @Override public String name() { return lo.name(); }
+            @Override public org.lopt4j.tensor.SlabLayout thetaLayout() { return lo.thetaLayout(); }
+            @Override public Slab initTheta(RandomKey key, Backend backend) { return lo.initTheta(key, backend); }
+            @Override public Class<PerCoordinateSgd.State> stateType() { return lo.stateType(); }
+            @Override public org.lopt4j.optim.Optimizer<PerCoordinateSgd.State> optimizer(Slab theta) {
+                built[0]++;
+                return lo.optimizer(theta);
+            }
+        };
+        TruncatedUnroll u = new TruncatedUnroll(task, counting, new TruncationSchedule.Constant(5), 2, 1, 0, 0, b);
+        Slab th = thetas(2);
+        UnrollState s = u.init(RandomKey.of(1), th);
+        built[0] = 0;
+        Trajectory.run(u, s, th, RandomKey.of(2), 12);
+        assertEquals(1, built[0], "optimizers built for a 12-step unroll");
+    }
 }

@@ -45,7 +45,9 @@ public final class CpuLearnedKernels {
         @Override public String name() { return "cpu (lopt4j-lopt missing)"; }
         @Override public void smallFcLopt(SmallFcLoptArgs a) { throw missing(); }
         @Override public void mlpLopt(MlpLoptArgs a) { throw missing(); }
+        @Override public void veloLossFeatures(VeloArgs a) { throw missing(); }
         @Override public void veloAccumulate(VeloArgs a) { throw missing(); }
+        @Override public void veloLstmFeatures(VeloArgs a) { throw missing(); }
         @Override public void veloApply(VeloArgs a) { throw missing(); }
 
         private static IllegalStateException missing() {

@@ -1,0 +1,79 @@
+package org.lopt4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.mlp.MlpLopt;
+import org.lopt4j.learned.smallfc.SmallFcLopt;
+import org.lopt4j.learned.velo.Velo;
+import org.lopt4j.opencl.OpenClBackend;
+import org.lopt4j.opencl.OpenClBackendProvider;
+import org.lopt4j.optim.NonFinitePolicy;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+
+/**
+ * A learned step on a device never waits for it: on OpenCL (PoCL in CI), small_fc_lopt, MLPLOpt and VeLO steps issue
+ * no device-to-host read and no queue wait under the zeroing and the skipping non-finite policies; θ goes to the device
+ * once per (optimizer, state) — at init, or at the first step of a new optimizer on an existing state, as each truncated
+ * unroll does — and a step uploads nothing else but VeLO's member losses (4 bytes a member).
+ */
+@Tag("gpu")
+class LearnedStepTransfersTest {
+    static final int MEMBERS = 2, STEPS = 4;
+
+    @Test void aLearnedStepOnOpenClReadsNothingBack() {
+        OpenClBackend b = (OpenClBackend) LearnedDeviceParityTest.device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        SlabLayout l = LearnedDeviceParityTest.layout();
+        for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.ZERO_NONFINITE, NonFinitePolicy.SKIP_AND_COUNT}) {
+            for (LearnedOptimizer<?> lo : List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
+                    new Velo(16, 4, policy))) {
+                check(b, l, lo);
+            }
+        }
+    }
+
+    private static <S extends OptState<S>> void check(OpenClBackend b, SlabLayout l, LearnedOptimizer<S> lo) {
+        String what = lo + " on " + b.name();
+        Slab theta = lo.population(lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE), MEMBERS);
+        Slab p = LearnedDeviceParityTest.random(b, DType.F32, l, 1);
+        Slab[] g = new Slab[STEPS];
+        for (int t = 0; t < STEPS; t++) g[t] = LearnedDeviceParityTest.random(b, DType.F32, l, 10 + t);
+        g[2].flat().slice(0, 5, 6, 1).fill(Double.NaN);                      // one step with a non-finite gradient
+        Optimizer<S> opt = lo.optimizer(theta);
+        S s = opt.init(p);
+        b.sync();
+        OpenClBackend.Transfers before = b.transfers();
+        for (int t = 0; t < STEPS; t++) s = opt.update(s, p, g[t], new StepInfo(t, 2.0 - 0.1 * t, 100, new double[] {2.0, 1.5}, null));
+        OpenClBackend.Transfers steps = b.transfers().since(before);
+        assertEquals(0, steps.reads(), what + ": blocking reads in " + STEPS + " steps");
+        assertEquals(0, steps.syncs(), what + ": queue waits in " + STEPS + " steps");
+        long losses = lo instanceof Velo ? STEPS : 0;
+        assertEquals(losses, steps.uploads(), what + ": uploads in " + STEPS + " steps (only VeLO's losses)");
+        assertEquals(losses * MEMBERS * Float.BYTES, steps.uploadBytes(), what + ": bytes uploaded");
+        // a new optimizer (a new unroll's θ) on the same state: θ goes up once, at its first step, then never again
+        Optimizer<S> next = lo.optimizer(lo.population(lo.initTheta(RandomKey.of(4), ScalarBackend.INSTANCE), MEMBERS));
+        before = b.transfers();
+        s = next.update(s, p, g[0], new StepInfo(0, 1.0, 100, new double[] {1.0, 1.0}, null));
+        OpenClBackend.Transfers first = b.transfers().since(before);
+        before = b.transfers();
+        s = next.update(s, p, g[1], new StepInfo(1, 1.0, 100, new double[] {1.0, 1.0}, null));
+        OpenClBackend.Transfers second = b.transfers().since(before);
+        assertTrue(first.uploadBytes() >= 4L * MEMBERS * lo.thetaLayout().paramCount() / 2, what + ": θ went up with the first step: " + first);
+        assertEquals(losses == 0 ? 0 : MEMBERS * Float.BYTES, second.uploadBytes(), what + ": and not again: " + second);
+        assertEquals(0, first.reads() + second.reads(), what + ": no reads");
+        // the skipped step is counted on the device and read only when asked
+        int skipped = s.skipped();
+        assertEquals(lo.toString().contains("SKIP") ? 1 : 0, skipped, what + ": skipped steps");
+    }
+}
