@@ -1,6 +1,6 @@
 // learned_rule.cuh: the per-element and per-tensor rules of the learned optimizers in the C subset CUDA C++ and OpenCL
-// C share; no entry points. learned.cu includes it; the OpenCL backend compiles it in front of learned.cl (Maven copies
-// it onto the class path beside the .cl files), so both backends run the same feature, MLP, time-feature and VeLO
+// C share; no entry points. small_fc_lopt.cu, mlp_lopt.cu and velo.cu include it; the OpenCL backend compiles it in
+// front of their .cl twins (Maven copies it onto the class path beside the .cl files), so both backends run the same feature, MLP, time-feature and VeLO
 // loss-buffer code. Java twins: org.lopt4j.learned.smallfc.SmallFcLoptRef, velo.VeloRef (plain loops in double),
 // PlainMlp, TimeFeatures and velo.VeloLossBuffer.
 #ifndef LOPT4J_LEARNED_RULE_CUH
@@ -182,7 +182,7 @@ LOPT_FN void sfl_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, LO
 #define VELO_STATS 9
 #define VELO_MLP 159
 
-// VeLO's 30 MLP features (velo.md section 8, VeloStep.mlpFeatures) of element i (index e in its tensor) into x, from the
+// VeLO's 30 MLP features (velo.md section 8, VeloRef.mlpFeatures) of element i (index e in its tensor) into x, from the
 // clipped gradient, p before the update and the updated accumulators. Unlike small_fc_lopt, the unfactored m * mfac
 // column has no epsilon (upstream).
 LOPT_FN void velo_load_features(LOPT_GLOBAL const int* in, int e, LOPT_LONG i, LOPT_GLOBAL const float* params,

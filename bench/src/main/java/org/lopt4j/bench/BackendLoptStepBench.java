@@ -22,11 +22,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step, one VeLO step and one fused AdamW step over {@code params} F32 parameters in 4 tensors
- * (three [rows, 512], one vector), on a backend chosen by name: "simd" (the Vector API kernels of org.lopt4j.learned),
- * "opencl" (learned.cl; PoCL's CPU device on a machine without a GPU) or, on a GPU machine, "cuda" (learned.cu:
- * {@code -p backend=cuda -p params=1000000,10000000}, or {@code -p shapes=gpt2-small} for GPT-2 small's 124M). Each step ends with {@code sync()} so queued device work is
- * timed, host-side work (VeLO's tensor network setup, the non-finite guard) included.
+ * One small_fc_lopt step (hidden 4 and 32), one MLPLOpt step, one VeLO step and one fused AdamW step over
+ * {@code params} F32 parameters in 4 tensors (three [rows, 512], one vector), on a backend chosen by name: "simd" (the
+ * Vector API kernels of org.lopt4j.learned), "opencl" (small_fc_lopt.cl, mlp_lopt.cl, velo.cl; PoCL's CPU device on a
+ * machine without a GPU) or, on a GPU machine, "cuda" (small_fc_lopt.cu, mlp_lopt.cu, velo.cu:
+ * {@code -p backend=cuda -p params=1000000,10000000}, or {@code -p shapes=gpt2-small} for GPT-2 small's 124M). Each
+ * step ends with {@code sync()} so queued device work is timed, host-side work (VeLO's tensor network) included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,9 +56,9 @@ public class BackendLoptStepBench {
         b.sync();
     }
 
-    /** GPT-2 small's 148 tensors as a slab layout (the shapes of FusedStepBench). */
+    /** GPT-2 small's 148 tensors as a slab layout (the shapes of GpuAdamwStepMain). */
     static SlabLayout gpt2Small() {
-        List<Shape> s = org.lopt4j.cuda.FusedStepBench.gpt2SmallShapes();
+        List<Shape> s = GpuAdamwStepMain.gpt2SmallShapes();
         List<String> names = new java.util.ArrayList<>();
         for (int i = 0; i < s.size(); i++) names.add("t" + i);
         return SlabLayout.of(names, s);

@@ -172,18 +172,7 @@ public final class CudaBackend implements Backend {
     private void checkOperands(Op op, Tensor out, Tensor[] in) {
         storage(out);
         for (Tensor t : in) storage(t);
-        int arity = switch (op) {
-            case Op.Unary u -> 1;
-            case Op.Binary b -> 2;
-            case Op.Where w -> 3;
-            case Op.Copy c -> 1;
-            case Op.Fill f -> 0;
-            case Op.Reduce r -> 1;
-            case Op.MatMul m -> 2;
-            case Op.Gather g -> 2;
-            case Op.Random r -> 0;
-        };
-        if (in.length != arity) throw new IllegalArgumentException(op + " takes " + arity + " inputs, got " + in.length);
+        if (in.length != op.arity()) throw new IllegalArgumentException(op + " takes " + op.arity() + " inputs, got " + in.length);
     }
 
     /** cuMemAlloc / cuMemFree in this backend's context. */

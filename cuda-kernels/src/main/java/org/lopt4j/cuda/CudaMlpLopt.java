@@ -9,12 +9,12 @@ import org.lopt4j.tensor.LearnedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * MLPLOpt's step on CUDA (learned.cu with learned_rule.cuh, shared with the OpenCL program): two launches for every
- * tensor of every member — momenta with per-chunk feature sums, then (each block forming its tensor's scales from
- * those sums) MLP and apply.
+ * MLPLOpt's step on CUDA (mlp_lopt.cu with learned_rule.cuh, shared with the OpenCL program): two launches for every
+ * tensor of every member — accumulate (momenta with per-chunk feature sums), then apply (each block forming its
+ * tensor's scales from those sums, and its time features).
  */
 final class CudaMlpLopt {
-    private static final int FEATURES = 8;
+    private static final int FEATURES = org.lopt4j.tensor.LearnedOps.MlpLoptArgs.FEATURES;
 
     private CudaMlpLopt() {}
 
@@ -32,10 +32,10 @@ final class CudaMlpLopt {
         LaunchGeometry perChunk = new LaunchGeometry(chunks, 1, 1, threads);
         CudaStorage partials = new CudaStorage(b, DType.F32, chunks * FEATURES);
         try {
-            b.launch(Kernels.LEARNED_MLP_MOMENTS, perChunk, new LearnedArgs.MlpMoments(params, grads, m0, m1, m2, m3, m4, m5,
+            b.launch(Kernels.MLP_LOPT_ACCUMULATE, perChunk, new LearnedArgs.MlpAccumulate(params, grads, m0, m1, m2, m3, m4, m5,
                     f32(b, a.decays(), "decays"), partials.ptr(), tensorOf, startOf, offsets, sizes, a.chunk(), f32(b, a.count(), "count"),
                     a.countStride(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite(), f32(b, a.skips(), "skips")));
-            b.launch(Kernels.LEARNED_MLP_APPLY, perChunk, new LearnedArgs.MlpApply(params, grads, m0, m1, m2, m3, m4, m5,
+            b.launch(Kernels.MLP_LOPT_APPLY, perChunk, new LearnedArgs.MlpApply(params, grads, m0, m1, m2, m3, m4, m5,
                     partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.theta(), "theta"), a.thetaStride(),
                     f32(b, a.count(), "count"), a.countStride(), i32(b, a.widths(), "widths"), a.layers(), a.perMember(), a.expMult(), a.stepMult(),
                     tensorOf, startOf, offsets, sizes, a.chunk(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));

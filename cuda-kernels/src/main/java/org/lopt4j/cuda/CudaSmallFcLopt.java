@@ -8,13 +8,13 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * small_fc_lopt's step on CUDA (learned.cu with learned_rule.cuh, the code the OpenCL program shares): four launches
- * for every tensor of every member, whatever their number (the apply forms each tensor's feature scales per block); element kernels take one block per chunk-table entry. The
- * per-chunk feature partials are scratch of each call. The accumulator passes and the feature-scale pass serve VeLO
- * too ({@link CudaVelo}).
+ * small_fc_lopt's step on CUDA (small_fc_lopt.cu with learned_rule.cuh, the code the OpenCL program shares): four
+ * launches for every tensor of every member, whatever their number (the apply forms each tensor's feature scales and
+ * time features per block); element kernels take one block per chunk-table entry. The per-chunk feature partials are
+ * scratch of each call. The accumulator passes serve VeLO too ({@link CudaVelo}).
  */
 final class CudaSmallFcLopt {
-    private static final int FEATURES = 28;
+    private static final int FEATURES = org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs.FEATURES;
 
     private CudaSmallFcLopt() {}
 
@@ -43,10 +43,10 @@ final class CudaSmallFcLopt {
         accumulators(b, a, d);
         CudaStorage partials = new CudaStorage(b, DType.F32, a.tensorOf().numel() * FEATURES);
         try {
-            b.launch(Kernels.LEARNED_SMALL_FC_FEATURE_SUMS, d.perChunk(), new LearnedArgs.SmallFcFeatureSums(d.params(), d.grads(),
+            b.launch(Kernels.SMALL_FC_LOPT_FEATURE_SUMS, d.perChunk(), new LearnedArgs.SmallFcFeatureSums(d.params(), d.grads(),
                     d.m0(), d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(),
                     d.info(), partials.ptr(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk()));
-            b.launch(Kernels.LEARNED_SMALL_FC_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
+            b.launch(Kernels.SMALL_FC_LOPT_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
                     d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(),
                     f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), d.tensorOf(), d.startOf(),
@@ -63,7 +63,7 @@ final class CudaSmallFcLopt {
     static void accumulators(CudaBackend b, FactoredArgs a, Bufs d) {
         int threads = CudaFusedOps.THREADS, chunks = a.tensorOf().numel();
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
-        b.launch(Kernels.LEARNED_SMALL_FC_ACCUMULATE, new LaunchGeometry(chunks + accChunks, 1, 1, threads), new LearnedArgs.SmallFcAccumulate(
+        b.launch(Kernels.SMALL_FC_LOPT_ACCUMULATE, new LaunchGeometry(chunks + accChunks, 1, 1, threads), new LearnedArgs.SmallFcAccumulate(
                 d.grads(), d.m0(), d.m1(), d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.decays(), d.info(),
                 d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(), chunks, i32(b, a.rowTensorOf(), "rowTensorOf"),
                 i32(b, a.rowStartOf(), "rowStartOf"), rowChunks, i32(b, a.colTensorOf(), "colTensorOf"),
@@ -71,19 +71,10 @@ final class CudaSmallFcLopt {
                 a.skipNonFinite(), f32(b, a.skips(), "skips")));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
-            b.launch(Kernels.LEARNED_SMALL_FC_ROW_MEANS, new LaunchGeometry(meanChunks, 1, 1, threads), new LearnedArgs.SmallFcRowMeans(
+            b.launch(Kernels.SMALL_FC_LOPT_ROW_MEANS, new LaunchGeometry(meanChunks, 1, 1, threads), new LearnedArgs.SmallFcRowMeans(
                     d.r0(), d.r1(), d.r2(), d.rowMean(), a.meanTotal(), d.info(), i32(b, a.meanTensorOf(), "meanTensorOf"),
                     i32(b, a.meanStartOf(), "meanStartOf"), a.auxChunk()));
         }
-    }
-
-    /** learned_feature_scale (one partial row per chunk): scales 1/sqrt(1e-5 + mean square), or plain sums. */
-    static void scale(CudaBackend b, CudaStorage partials, int features, boolean normalize, Tensor firstChunk, Tensor sizes,
-                      CUdeviceptr out) {
-        int threads = CudaFusedOps.THREADS, tensors = sizes.numel();
-        b.launch(Kernels.LEARNED_FEATURE_SCALE, new LaunchGeometry(Math.ceilDiv(tensors * features, threads), 1, 1, threads),
-                new LearnedArgs.FeatureScale(partials.ptr(), 1, features, 1e-5, normalize ? 1 : 0, i32(b, firstChunk, "firstChunk"),
-                        i32(b, sizes, "sizes"), out, tensors));
     }
 
     /** The kernels' fixed-size MLP buffers take up to {@code MAX_WIDTH} wide, {@code MAX_LAYERS} deep. */

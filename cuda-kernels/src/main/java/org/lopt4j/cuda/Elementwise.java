@@ -1,6 +1,9 @@
 package org.lopt4j.cuda;
 
 import jcuda.driver.CUdeviceptr;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.StridedLayout;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;

@@ -2,6 +2,9 @@ package org.lopt4j.cuda;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.StridedLayout;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Tensor;
 

@@ -2,6 +2,7 @@ package org.lopt4j.cuda;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lopt4j.gpu.Dims;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 
@@ -12,8 +13,8 @@ import org.lopt4j.tensor.Op;
  * so a new {@link Op} case does not compile until it has a kernel code.
  */
 public final class KernelConstants {
-    /** {@code LOPT4J_MAX_RANK} (common.cuh): the largest rank a kernel accepts after axes are merged. */
-    static final int MAX_RANK = 8;
+    /** {@code LOPT4J_MAX_RANK}: {@link org.lopt4j.gpu.Dims#MAX_RANK}. */
+    static final int MAX_RANK = org.lopt4j.gpu.Dims.MAX_RANK;
     /** {@code SGEMM_BM} (matmul.cu): rows of the output tile one block computes. */
     static final int SGEMM_BM = 64;
     /** {@code SGEMM_BN} (matmul.cu): columns of the output tile one block computes. */

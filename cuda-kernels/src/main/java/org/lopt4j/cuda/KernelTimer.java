@@ -20,6 +20,9 @@ final class KernelTimer implements AutoCloseable {
     private final Tensor flush;
     private final CUevent start = new CUevent(), stop = new CUevent();
 
+    /** The backend whose stream this timer measures. */
+    CudaBackend backend() { return b; }
+
     KernelTimer(CudaBackend b) {
         this.b = b;
         b.enter();

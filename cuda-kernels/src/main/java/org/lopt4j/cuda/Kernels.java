@@ -1,6 +1,8 @@
 package org.lopt4j.cuda;
 
 import java.util.List;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.View;
 
 /**
  * Every kernel entry point the CUDA backend launches, with its argument record; KernelTwinsTest holds this list and
@@ -25,34 +27,37 @@ public final class Kernels {
     static final KernelSpec FUSED_NADAMW_APPLY = new KernelSpec("fused_nadamw_apply", FusedArgs.Nadamw.class, "fused_nadamw.ptx");
     static final KernelSpec FUSED_RMSPROP_APPLY = new KernelSpec("fused_rmsprop_apply", FusedArgs.Rmsprop.class, "fused_rmsprop.ptx");
     static final KernelSpec FUSED_LION_APPLY = new KernelSpec("fused_lion_apply", FusedArgs.Lion.class, "fused_lion.ptx");
-    static final KernelSpec LEARNED_SMALL_FC_ACCUMULATE = learned("small_fc_accumulate", LearnedArgs.SmallFcAccumulate.class);
-    static final KernelSpec LEARNED_SMALL_FC_ROW_MEANS = learned("small_fc_row_means", LearnedArgs.SmallFcRowMeans.class);
-    static final KernelSpec LEARNED_SMALL_FC_FEATURE_SUMS = learned("small_fc_feature_sums", LearnedArgs.SmallFcFeatureSums.class);
-    static final KernelSpec LEARNED_FEATURE_SCALE = learned("feature_scale", LearnedArgs.FeatureScale.class);
-    static final KernelSpec LEARNED_SMALL_FC_APPLY = learned("small_fc_apply", LearnedArgs.SmallFcApply.class);
-    static final KernelSpec LEARNED_MLP_MOMENTS = learned("mlp_moments", LearnedArgs.MlpMoments.class);
-    static final KernelSpec LEARNED_MLP_APPLY = learned("mlp_apply", LearnedArgs.MlpApply.class);
-    static final KernelSpec LEARNED_VELO_STATS = learned("velo_stats", LearnedArgs.VeloStats.class);
-    static final KernelSpec LEARNED_VELO_FEATURE_SUMS = learned("velo_feature_sums", LearnedArgs.VeloFeatureSums.class);
-    static final KernelSpec LEARNED_VELO_APPLY = learned("velo_apply", LearnedArgs.VeloApply.class);
-    static final KernelSpec LEARNED_VELO_LOSS_FEATURES = learned("velo_loss_features", LearnedArgs.VeloLossFeatures.class);
-    static final KernelSpec LEARNED_VELO_LSTM_FEATURES = learned("velo_lstm_features", LearnedArgs.VeloLstmFeatures.class);
+    static final KernelSpec SMALL_FC_LOPT_ACCUMULATE = smallFc("accumulate", LearnedArgs.SmallFcAccumulate.class);
+    static final KernelSpec SMALL_FC_LOPT_ROW_MEANS = smallFc("row_means", LearnedArgs.SmallFcRowMeans.class);
+    static final KernelSpec SMALL_FC_LOPT_FEATURE_SUMS = smallFc("feature_sums", LearnedArgs.SmallFcFeatureSums.class);
+    static final KernelSpec SMALL_FC_LOPT_APPLY = smallFc("apply", LearnedArgs.SmallFcApply.class);
+    static final KernelSpec MLP_LOPT_ACCUMULATE = new KernelSpec("mlp_lopt_accumulate", LearnedArgs.MlpAccumulate.class, "mlp_lopt.ptx");
+    static final KernelSpec MLP_LOPT_APPLY = new KernelSpec("mlp_lopt_apply", LearnedArgs.MlpApply.class, "mlp_lopt.ptx");
+    static final KernelSpec VELO_LOSS_FEATURES = velo("loss_features", LearnedArgs.VeloLossFeatures.class);
+    static final KernelSpec VELO_STATS = velo("stats", LearnedArgs.VeloStats.class);
+    static final KernelSpec VELO_STATS_SUMS = velo("stats_sums", LearnedArgs.VeloStatsSums.class);
+    static final KernelSpec VELO_LSTM_FEATURES = velo("lstm_features", LearnedArgs.VeloLstmFeatures.class);
+    static final KernelSpec VELO_FEATURE_SUMS = velo("feature_sums", LearnedArgs.VeloFeatureSums.class);
+    static final KernelSpec VELO_APPLY = velo("apply", LearnedArgs.VeloApply.class);
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
             ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL,
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
-            FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, LEARNED_SMALL_FC_ACCUMULATE,
-            LEARNED_SMALL_FC_ROW_MEANS, LEARNED_SMALL_FC_FEATURE_SUMS, LEARNED_FEATURE_SCALE, LEARNED_SMALL_FC_APPLY,
-            LEARNED_MLP_MOMENTS, LEARNED_MLP_APPLY, LEARNED_VELO_STATS, LEARNED_VELO_FEATURE_SUMS, LEARNED_VELO_APPLY,
-            LEARNED_VELO_LOSS_FEATURES, LEARNED_VELO_LSTM_FEATURES);
+            FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, MLP_LOPT_ACCUMULATE, MLP_LOPT_APPLY, SMALL_FC_LOPT_ACCUMULATE,
+            SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, VELO_LOSS_FEATURES, VELO_STATS,
+            VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);
 
     private Kernels() {}
 
-    private static KernelSpec learned(String phase, Class<? extends Record> args) {
-        return new KernelSpec("learned_" + phase, args, "learned.ptx");
+    private static KernelSpec smallFc(String phase, Class<? extends Record> args) {
+        return new KernelSpec("small_fc_lopt_" + phase, args, "small_fc_lopt.ptx");
+    }
+
+    private static KernelSpec velo(String phase, Class<? extends Record> args) {
+        return new KernelSpec("velo_" + phase, args, "velo.ptx");
     }
 }

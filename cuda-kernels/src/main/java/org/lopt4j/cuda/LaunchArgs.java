@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.RecordComponent;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import org.lopt4j.gpu.KernelStruct;
 
 /**
  * Turns an argument record into JCuda's kernel parameter array: one pointer per component, in component order, which

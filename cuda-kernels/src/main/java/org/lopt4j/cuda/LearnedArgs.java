@@ -3,13 +3,13 @@ package org.lopt4j.cuda;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * The parameter lists of the learned-optimizer kernels (learned.cu), one record per entry point, each buffer
- * as its device pointer. KernelTwinsTest holds them to the .cu sources.
+ * The parameter lists of the learned-optimizer kernels (small_fc_lopt.cu, mlp_lopt.cu, velo.cu), one record per
+ * entry point, each buffer as its device pointer. KernelTwinsTest holds them to the .cu sources.
  */
 final class LearnedArgs {
     private LearnedArgs() {}
 
-    /** learned_small_fc_accumulate. */
+    /** small_fc_lopt_accumulate. */
     record SmallFcAccumulate(CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
                              CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                              CUdeviceptr c2, CUdeviceptr decays, CUdeviceptr info, CUdeviceptr tensorOf,
@@ -18,22 +18,22 @@ final class LearnedArgs {
                              CUdeviceptr colStartOf, int auxChunk, CUdeviceptr count, int countStride,
                              CUdeviceptr gradStats, int skipNonfinite, CUdeviceptr skips) {}
 
-    /** learned_small_fc_row_means. */
+    /** small_fc_lopt_row_means. */
     record SmallFcRowMeans(CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr rowMean, int meanTotal,
                            CUdeviceptr info, CUdeviceptr meanTensorOf, CUdeviceptr meanStartOf, int chunk) {}
 
-    /** learned_small_fc_feature_sums. */
+    /** small_fc_lopt_feature_sums. */
     record SmallFcFeatureSums(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                               CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0,
                               CUdeviceptr c1, CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info,
                               CUdeviceptr partials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
                               CUdeviceptr sizes, int chunk) {}
 
-    /** learned_feature_scale. */
-    record FeatureScale(CUdeviceptr partials, int perChunk, int features, double eps, int normalize,
-                        CUdeviceptr firstChunk, CUdeviceptr sizes, CUdeviceptr scale, int tensors) {}
+    /** velo_stats_sums. */
+    record VeloStatsSums(CUdeviceptr partials, int perChunk, CUdeviceptr firstChunk, CUdeviceptr sizes, CUdeviceptr stats,
+                         int tensors) {}
 
-    /** learned_small_fc_apply. */
+    /** small_fc_lopt_apply. */
     record SmallFcApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                         CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                         CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
@@ -42,13 +42,13 @@ final class LearnedArgs {
                         CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
                         int skipNonfinite) {}
 
-    /** learned_mlp_moments. */
-    record MlpMoments(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
+    /** mlp_lopt_accumulate. */
+    record MlpAccumulate(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                       CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr decays, CUdeviceptr partials,
                       CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk,
                       CUdeviceptr count, int countStride, CUdeviceptr gradStats, int skipNonfinite, CUdeviceptr skips) {}
 
-    /** learned_mlp_apply. */
+    /** mlp_lopt_apply. */
     record MlpApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                     CUdeviceptr m3, CUdeviceptr m4, CUdeviceptr m5, CUdeviceptr partials, int perChunk,
                     CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr count, int countStride,
@@ -57,29 +57,29 @@ final class LearnedArgs {
                     CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
                     int skipNonfinite) {}
 
-    /** learned_velo_stats. */
+    /** velo_stats. */
     record VeloStats(CUdeviceptr params, CUdeviceptr v, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr partials,
                      CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 
-    /** learned_velo_feature_sums. */
+    /** velo_feature_sums. */
     record VeloFeatureSums(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
                            CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                            CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
                            CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 
-    /** learned_velo_apply. */
+    /** velo_apply. */
     record VeloApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
                      CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
                      CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials, int perChunk,
                      CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf,
                      CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
 
-    /** learned_velo_loss_features. */
+    /** velo_loss_features. */
     record VeloLossFeatures(CUdeviceptr lossBuffer, int lossStride, CUdeviceptr losses, CUdeviceptr lossFeatures,
                             CUdeviceptr fresh, CUdeviceptr info, int numSteps, CUdeviceptr gradStats, int skipNonfinite,
                             int tensors) {}
 
-    /** learned_velo_lstm_features. */
+    /** velo_lstm_features. */
     record VeloLstmFeatures(CUdeviceptr stats, CUdeviceptr lossFeatures, CUdeviceptr count, int countStride,
                             CUdeviceptr info, CUdeviceptr sizes, int numSteps, CUdeviceptr lstmInputs,
                             CUdeviceptr paramScale, int tensors) {}

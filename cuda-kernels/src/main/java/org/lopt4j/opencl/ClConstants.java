@@ -8,12 +8,12 @@ import org.lopt4j.tensor.Op;
 /**
  * The numbers Java and the OpenCL kernels must agree on: launch geometry fixed by a kernel's {@code #define}s and the
  * codes of the op, dtype and distribution {@code #define}s. Each is declared here once, under its C name in
- * {@link #all()}, and ClSourcesTest compares them with the .cl sources; the op codes come from exhaustive switches, so
+ * {@link #all()}, and OpenClSourcesTest compares them with the .cl sources; the op codes come from exhaustive switches, so
  * a new {@link Op} case does not compile until it has a kernel code.
  */
 final class ClConstants {
-    /** {@code LOPT4J_MAX_RANK} (common.cl): the largest rank a kernel accepts after axes are merged. */
-    static final int MAX_RANK = 8;
+    /** {@code LOPT4J_MAX_RANK}: {@link org.lopt4j.gpu.Dims#MAX_RANK}. */
+    static final int MAX_RANK = org.lopt4j.gpu.Dims.MAX_RANK;
     /** {@code GEMM_BM} (matmul.cl): rows of the output tile one work-group computes. */
     static final int GEMM_BM = 64;
     /** {@code GEMM_BN} (matmul.cl): columns of the output tile one work-group computes. */
@@ -77,7 +77,7 @@ final class ClConstants {
         };
     }
 
-    /** Every constant under its C name, for ClSourcesTest. */
+    /** Every constant under its C name, for OpenClSourcesTest. */
     static Map<String, Integer> all() {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("LOPT4J_MAX_RANK", MAX_RANK);

@@ -18,7 +18,9 @@ enum ClProgram {
     MATMUL("matmul.cl", true),
     RANDOM("random.cl", true),
     FUSED("fused.cl", true),
-    LEARNED("learned.cl", false, "learned_rule.cuh");
+    SMALL_FC_LOPT("small_fc_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
+    MLP_LOPT("mlp_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
+    VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";

@@ -1,8 +1,8 @@
 package org.lopt4j.opencl;
 
-import org.lopt4j.cuda.Dims;
-import org.lopt4j.cuda.StridedLayout;
-import org.lopt4j.cuda.View;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.StridedLayout;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Tensor;
 

@@ -9,7 +9,7 @@ import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
-import org.lopt4j.cuda.KernelStruct;
+import org.lopt4j.gpu.KernelStruct;
 import org.lopt4j.tensor.DType;
 
 /**

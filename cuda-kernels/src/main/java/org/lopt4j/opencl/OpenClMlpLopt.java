@@ -8,12 +8,12 @@ import org.lopt4j.tensor.LearnedOps.MlpLoptArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
 /**
- * MLPLOpt's step on OpenCL (learned.cl with learned_rule.cuh, shared with the CUDA kernels): three launches for
- * every tensor of every member — momenta with per-group feature sums, feature scales, MLP and apply (one more than
- * CUDA, whose partials are per chunk rather than per group: see learned.cl).
+ * MLPLOpt's step on OpenCL (mlp_lopt.cl with learned_rule.cuh, shared with the CUDA kernels, and learned.cl): four
+ * launches for every tensor of every member — accumulate (momenta with per-group feature sums), feature scales, time
+ * features, MLP and apply (two more than CUDA, whose partials are per chunk rather than per group: see learned.cl).
  */
 final class OpenClMlpLopt {
-    private static final int FEATURES = 8;
+    private static final int FEATURES = MlpLoptArgs.FEATURES;
 
     private OpenClMlpLopt() {}
 
@@ -37,16 +37,16 @@ final class OpenClMlpLopt {
         int perChunk = Math.toIntExact(extent / group);
         OpenClStorage partials = new OpenClStorage(b, DType.F32, chunks * perChunk * FEATURES);
         try {
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_moments", elements, table(b, new KernelArgs().mem(params).mem(grads)
+            b.launch(ClProgram.MLP_LOPT, DType.F32, "mlp_lopt_accumulate", elements, table(b, new KernelArgs().mem(params).mem(grads)
                     .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(f32(b, a.decays(), "decays")).mem(partials), a)
                     .local((long) FEATURES * group * Float.BYTES).mem(f32(b, a.count(), "count")).i32(a.countStride()).mem(f32(b, a.gradStats(), "gradStats"))
                     .i32(a.skipNonFinite()).mem(f32(b, a.skips(), "skips")));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
             OpenClStorage time = new OpenClStorage(b, DType.F32, a.sizes().numel() * 11);
             try {
-                OpenClSmallFcLopt.scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
-                OpenClSmallFcLopt.time(b, a.count(), a.countStride(), a.sizes().numel(), time);
-                b.launch(ClProgram.LEARNED, DType.F32, "learned_mlp_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
+                OpenClSmallFcLopt.scale(b, ClProgram.MLP_LOPT, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
+                OpenClSmallFcLopt.time(b, ClProgram.MLP_LOPT, a.count(), a.countStride(), a.sizes().numel(), time);
+                b.launch(ClProgram.MLP_LOPT, DType.F32, "mlp_lopt_apply", elements, table(b, new KernelArgs().mem(params).mem(grads)
                         .mem(m0).mem(m1).mem(m2).mem(m3).mem(m4).mem(m5).mem(scale).mem(f32(b, a.theta(), "theta"))
                         .i32(a.thetaStride()).mem(time).mem(i32(b, a.widths(), "widths")).i32(a.layers())
                         .i32(a.perMember()).real(DType.F32, a.expMult()).real(DType.F32, a.stepMult()), a)

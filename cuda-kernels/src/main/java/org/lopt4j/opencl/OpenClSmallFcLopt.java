@@ -6,12 +6,13 @@ import org.lopt4j.tensor.LearnedOps.SmallFcLoptArgs;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * small_fc_lopt's step on OpenCL (learned.cl with learned_rule.cuh, the code the CUDA kernels share): five launches for
- * every tensor of every member, whatever their number (one more than CUDA: the feature scales are a pass of their own). The per-group feature partials are scratch of each call. The
+ * small_fc_lopt's step on OpenCL (small_fc_lopt.cl with learned_rule.cuh, the code the CUDA kernels share, and
+ * learned.cl): six launches for every tensor of every member, whatever their number (two more than CUDA: the feature
+ * scales and time features are passes of their own). The per-group feature partials are scratch of each call. The
  * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
 final class OpenClSmallFcLopt {
-    private static final int FEATURES = 28, TIME = 11;
+    private static final int FEATURES = SmallFcLoptArgs.FEATURES, TIME = 11;
 
     private OpenClSmallFcLopt() {}
 
@@ -22,19 +23,19 @@ final class OpenClSmallFcLopt {
             throw new IllegalArgumentException("small_fc_lopt kernels on " + b.name() + " take hidden widths up to " + SmallFcLoptArgs.MAX_WIDTH
                     + " and up to " + (SmallFcLoptArgs.MAX_LAYERS - 1) + " hidden layers, got " + sa.hidden() + " x " + sa.layers());
         }
-        accumulators(b, a);
+        accumulators(b, ClProgram.SMALL_FC_LOPT, a);
         LaunchSize elements = elements(b, a);
         int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
         try {
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
+            b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                     .mem(partials), a).local((long) FEATURES * b.groupSize() * Float.BYTES));
             OpenClStorage scale = new OpenClStorage(b, DType.F32, a.sizes().numel() * FEATURES);
             OpenClStorage time = new OpenClStorage(b, DType.F32, a.sizes().numel() * TIME);
             try {
-                scale(b, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
-                time(b, a, time);
-                b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
+                scale(b, ClProgram.SMALL_FC_LOPT, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
+                time(b, ClProgram.SMALL_FC_LOPT, a.count(), a.countStride(), a.sizes().numel(), time);
+                b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                         .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(time)
                         .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()), a)
                         .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
@@ -66,13 +67,13 @@ final class OpenClSmallFcLopt {
      * Passes 1–2: momenta, RMS, diagonal and factored accumulators in one launch (its NDRange covers the element
      * chunks and the accumulator chunks); row means.
      */
-    static void accumulators(OpenClBackend b, FactoredArgs a) {
+    static void accumulators(OpenClBackend b, ClProgram program, FactoredArgs a) {
         int group = b.groupSize(), chunks = a.tensorOf().numel();
         OpenClStorage decays = f32(b, a.decays(), "decays"), info = i32(b, a.info(), "info");
         OpenClStorage r0 = f32(b, a.r0(), "r0"), r1 = f32(b, a.r1(), "r1"), r2 = f32(b, a.r2(), "r2");
         int rowChunks = a.rowTensorOf().numel(), accChunks = rowChunks + a.colTensorOf().numel();
         long extent = Math.max(elements(b, a).global()[0], Math.ceilDiv(a.auxChunk(), group) * (long) group);
-        b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_accumulate",
+        b.launch(program, DType.F32, "small_fc_lopt_accumulate",
                 new LaunchSize(new long[] {extent, chunks + accChunks}, new long[] {group, 1}),
                 table(b, new KernelArgs().mem(f32(b, a.grads(), "grads")).mem(f32(b, a.m0(), "m0")).mem(f32(b, a.m1(), "m1"))
                         .mem(f32(b, a.m2(), "m2")).mem(f32(b, a.v(), "v")).mem(r0).mem(r1).mem(r2).mem(f32(b, a.c0(), "c0"))
@@ -83,30 +84,27 @@ final class OpenClSmallFcLopt {
                         .i32(a.skipNonFinite()).mem(f32(b, a.skips(), "skips")));
         int meanChunks = a.meanTensorOf().numel();
         if (meanChunks > 0) {
-            b.launch(ClProgram.LEARNED, DType.F32, "learned_small_fc_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()
+            b.launch(program, DType.F32, "small_fc_lopt_row_means", aux(group, a.auxChunk(), meanChunks), new KernelArgs()
                     .mem(r0).mem(r1).mem(r2).mem(f32(b, a.rowMean(), "rowMean")).i32(a.meanTotal()).mem(info)
                     .mem(i32(b, a.meanTensorOf(), "meanTensorOf")).mem(i32(b, a.meanStartOf(), "meanStartOf")).i32(a.auxChunk()));
         }
     }
 
-    /** learned_time_features: each tensor's 11 time features of its update count before this step, into {@code time}. */
-    static void time(OpenClBackend b, FactoredArgs a, OpenClStorage time) { time(b, a.count(), a.countStride(), a.sizes().numel(), time); }
-
-    /** learned_time_features over {@code tensors} update counts {@code stride} apart. */
-    static void time(OpenClBackend b, Tensor count, int stride, int tensors, OpenClStorage time) {
+    /** learned_time_features: the 11 time features of {@code tensors} update counts {@code stride} apart, into {@code time}. */
+    static void time(OpenClBackend b, ClProgram program, Tensor count, int stride, int tensors, OpenClStorage time) {
         int group = b.groupSize();
-        b.launch(ClProgram.LEARNED, DType.F32, "learned_time_features", LaunchSize.groups(Math.ceilDiv(tensors * TIME, group), group),
+        b.launch(program, DType.F32, "learned_time_features", LaunchSize.groups(Math.ceilDiv(tensors * TIME, group), group),
                 new KernelArgs().mem(f32(b, count, "count")).i32(stride).mem(time).i32(tensors));
     }
 
     /**
-     * learned_feature_scale over the tensors of {@code sizes}: per-tensor scales 1/sqrt(1e-5 + mean square) of
+     * learned_feature_scales over the tensors of {@code sizes}: per-tensor scales 1/sqrt(1e-5 + mean square) of
      * {@code features} features when {@code normalize}, else the plain per-tensor sums.
      */
-    static void scale(OpenClBackend b, OpenClStorage partials, int perChunk, int features, boolean normalize, Tensor firstChunk,
-                      Tensor sizes, OpenClStorage scale) {
+    static void scale(OpenClBackend b, ClProgram program, OpenClStorage partials, int perChunk, int features, boolean normalize,
+                      Tensor firstChunk, Tensor sizes, OpenClStorage scale) {
         int group = b.groupSize(), tensors = sizes.numel();
-        b.launch(ClProgram.LEARNED, DType.F32, "learned_feature_scale", LaunchSize.groups(Math.ceilDiv(tensors * features, group), group),
+        b.launch(program, DType.F32, "learned_feature_scales", LaunchSize.groups(Math.ceilDiv(tensors * features, group), group),
                 new KernelArgs().mem(partials).i32(perChunk).i32(features).real(DType.F32, 1e-5).i32(normalize ? 1 : 0)
                         .mem(i32(b, firstChunk, "firstChunk")).mem(i32(b, sizes, "sizes")).mem(scale).i32(tensors));
     }

@@ -1,6 +1,6 @@
 package org.lopt4j.opencl;
 
-import org.lopt4j.cuda.StridedLayout;
+import org.lopt4j.gpu.StridedLayout;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;
 

@@ -2,9 +2,9 @@ package org.lopt4j.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lopt4j.cuda.Dims;
-import org.lopt4j.cuda.StridedLayout;
-import org.lopt4j.cuda.View;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.StridedLayout;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;

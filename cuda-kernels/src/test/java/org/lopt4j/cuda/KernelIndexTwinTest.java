@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.MatmulProblem;
+import org.lopt4j.gpu.StridedLayout;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
@@ -132,9 +136,9 @@ class KernelIndexTwinTest {
 
     // ------------------------------------------------------------------ matmul.cu
 
-    /** matmul_sgemm's index math (without tiling, which only reorders loads) over Matmul.Problem. */
+    /** matmul_sgemm's index math (without tiling, which only reorders loads) over MatmulProblem. */
     static void emulateMatmul(Op.MatMul op, Tensor out, Tensor a, Tensor b) {
-        Matmul.Problem p = Matmul.Problem.of(op, out, a, b);
+        MatmulProblem p = MatmulProblem.of("cuda", op, out, a, b);
         StridedLayout l = p.batch();
         double[] os = data(out), as = data(a), bs = data(b);
         for (long z = 0; z < l.count(); z++) {

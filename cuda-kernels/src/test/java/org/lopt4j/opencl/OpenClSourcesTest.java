@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jocl.CL;
 import org.junit.jupiter.api.Test;
-import org.lopt4j.cuda.Dims;
-import org.lopt4j.cuda.View;
+import org.lopt4j.gpu.Dims;
+import org.lopt4j.gpu.View;
 import org.lopt4j.tensor.DType;
 
 /** The .cl sources agree with Java on every shared number, and every program builds on the device for every dtype. */

@@ -95,8 +95,8 @@ public interface LearnedOps {
      */
     record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, int hidden, int layers,
                            double expMult, double stepScale) {
-        /** The widest MLP layer and the most layers the kernels take. */
-        public static final int MAX_WIDTH = 64, MAX_LAYERS = 8;
+        /** The widest MLP layer and the most layers the kernels take; the features normalized per tensor. */
+        public static final int MAX_WIDTH = 64, MAX_LAYERS = 8, FEATURES = 28;
     }
 
     /**
@@ -111,7 +111,10 @@ public interface LearnedOps {
                        Tensor m5, Tensor decays, Tensor theta, int thetaStride, Tensor widths, int widest, int layers,
                        int perMember, Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk,
                        Tensor firstChunk, double expMult, double stepMult, Tensor count, int countStride, Tensor gradStats,
-                       int skipNonFinite, Tensor skips) {}
+                       int skipNonFinite, Tensor skips) {
+        /** The features normalized per tensor: g, p and the six momenta. */
+        public static final int FEATURES = 8;
+    }
 
     /**
      * Arguments of VeLO's passes: the accumulator state ({@code grads} the clipped gradient, {@code decays} VeLO's
@@ -125,8 +128,11 @@ public interface LearnedOps {
      */
     record VeloArgs(FactoredArgs state, Tensor lossBuffer, int lossStride, Tensor losses, Tensor lossFeatures, Tensor fresh,
                     Tensor stats, Tensor lstmInputs, Tensor paramScale, int numSteps, Tensor mixed, Tensor step) {
-        /** Statistics and loss features per tensor, LSTM inputs, floats of one loss buffer and of one mixed MLP. */
-        public static final int STATS = 9, LOSS_FEATURES = 9, LSTM_INPUTS = 30, LOSS_BUFFER = 21, MIXED = 159;
+        /**
+         * Statistics and loss features per tensor, LSTM inputs, floats of one loss buffer and of one mixed MLP, the MLP
+         * features normalized per tensor.
+         */
+        public static final int STATS = 9, LOSS_FEATURES = 9, LSTM_INPUTS = 30, LOSS_BUFFER = 21, MIXED = 159, FEATURES = 30;
 
         /** The same buffers with the tensor network's outputs. */
         public VeloArgs withMlp(Tensor mixed, Tensor step) {

@@ -45,4 +45,19 @@ public sealed interface Op permits Op.Unary, Op.Binary, Op.Reduce, Op.Where, Op.
 
     /** Distributions of {@link Random}. Truncated normal is the standard normal restricted to [-2, 2]. */
     enum Dist { UNIFORM, NORMAL, TRUNCATED_NORMAL }
+
+    /** The number of inputs {@link Backend#execute} takes for this op. */
+    default int arity() {
+        return switch (this) {
+            case Unary u -> 1;
+            case Binary b -> 2;
+            case Where w -> 3;
+            case Copy c -> 1;
+            case Fill f -> 0;
+            case Reduce r -> 1;
+            case MatMul m -> 2;
+            case Gather g -> 2;
+            case Random r -> 0;
+        };
+    }
 }

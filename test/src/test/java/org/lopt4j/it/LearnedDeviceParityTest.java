@@ -30,7 +30,7 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
- * The learned optimizers' device kernels (learned.cu, learned.cl; both run learned_rule.cuh) against the float64
+ * The learned optimizers' device kernels (small_fc_lopt, mlp_lopt and velo .cu/.cl; all run learned_rule.cuh) against the float64
  * plain-loop twins: five steps of a two-member population on tensors shaped [32,16], [16], [8,3,3,3], [1], [1,32],
  * [6,6] (tied dims) and a scalar, with a gradient outlier tensor, for small_fc_lopt with hidden widths 4 and 32 (the
  * kernels' fixed-width MLPs) and 8 × 3 layers (their generic MLP), and MLPLOpt with hidden (32, 32) and (16, 8, 4). Parameters and every

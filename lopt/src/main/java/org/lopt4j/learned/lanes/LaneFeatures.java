@@ -41,7 +41,7 @@ final class LaneFeatures {
             q.add(new int[] {sl.p()});
             q.add(new int[] {sl.v()});
             q.add(new int[] {sl.rs()});
-            if (sl.velo()) { q.add(new int[] {1}); q.add(new int[] {14}); }
+            if (sl.velo()) { q.add(new int[] {sl.clipG()}); q.add(new int[] {sl.gRs()}); }
             for (int k = 0; k < 3; k++) {
                 q.add(new int[] {sl.m() + k});
                 q.add(new int[] {sl.mrs() + k});
@@ -201,7 +201,7 @@ final class LaneFeatures {
     /** The slots of {@link #sumSquares}'s register sums, in the order it stores them (made once per step, not per run). */
     static int[] sumOrder(LaneRule.Slots sl) {
         int[] all = {sl.g(), sl.p(), sl.v(), sl.rs(), sl.m(), sl.m() + 1, sl.m() + 2, sl.mrs(), sl.mrs() + 1, sl.mrs() + 2,
-                sl.gfac(), sl.gfac() + 1, sl.gfac() + 2, sl.mmfac(), sl.mmfac() + 1, sl.mmfac() + 2, 1, 14};
+                sl.gfac(), sl.gfac() + 1, sl.gfac() + 2, sl.mmfac(), sl.mmfac() + 1, sl.mmfac() + 2, sl.clipG(), sl.gRs()};
         return java.util.Arrays.copyOf(all, sl.velo() ? 18 : 16);
     }
 

@@ -35,7 +35,7 @@ public final class LaneRule {
                        float[][] rowFac, float[][] colFac, float[][] rowRs, float[][] colRs) {}
 
     /**
-     * One worker's buffers for pass C: features and layer outputs ({@code size} floats each), a lane of scratch, the
+     * One worker's buffers for the apply pass: features and layer outputs ({@code size} floats each), a lane of scratch, the
      * run's first-layer bias and its per-lane form, and the layer weights, biases and widths it evaluates (only outputs 0 and 1 of the last
      * layer: the update reads those; VeLO's MLP has a third).
      */
@@ -56,18 +56,49 @@ public final class LaneRule {
     /** A unit of work: elements [a, b) of tensor t, inside one run. */
     private record Unit(int t, int a, int b) {}
 
+    /** An Adafactor-style feature: one row of the feature vector, or three (one per decay k). */
+    public enum Feature {
+        /** g. */ G(1), /** clip(g, ±0.1) (VeLO). */ CLIP_G(1), /** p. */ P(1), /** m_k. */ M(3), /** v. */ V(1),
+        /** m_k·rs. */ M_RS(3), /** rs = 1/sqrt(v + 1e-6). */ RS(1), /** g·fac_k. */ G_FAC(3), /** g·rs (VeLO). */ G_RS(1),
+        /** row_k. */ ROW(3), /** col_k. */ COL(3), /** 1/sqrt(row_k + 1e-8). */ ROW_RS(3), /** 1/sqrt(col_k + 1e-8). */ COL_RS(3),
+        /** m_k·mfac_k. */ M_MFAC(3);
+
+        final int rows;
+
+        Feature(int rows) { this.rows = rows; }
+    }
+
     /**
-     * Where the Adafactor-style features go in a rule's feature vector: rows of g, p, v, 1/sqrt(v + 1e-6), and the
-     * first of three rows each for m_k, m_k·rs, g·fac_k, row_k, col_k, 1/sqrt(row_k + 1e-8), 1/sqrt(col_k + 1e-8),
-     * m_k·mfac_k; {@code count} rows in all; {@code mfacEps} is the epsilon of an unfactored tensor's mfac; VeLO adds
-     * clip(g, ±0.1) in row 1 and g·rs in row 14.
+     * Where the Adafactor-style features go in a rule's feature vector: the row of each single-row feature and the first
+     * of the three rows of each per-decay one ({@link Feature}); {@code count} rows in all; {@code mfacEps} is the
+     * epsilon of an unfactored tensor's mfac; {@code clipG} and {@code gRs} are VeLO's two extra rows (−1 without them).
      */
     public record Slots(int g, int p, int v, int rs, int m, int mrs, int gfac, int row, int col, int rrs, int crs, int mmfac, int count,
-                 float mfacEps, boolean velo) {
+                 float mfacEps, int clipG, int gRs) {
         /** small_fc_lopt's 28 features (small_fc_lopt.md §6). */
-        public static final Slots SMALL_FC = new Slots(0, 1, 5, 9, 2, 6, 10, 13, 16, 19, 22, 25, 28, 1e-6f, false);
+        public static final Slots SMALL_FC = of(1e-6f, Feature.G, Feature.P, Feature.M, Feature.V, Feature.M_RS, Feature.RS, Feature.G_FAC,
+                Feature.ROW, Feature.COL, Feature.ROW_RS, Feature.COL_RS, Feature.M_MFAC);
         /** VeLO's 30 MLP features (velo.md §8). */
-        public static final Slots VELO = new Slots(0, 2, 6, 10, 3, 7, 11, 15, 18, 21, 24, 27, 30, 0f, true);
+        public static final Slots VELO = of(0f, Feature.G, Feature.CLIP_G, Feature.P, Feature.M, Feature.V, Feature.M_RS, Feature.RS,
+                Feature.G_FAC, Feature.G_RS, Feature.ROW, Feature.COL, Feature.ROW_RS, Feature.COL_RS, Feature.M_MFAC);
+
+        /** The slots of the features laid out in {@code order}, each after the ones before it. */
+        static Slots of(float mfacEps, Feature... order) {
+            int[] at = new int[Feature.values().length];
+            java.util.Arrays.fill(at, -1);
+            int row = 0;
+            for (Feature f : order) {
+                at[f.ordinal()] = row;
+                row += f.rows;
+            }
+            return new Slots(at[Feature.G.ordinal()], at[Feature.P.ordinal()], at[Feature.V.ordinal()], at[Feature.RS.ordinal()],
+                    at[Feature.M.ordinal()], at[Feature.M_RS.ordinal()], at[Feature.G_FAC.ordinal()], at[Feature.ROW.ordinal()],
+                    at[Feature.COL.ordinal()], at[Feature.ROW_RS.ordinal()], at[Feature.COL_RS.ordinal()], at[Feature.M_MFAC.ordinal()], row,
+                    mfacEps, at[Feature.CLIP_G.ordinal()], at[Feature.G_RS.ordinal()]);
+        }
+
+        /** Whether the rule has VeLO's two extra rows. */
+        boolean velo() { return clipG >= 0; }
     }
 
     /**
@@ -205,7 +236,7 @@ public final class LaneRule {
     }
 
     /**
-     * Pass B: each tensor's feature scales 1/√(1e-5 + mean of squares). Per element only the features that vary; a
+     * feature_sums: each tensor's feature scales 1/√(1e-5 + mean of squares). Per element only the features that vary; a
      * factored tensor's row and column features from their accumulators, each value counted as often as elements share
      * it (the size of the axis its index drops).
      */
@@ -222,7 +253,7 @@ public final class LaneRule {
                 for (; e < un.b(); e += lanes) {                          // the unit's last, short block
                     int n = Math.min(lanes, un.b() - e);
                     features(x, tmp, gt, e, n, st.p(), st.g(), st.v(), st.m(), st.r(), st.c(), slots);
-                    if (slots.velo()) veloRows(x, lanes);
+                    if (slots.velo()) veloRows(x, lanes, slots);
                     for (int q = 0; q < nf; q++) for (int j = 0; j < n; j++) partial[u][q] += (double) x[q * lanes + j] * x[q * lanes + j];
                 }
             }
@@ -257,7 +288,7 @@ public final class LaneRule {
     /** At most this many floats per tensor for {@link #indexInputs}; beyond it the varying features stay MLP inputs. */
     static final int FOLD_LIMIT = 1 << 20;
     /**
-     * {@link #indexInputs} for first layers at most this wide: at width 4 it made pass C 7–10 % faster (small_fc_lopt(4),
+     * {@link #indexInputs} for first layers at most this wide: at width 4 it made the apply pass 7–10 % faster (small_fc_lopt(4),
      * VeLO), at width 32 it made it 3 % slower (the per-lane bias costs 2·32 vector adds per 32 elements) — measured.
      */
     static final int FOLD_WIDTH = 8;
@@ -345,11 +376,11 @@ public final class LaneRule {
         return stepInRun == 0 ? FloatVector.broadcast(S, a[base + idx]) : load(a, base + idx, n, tmp);
     }
 
-    /** VeLO's two extra rows from rows already written: clip(g, ±0.1) into row 1, g·rs into row 14 (zero lanes stay 0). */
-    private static void veloRows(float[] x, int lanes) {
-        FloatVector gv = FloatVector.fromArray(S, x, 0), rs = FloatVector.fromArray(S, x, Slots.VELO.rs() * lanes);
-        gv.max(-0.1f).min(0.1f).intoArray(x, lanes);
-        gv.mul(rs).intoArray(x, 14 * lanes);
+    /** VeLO's two extra rows from rows already written: clip(g, ±0.1) and g·rs (zero lanes stay 0). */
+    private static void veloRows(float[] x, int lanes, Slots sl) {
+        FloatVector gv = FloatVector.fromArray(S, x, sl.g() * lanes), rs = FloatVector.fromArray(S, x, sl.rs() * lanes);
+        gv.max(-0.1f).min(0.1f).intoArray(x, sl.clipG() * lanes);
+        gv.mul(rs).intoArray(x, sl.gRs() * lanes);
     }
 
     /**

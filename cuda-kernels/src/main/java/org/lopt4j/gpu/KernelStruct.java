@@ -1,4 +1,4 @@
-package org.lopt4j.cuda;
+package org.lopt4j.gpu;
 
 /**
  * A Java record passed to a kernel by value as a C struct of common.cuh: its components are the struct's fields in

@@ -1,4 +1,4 @@
-package org.lopt4j.metatrain.spark;
+package org.lopt4j.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +10,7 @@ import org.lopt4j.metatrain.outer.MetaTrainer;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
 import org.lopt4j.metatrain.outer.UnitExecutor;
+import org.lopt4j.metatrain.spark.SparkUnitExecutor;
 import org.lopt4j.tensor.Backends;
 
 /**

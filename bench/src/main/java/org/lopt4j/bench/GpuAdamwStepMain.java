@@ -1,8 +1,10 @@
-package org.lopt4j.cuda;
+package org.lopt4j.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import jcuda.driver.JCudaDriver;
+import org.lopt4j.cuda.CudaBackendProvider;
+import org.lopt4j.cuda.CudaEventTimer;
+import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.FusedOps.Chunks;
@@ -11,15 +13,15 @@ import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * GPU benchmark of the fused optimizer steps (run on a device:
- * {@code bash .device/on-device.sh java org.lopt4j.cuda.FusedStepBench [runs]}): the median GPU time of one fused
- * AdamW step over 1M and 10M parameters in 4 tensors and over the 148 tensors of GPT-2 small (124,439,808
- * parameters), timed with CUDA events and a cold L2 ({@link KernelTimer}), next to the device-to-device copy
+ * GPU benchmark of the fused AdamW kernel (run on a device:
+ * {@code bash .device/on-device.sh java org.lopt4j.bench.GpuAdamwStepMain [runs]}): the median GPU time of one fused
+ * AdamW pass over 1M and 10M parameters in 4 tensors and over the 148 tensors of GPT-2 small (124,439,808
+ * parameters), timed with CUDA events and a cold L2 ({@link CudaEventTimer}), next to the device-to-device copy
  * bandwidth of the same bytes (the floor a memory-bound step cannot beat). Prints one line per case; exits with
- * status 2 and the probe's reason when there is no usable GPU. Peer: bench/python/fused_adamw_torch.py.
+ * status 2 when there is no usable GPU. Peer: bench/python/fused_adamw_torch.py.
  */
-public final class FusedStepBench {
-    private FusedStepBench() {}
+public final class GpuAdamwStepMain {
+    private GpuAdamwStepMain() {}
 
     /** A named list of tensor shapes. */
     record Case(String name, List<Shape> shapes) {
@@ -32,8 +34,8 @@ public final class FusedStepBench {
         return new Case(name, List.of(Shape.of(q), Shape.of(q), Shape.of(q), Shape.of(n - 3 * q)));
     }
 
-    /** GPT-2 small's 148 parameter shapes (124,439,808 parameters), for benchmarks of other modules too. */
-    public static List<Shape> gpt2SmallShapes() { return gpt2Small().shapes(); }
+    /** GPT-2 small's 148 parameter shapes (124,439,808 parameters), for the other GPU benchmarks too. */
+    static List<Shape> gpt2SmallShapes() { return gpt2Small().shapes(); }
 
     /** GPT-2 small's parameter shapes (HF order; c_attn/c_fc/c_proj as Conv1D [in, out]). */
     static Case gpt2Small() {
@@ -52,19 +54,19 @@ public final class FusedStepBench {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 21;
-        CudaProbe.Status status = CudaProbe.status();
-        if (status.backend().isEmpty()) {
-            System.err.println("FusedStepBench needs a CUDA GPU and found none: " + status.reason());
+        java.util.Optional<Backend> found = new CudaBackendProvider().probe();
+        if (found.isEmpty()) {
+            System.err.println("GpuAdamwStepMain needs a CUDA GPU and found none (see the CUDA probe's log line)");
             System.exit(2);
         }
-        CudaBackend b = status.backend().get();
+        Backend b = found.get();
         System.out.printf("device %s, %d timed runs per case (median), cold L2%n", b, runs);
-        try (KernelTimer timer = new KernelTimer(b)) {
+        try (CudaEventTimer timer = new CudaEventTimer(b)) {
             for (Case c : cases()) run(b, timer, c, runs);
         }
     }
 
-    private static void run(CudaBackend b, KernelTimer timer, Case c, int runs) {
+    private static void run(Backend b, CudaEventTimer timer, Case c, int runs) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < c.shapes().size(); i++) names.add("t" + i);
         SlabLayout layout = SlabLayout.of(names, c.shapes());
@@ -75,12 +77,12 @@ public final class FusedStepBench {
                 ch.chunk(), 1e-3, 0.9, 0.999, 1e-8, 0, 0.01, 0.1, 0.001);
         double adamw = timer.medianMillis(() -> b.fused().adamw(a), 3, runs);
         long n = layout.size();
-        double copy = timer.medianMillis(() -> JCudaDriver.cuMemcpyDtoDAsync(b.ptr(m), b.ptr(p), n * 4, b.stream()), 3, runs);
+        double copy = timer.copyMillis(m, p, 3, runs);
         double adamwBytes = 28.0 * n, copyBytes = 8.0 * n;   // AdamW reads p, g, m, v and writes p, m, v
         System.out.printf("%-10s %,13d params %4d tensors %6d chunks | fused AdamW %9.4f ms %7.1f GB/s | D2D copy %9.4f ms %7.1f GB/s"
                         + " | AdamW at copy bandwidth %9.4f ms%n",
                 c.name(), c.params(), c.shapes().size(), ch.count(), adamw, adamwBytes / adamw / 1e6, copy,
                 copyBytes / copy / 1e6, adamwBytes / (copyBytes / copy));
-        for (Tensor t : new Tensor[] {p, g, m, v}) ((CudaStorage) t.storage()).release();
+        timer.release(p, g, m, v);
     }
 }

@@ -1,4 +1,4 @@
-package org.lopt4j.cuda;
+package org.lopt4j.gpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -6,27 +6,29 @@ import java.util.Arrays;
 
 /**
  * Twin of {@code struct Dims} in common.cuh: the row-major sizes of a kernel's iteration space, {@code d[rank - 1]}
- * fastest, padded with ones to {@link KernelConstants#MAX_RANK} entries.
+ * fastest, padded with ones to {@link Dims#MAX_RANK} entries.
  */
 public record Dims(int rank, int[] d) implements KernelStruct {
+    /** {@code LOPT4J_MAX_RANK} (common.cuh, common.cl): the largest rank a kernel accepts after axes are merged. */
+    public static final int MAX_RANK = 8;
     /** sizeof(struct Dims): an int rank and MAX_RANK ints. */
-    static final int BYTES = 4 + 4 * KernelConstants.MAX_RANK;
+    static final int BYTES = 4 + 4 * Dims.MAX_RANK;
 
     public Dims {
-        if (rank < 0 || rank > KernelConstants.MAX_RANK || d.length != KernelConstants.MAX_RANK) {
+        if (rank < 0 || rank > Dims.MAX_RANK || d.length != Dims.MAX_RANK) {
             throw new IllegalArgumentException("Dims of rank " + rank + " with " + d.length + " entries (kernels take "
-                    + KernelConstants.MAX_RANK + ")");
+                    + Dims.MAX_RANK + ")");
         }
         d = d.clone();
     }
 
     /** Dims of the given sizes (at most MAX_RANK of them). */
     public static Dims of(int... sizes) {
-        if (sizes.length > KernelConstants.MAX_RANK) {
-            throw new IllegalArgumentException("rank " + sizes.length + " exceeds the kernels' " + KernelConstants.MAX_RANK
+        if (sizes.length > Dims.MAX_RANK) {
+            throw new IllegalArgumentException("rank " + sizes.length + " exceeds the kernels' " + Dims.MAX_RANK
                     + ": " + Arrays.toString(sizes));
         }
-        int[] d = new int[KernelConstants.MAX_RANK];
+        int[] d = new int[Dims.MAX_RANK];
         Arrays.fill(d, 1);
         System.arraycopy(sizes, 0, d, 0, sizes.length);
         return new Dims(sizes.length, d);

@@ -1,4 +1,4 @@
-package org.lopt4j.cuda;
+package org.lopt4j.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.lopt4j.cuda;
+package org.lopt4j.gpu;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +37,7 @@ public record StridedLayout(Dims dims, List<View> views) {
 
     /**
      * The merged layout of a shape walked by operands with the given strides and offsets. An empty shape (a zero
-     * size) gives count 0; a rank above {@link KernelConstants#MAX_RANK} after merging is an error naming the shape.
+     * size) gives count 0; a rank above {@link Dims#MAX_RANK} after merging is an error naming the shape.
      */
     public static StridedLayout of(int[] shape, long[][] strides, long[] offsets) {
         int ops = strides.length;
@@ -60,9 +60,9 @@ public record StridedLayout(Dims dims, List<View> views) {
             }
         }
         int rank = sizes.size();
-        if (rank > KernelConstants.MAX_RANK) {
+        if (rank > Dims.MAX_RANK) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " still has rank " + rank
-                    + " after merging axes; CUDA kernels take at most " + KernelConstants.MAX_RANK);
+                    + " after merging axes; CUDA kernels take at most " + Dims.MAX_RANK);
         }
         int[] d = new int[rank];
         long[][] s = new long[ops][rank];

@@ -1,4 +1,4 @@
-package org.lopt4j.cuda;
+package org.lopt4j.gpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,21 +10,21 @@ import java.util.Arrays;
  */
 public record View(long offset, long[] s) implements KernelStruct {
     /** sizeof(struct View): a long long offset and MAX_RANK long long strides. */
-    static final int BYTES = 8 + 8 * KernelConstants.MAX_RANK;
+    static final int BYTES = 8 + 8 * Dims.MAX_RANK;
 
     public View {
-        if (s.length != KernelConstants.MAX_RANK) {
-            throw new IllegalArgumentException("View with " + s.length + " strides (kernels take " + KernelConstants.MAX_RANK + ")");
+        if (s.length != Dims.MAX_RANK) {
+            throw new IllegalArgumentException("View with " + s.length + " strides (kernels take " + Dims.MAX_RANK + ")");
         }
         s = s.clone();
     }
 
     /** A view with these strides (at most MAX_RANK), padded with zeros. */
     public static View of(long offset, long... strides) {
-        if (strides.length > KernelConstants.MAX_RANK) {
-            throw new IllegalArgumentException("rank " + strides.length + " exceeds the kernels' " + KernelConstants.MAX_RANK);
+        if (strides.length > Dims.MAX_RANK) {
+            throw new IllegalArgumentException("rank " + strides.length + " exceeds the kernels' " + Dims.MAX_RANK);
         }
-        return new View(offset, Arrays.copyOf(strides, KernelConstants.MAX_RANK));
+        return new View(offset, Arrays.copyOf(strides, Dims.MAX_RANK));
     }
 
     /** Stride of axis {@code i}. */
@@ -34,7 +34,7 @@ public record View(long offset, long[] s) implements KernelStruct {
      * Element offset of the row-major element {@code linear} of {@code dims}: the Java twin of
      * {@code offset_of(v, unravel(dims, linear))} in common.cuh.
      */
-    long offsetOf(Dims dims, long linear) {
+    public long offsetOf(Dims dims, long linear) {
         long off = offset, l = linear;
         for (int k = dims.rank() - 1; k >= 0; k--) {
             long n = dims.size(k);
