@@ -12,9 +12,10 @@ import org.lopt4j.tensor.SlabLayout;
  * GPU benchmark of whole optimizer steps (run on a device: {@code bash .device/on-device.sh java
  * org.lopt4j.bench.GpuLoptStepMain [runs]}): the median time of one step of fused AdamW, small_fc_lopt (hidden 4 and
  * 32), MLPLOpt and VeLO over 1M and 10M parameters in 4 tensors and over GPT-2 small's 148 tensors, between CUDA events
- * on the backend's stream with a cold L2 before each run. A step includes the non-finite guard and, for VeLO, the host
- * work between its launch groups (the stream waits for it). Prints one line per case and optimizer; exits with status
- * 2 when there is no usable GPU. Peers: bench/python/fused_adamw_torch.py, bench/python/pylo_cuda_step.py.
+ * on the backend's stream with a cold L2 before each run. A step includes the non-finite guard and, for VeLO, its
+ * tensor network's launches; no step reads anything back, so the host only queues work. Prints one line per case and
+ * optimizer; exits with status 2 when there is no usable GPU. Peers: bench/python/fused_adamw_torch.py,
+ * bench/python/pylo_cuda_step.py.
  */
 public final class GpuLoptStepMain {
     private GpuLoptStepMain() {}
