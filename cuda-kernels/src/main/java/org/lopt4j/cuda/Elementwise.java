@@ -4,7 +4,6 @@ import jcuda.driver.CUdeviceptr;
 import org.lopt4j.gpu.Dims;
 import org.lopt4j.gpu.StridedLayout;
 import org.lopt4j.gpu.View;
-import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.Tensor;
 

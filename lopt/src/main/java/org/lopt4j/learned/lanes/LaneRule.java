@@ -3,7 +3,6 @@ package org.lopt4j.learned.lanes;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
