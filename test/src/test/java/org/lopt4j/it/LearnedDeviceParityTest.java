@@ -120,7 +120,14 @@ class LearnedDeviceParityTest {
      * and every parameter stays finite.
      */
     @Test void openClNonFiniteInputNeverReachesState() {
-        Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        nonFinite(device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL"));
+    }
+
+    @Test void cudaNonFiniteInputNeverReachesState() {
+        nonFinite(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
+    }
+
+    static void nonFinite(Backend b) {
         SlabLayout l = layout();
         for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.SKIP_AND_COUNT, NonFinitePolicy.ZERO_NONFINITE}) {
             List<LearnedOptimizer<?>> los = List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),

@@ -12,6 +12,7 @@ import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.CpuStorage;
+import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
  * VeLO's twin: one update in the exact order of velo.md §3 as plain loops in double — loss buffer, gradient clip,
@@ -137,7 +138,8 @@ public final class VeloRef {
                 values[at + 1 + VeloLossBuffer.SIZE + i] = runMin[i];
             }
         }
-        span.assign(Tensor.of(buf.backend(), values, values.length).to(buf.dtype()));
+        // converted on the host: a device backend need not hold F64 (CUDA does not)
+        span.assign(Tensor.of(ScalarBackend.INSTANCE, values, values.length).to(buf.dtype()).to(buf.backend()));
         return new LossStep(lf, fresh);
     }
 
