@@ -1,4 +1,4 @@
-"""Peer of org.lopt4j.cuda.FusedStepBench: torch.optim.AdamW(fused=True) on the GPU over the same cases (1M and 10M
+"""Peer of org.lopt4j.bench.GpuAdamwStepMain: torch.optim.AdamW(fused=True) on the GPU over the same cases (1M and 10M
 parameters in 4 tensors, the 148 tensors of GPT-2 small), median GPU time of one step from CUDA events over `runs`
 timed steps after 3 warm-up steps. Exits with status 2 when torch has no CUDA device (run it on the device machine)."""
 import statistics

@@ -1,4 +1,4 @@
-"""PyTorch 1.13 CPU peers for issue 3 (2 threads): fused-AdamW's peer torch.optim.AdamW(foreach=True) over 1M and
+"""PyTorch 1.13 CPU peers (2 threads): fused-AdamW's peer torch.optim.AdamW(foreach=True) over 1M and
 10M parameters in 4 tensors, and one Adam training step of the two MLP tasks at batch 128 (data already in memory)."""
 import statistics
 import time

@@ -75,23 +75,27 @@ public final class OpenClBackend implements Backend {
 
     /**
      * What crossed between host and device since this backend started: host-to-device copies and their bytes,
-     * device-to-host reads and their bytes (each waits for the queued work), and waits for the whole queue
-     * ({@link #sync}). The figures that show whether a step lets the device run ahead of the host.
+     * device-to-host reads and their bytes (each waits for the queued work), waits for the whole queue ({@link #sync})
+     * and kernel launches. The figures that show whether a step lets the device run ahead of the host, and whether its
+     * launches stay fixed as tensors and members grow.
      */
-    public record Transfers(long uploads, long uploadBytes, long reads, long readBytes, long syncs) {
+    public record Transfers(long uploads, long uploadBytes, long reads, long readBytes, long syncs, long launches) {
         /** What happened between {@code before} and this. */
         public Transfers since(Transfers before) {
             return new Transfers(uploads - before.uploads, uploadBytes - before.uploadBytes, reads - before.reads,
-                    readBytes - before.readBytes, syncs - before.syncs);
+                    readBytes - before.readBytes, syncs - before.syncs, launches - before.launches);
         }
     }
 
     private final java.util.concurrent.atomic.AtomicLong uploads = new java.util.concurrent.atomic.AtomicLong(),
             uploadBytes = new java.util.concurrent.atomic.AtomicLong(), reads = new java.util.concurrent.atomic.AtomicLong(),
-            readBytes = new java.util.concurrent.atomic.AtomicLong(), syncs = new java.util.concurrent.atomic.AtomicLong();
+            readBytes = new java.util.concurrent.atomic.AtomicLong(), syncs = new java.util.concurrent.atomic.AtomicLong(),
+            launches = new java.util.concurrent.atomic.AtomicLong();
 
     /** The transfers so far. */
-    public Transfers transfers() { return new Transfers(uploads.get(), uploadBytes.get(), reads.get(), readBytes.get(), syncs.get()); }
+    public Transfers transfers() {
+        return new Transfers(uploads.get(), uploadBytes.get(), reads.get(), readBytes.get(), syncs.get(), launches.get());
+    }
 
     @Override public void sync() {
         syncs.incrementAndGet();
@@ -113,6 +117,7 @@ public final class OpenClBackend implements Backend {
                 cl_kernel k = programs.kernel(program, variant, name);
                 args.setOn(k);
                 CL.clEnqueueNDRangeKernel(queue, k, size.dimensions(), null, size.global(), size.local(), 0, null, null);
+                launches.incrementAndGet();
             } catch (CLException e) {
                 throw failure("launch of " + name + " (" + program.file() + ", " + variant + ", " + size + ")", e);
             } finally {

@@ -15,7 +15,7 @@ import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
- * The composites the issue names (im2col and conv2d, softmax, log-softmax, cross-entropy, layer norm) on OpenCL F32
+ * The composites built from primitive ops (im2col and conv2d, softmax, log-softmax, cross-entropy, layer norm) on OpenCL F32
  * against ScalarBackend F64: they are built from the primitive ops, so this checks the primitives compose on the
  * device as on the CPU. Tolerance: float32 rounding of the sums involved, |Δ| ≤ 1e-5·(1 + |x|).
  */

@@ -1,5 +1,7 @@
 package org.lopt4j.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -137,39 +139,34 @@ class LearnedDeviceParityTest {
     }
 
     static <S extends OptState<S>> void nonFinite(Backend b, SlabLayout l, NonFinitePolicy policy, LearnedOptimizer<S> lo) {
-        {
-            {
-                int members = lo instanceof Velo ? 1 : MEMBERS;
-                SlabLayout layout = lo instanceof Velo ? SlabLayout.of(l.names().subList(0, SHAPES.size()), l.shapes().subList(0, SHAPES.size())) : l;
-                Slab theta = lo instanceof Velo ? lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE) : theta(lo);
-                Optimizer<S> opt = lo.optimizer(theta);
-                Slab p = random(b, DType.F32, layout, 1);
-                S st = opt.update(opt.init(p), p, random(b, DType.F32, layout, 2), new StepInfo(0, 1.0, 100));
-                double[] before = p.flat().toDoubleArray();
-                java.util.Map<String, double[]> stateBefore = new java.util.HashMap<>();
-                for (var e : st.buffers().entrySet()) stateBefore.put(e.getKey(), e.getValue().flat().toDoubleArray());
-                Slab bad = random(b, DType.F32, layout, 3);
-                bad.flat().slice(0, 5, 6, 1).fill(Double.NaN);
-                bad.flat().slice(0, 40, 41, 1).fill(Double.POSITIVE_INFINITY);
-                int skippedBefore = st.skipped();                  // the kernels' skip count is the run's, read when asked
-                S after = opt.update(st, p, bad, new StepInfo(1, 1.0, 100));
-                String what = lo.name() + " " + policy;
-                if (policy == NonFinitePolicy.SKIP_AND_COUNT) {
-                    org.junit.jupiter.api.Assertions.assertEquals(skippedBefore + 1, after.skipped(), what + ": skip counted");
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(before, p.flat().toDoubleArray(), what + ": parameters untouched");
-                    for (var e : after.buffers().entrySet()) {
-                        org.junit.jupiter.api.Assertions.assertArrayEquals(stateBefore.get(e.getKey()), e.getValue().flat().toDoubleArray(), what + ": " + e.getKey() + " untouched");
-                    }
-                } else {
-                    for (double x : p.flat().toDoubleArray()) org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(x), what + ": a parameter became " + x);
-                }
-                if (lo instanceof Velo && policy == NonFinitePolicy.SKIP_AND_COUNT) {
-                    double[] now = p.flat().toDoubleArray();
-                    S nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
-                    org.junit.jupiter.api.Assertions.assertEquals(after.skipped() + 1, nanLoss.skipped(), what + ": NaN loss skipped");
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(now, p.flat().toDoubleArray(), what + ": NaN loss leaves parameters");
-                }
+        SlabLayout layout = lo instanceof Velo ? SlabLayout.of(l.names().subList(0, SHAPES.size()), l.shapes().subList(0, SHAPES.size())) : l;
+        Slab theta = lo instanceof Velo ? lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE) : theta(lo);
+        Optimizer<S> opt = lo.optimizer(theta);
+        Slab p = random(b, DType.F32, layout, 1);
+        S st = opt.update(opt.init(p), p, random(b, DType.F32, layout, 2), new StepInfo(0, 1.0, 100));
+        double[] before = p.flat().toDoubleArray();
+        java.util.Map<String, double[]> stateBefore = new java.util.HashMap<>();
+        for (var e : st.buffers().entrySet()) stateBefore.put(e.getKey(), e.getValue().flat().toDoubleArray());
+        Slab bad = random(b, DType.F32, layout, 3);
+        bad.flat().slice(0, 5, 6, 1).fill(Double.NaN);
+        bad.flat().slice(0, 40, 41, 1).fill(Double.POSITIVE_INFINITY);
+        int skippedBefore = st.skipped();                  // the kernels' skip count is the run's, read when asked
+        S after = opt.update(st, p, bad, new StepInfo(1, 1.0, 100));
+        String what = lo.name() + " " + policy;
+        if (policy == NonFinitePolicy.SKIP_AND_COUNT) {
+            assertEquals(skippedBefore + 1, after.skipped(), what + ": skip counted");
+            assertArrayEquals(before, p.flat().toDoubleArray(), what + ": parameters untouched");
+            for (var e : after.buffers().entrySet()) {
+                assertArrayEquals(stateBefore.get(e.getKey()), e.getValue().flat().toDoubleArray(), what + ": " + e.getKey() + " untouched");
             }
+        } else {
+            for (double x : p.flat().toDoubleArray()) assertTrue(Double.isFinite(x), what + ": a parameter became " + x);
+        }
+        if (lo instanceof Velo && policy == NonFinitePolicy.SKIP_AND_COUNT) {
+            double[] now = p.flat().toDoubleArray();
+            S nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
+            assertEquals(after.skipped() + 1, nanLoss.skipped(), what + ": NaN loss skipped");
+            assertArrayEquals(now, p.flat().toDoubleArray(), what + ": NaN loss leaves parameters");
         }
     }
 

@@ -3,6 +3,8 @@ package org.lopt4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.cpu.ScalarBackend;
@@ -41,6 +44,45 @@ class LearnedStepTransfersTest {
                 check(b, l, lo);
             }
         }
+    }
+
+    /**
+     * One slab, one launch: a step's kernel launches are a fixed number per optimizer, the same for 2 members of 7
+     * tensors as for 3 members of 14. The counts include the gradient-statistics pass (two launches) and, for VeLO, the
+     * tensor ops of its LSTM and per-tensor network, which run over all tensors and members at once.
+     */
+    @Test void aLearnedStepsLaunchesDoNotGrowWithTensorsOrMembers() {
+        OpenClBackend b = (OpenClBackend) LearnedDeviceParityTest.device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        NonFinitePolicy policy = NonFinitePolicy.SKIP_AND_COUNT;
+        record Expected(LearnedOptimizer<?> lo, long launches) {}
+        for (Expected e : List.of(new Expected(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), 8),
+                new Expected(new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy), 6), new Expected(new Velo(16, 4, policy), 66))) {
+            assertEquals(e.launches(), launchesPerStep(b, e.lo(), 2, 1), e.lo() + ": launches per step, 2 members × 7 tensors");
+            assertEquals(e.launches(), launchesPerStep(b, e.lo(), 3, 2), e.lo() + ": launches per step, 3 members × 14 tensors");
+        }
+    }
+
+    /** Launches of one step (after the first) on {@code members} members, each {@code copies} × the parity shapes. */
+    private static <S extends OptState<S>> long launchesPerStep(OpenClBackend b, LearnedOptimizer<S> lo, int members, int copies) {
+        List<String> names = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            for (int c = 0; c < copies; c++) {
+                for (int i = 0; i < LearnedDeviceParityTest.SHAPES.size(); i++) {
+                    names.add("m" + m + "/c" + c + "/t" + i);
+                    shapes.add(LearnedDeviceParityTest.SHAPES.get(i));
+                }
+            }
+        }
+        SlabLayout l = SlabLayout.of(names, shapes);
+        Optimizer<S> opt = lo.optimizer(lo.population(lo.initTheta(RandomKey.of(3), ScalarBackend.INSTANCE), members));
+        Slab p = LearnedDeviceParityTest.random(b, DType.F32, l, 1), g = LearnedDeviceParityTest.random(b, DType.F32, l, 2);
+        double[] losses = new double[members];
+        Arrays.fill(losses, 2.0);
+        S s = opt.update(opt.init(p), p, g, new StepInfo(0, 2.0, 100, losses, null));
+        OpenClBackend.Transfers before = b.transfers();
+        opt.update(s, p, g, new StepInfo(1, 2.0, 100, losses, null));
+        return b.transfers().since(before).launches();
     }
 
     private static <S extends OptState<S>> void check(OpenClBackend b, SlabLayout l, LearnedOptimizer<S> lo) {

@@ -14,7 +14,7 @@ import org.lopt4j.optim.Optimizer;
 import org.lopt4j.tensor.Backend;
 
 /**
- * Held-out evaluation (issue: evaluation against Adam): a learned optimizer and Adam at fixed learning rates train
+ * Held-out evaluation against Adam: a learned optimizer and Adam at fixed learning rates train
  * the same task from the same held-out seeds (initializations and data streams never used in meta-training), all
  * seeds as one population; each run's curve is the seed-mean minibatch training loss every {@code every} steps, and
  * its final loss the train-split loss on 5 fresh batches, averaged over seeds (tasks.md §5's measurement).
