@@ -36,6 +36,18 @@ public final class Perturbations {
      * reads it once; its state's workspace takes what the kernels read to the parameters' device once.
      */
     public static Slab population(LearnedOptimizer<?> lo, double[] theta, double[][] eps, int n, int copies) {
+        return build(lo, i -> theta, eps, n, copies);
+    }
+
+    /**
+     * The antithetic population of several θs: problem {@code i} perturbs {@code thetas[i / pairs]}, copy 0 by
+     * {@code +ε_i}, copy 1 by {@code −ε_i} ({@code thetas.length · pairs} problems).
+     */
+    public static Slab population(LearnedOptimizer<?> lo, double[][] thetas, int pairs, double[][] eps) {
+        return build(lo, i -> thetas[i / pairs], eps, thetas.length * pairs, 2);
+    }
+
+    private static Slab build(LearnedOptimizer<?> lo, java.util.function.IntFunction<double[]> thetaOf, double[][] eps, int n, int copies) {
         SlabLayout one = lo.thetaLayout();
         int size = one.size();
         float[] flat = new float[size * n * copies];
@@ -43,6 +55,7 @@ public final class Perturbations {
             double sign = c == 0 ? 1 : -1;
             for (int i = 0; i < n; i++) {
                 int base = (c * n + i) * size;
+                double[] theta = thetaOf.apply(i);
                 for (int j = 0; j < size; j++) flat[base + j] = (float) (theta[j] + (eps == null ? 0 : sign * eps[i][j]));
             }
         }
