@@ -25,4 +25,40 @@ final class Plots {
         c.getStyler().setYAxisLogarithmic(positive);
         BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
+
+    /**
+     * A population's lineage: each generation a horizontal line at its slot from the step it started to the step the
+     * next generation of that slot started (or {@code end}), joined by a vertical line to the slot it was copied from;
+     * the ancestry of generation {@code highlight} (the final best member) drawn over it in red.
+     */
+    static void lineage(Path png, String title, List<int[]> generations, int end, int highlight) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("outer step").yAxisTitle("slot").build();
+        c.getStyler().setLegendVisible(false);
+        java.util.Map<Integer, int[]> byId = new java.util.HashMap<>();
+        for (int[] g : generations) byId.put(g[0], g);
+        java.util.Set<Integer> ancestry = new java.util.HashSet<>();
+        for (int[] g = byId.get(highlight); g != null; g = byId.get(g[2])) ancestry.add(g[0]);
+        int n = 0;
+        for (boolean top : new boolean[] {false, true}) {                  // the ancestry last, so it is drawn on top
+            for (int[] g : generations) {                                   // {id, slot, parent, start}
+                if (ancestry.contains(g[0]) != top) continue;
+                int stop = end;
+                for (int[] h : generations) if (h[1] == g[1] && h[3] > g[3]) stop = Math.min(stop, h[3]);
+                java.awt.Color color = top ? new java.awt.Color(200, 40, 30) : new java.awt.Color(150, 150, 150);
+                float width = top ? 3f : 1f;
+                line(c, "g" + n++, new double[] {g[3], stop}, new double[] {g[1], g[1]}, color, width);
+                int[] parent = byId.get(g[2]);
+                if (parent != null) line(c, "g" + n++, new double[] {g[3], g[3]}, new double[] {parent[1], g[1]}, color, width);
+            }
+        }
+        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void line(XYChart c, String name, double[] x, double[] y, java.awt.Color color, float width) {
+        var s = c.addSeries(name, x, y);
+        s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        s.setLineColor(color);
+        s.setLineStyle(new java.awt.BasicStroke(width));
+    }
 }

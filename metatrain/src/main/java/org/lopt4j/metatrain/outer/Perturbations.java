@@ -47,6 +47,11 @@ public final class Perturbations {
         return build(lo, i -> thetas[i / pairs], eps, thetas.length * pairs, 2);
     }
 
+    /** The unperturbed population of several θs: problem {@code i} runs {@code thetas[i / problems]} (one copy). */
+    public static Slab population(LearnedOptimizer<?> lo, double[][] thetas, int problems) {
+        return build(lo, i -> thetas[i / problems], null, thetas.length * problems, 1);
+    }
+
     private static Slab build(LearnedOptimizer<?> lo, java.util.function.IntFunction<double[]> thetaOf, double[][] eps, int n, int copies) {
         SlabLayout one = lo.thetaLayout();
         int size = one.size();

@@ -7,17 +7,24 @@ import org.lopt4j.tensor.RandomKey;
 
 /**
  * Image-MLP tasks with sampled architecture: depth in [minDepth, maxDepth], widths log-uniform in
- * [minWidth, maxWidth], activation, resolution and batch size from the given choices, one dataset.
+ * [minWidth, maxWidth], dataset, activation, resolution and batch size from the given choices.
  */
-public record ImageMlpFamily(String dataset, int[] resolutions, int minDepth, int maxDepth, int minWidth, int maxWidth,
+public record ImageMlpFamily(String name, String[] datasets, int[] resolutions, int minDepth, int maxDepth, int minWidth, int maxWidth,
                              ImageMlpTask.Activation[] activations, int[] batchSizes, Path dataDir) implements TaskFamily {
     /** The family used by tests and small meta-training runs: Fashion-MNIST 8×8, 1–2 hidden layers of 16–64. */
     public static ImageMlpFamily small(Path dataDir) {
-        return new ImageMlpFamily("fashion_mnist", new int[] {8}, 1, 2, 16, 64,
+        return new ImageMlpFamily("ImageMlpFamily_fashion_mnist", new String[] {"fashion_mnist"}, new int[] {8}, 1, 2, 16, 64,
                 new ImageMlpTask.Activation[] {ImageMlpTask.Activation.RELU, ImageMlpTask.Activation.TANH}, new int[] {64, 128}, dataDir);
     }
 
-    @Override public String name() { return "ImageMlpFamily_" + dataset; }
+    /**
+     * Self-training's family (pbt_selftraining.md §4): 64→h→10 MLPs, h log-uniform in [16, 32], ReLU or tanh, batch
+     * 32, on 8×8 images of {@code datasets}.
+     */
+    public static ImageMlpFamily selfTraining(String name, Path dataDir, String... datasets) {
+        return new ImageMlpFamily(name, datasets, new int[] {8}, 1, 1, 16, 32,
+                new ImageMlpTask.Activation[] {ImageMlpTask.Activation.RELU, ImageMlpTask.Activation.TANH}, new int[] {32}, dataDir);
+    }
 
     private static double u(RandomKey k, int i) { return k.sample(Op.Dist.UNIFORM, DType.F64, i); }
 
@@ -28,7 +35,8 @@ public record ImageMlpFamily(String dataset, int[] resolutions, int minDepth, in
         ImageMlpTask.Activation act = activations[(int) (u(key, 10) * activations.length)];
         int res = resolutions[(int) (u(key, 11) * resolutions.length)];
         int bs = batchSizes[(int) (u(key, 12) * batchSizes.length)];
-        String name = "ImageMLP_" + dataset + res + "_" + act.name().toLowerCase() + java.util.Arrays.toString(hidden).replace(" ", "") + "_bs" + bs;
-        return new ImageMlpTask(name, dataset, res, hidden, act, bs, false, dataDir);
+        String dataset = datasets[(int) (u(key, 13) * datasets.length)];
+        String taskName = "ImageMLP_" + dataset + res + "_" + act.name().toLowerCase() + java.util.Arrays.toString(hidden).replace(" ", "") + "_bs" + bs;
+        return new ImageMlpTask(taskName, dataset, res, hidden, act, bs, false, dataDir);
     }
 }
