@@ -23,6 +23,7 @@ import org.lopt4j.metatrain.selftrain.SelfTrainCheckpoint;
 import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 import org.lopt4j.metatrain.selftrain.SelfTrainState;
 import org.lopt4j.metatrain.selftrain.SelfTrainer;
+import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
@@ -171,6 +172,10 @@ final class SelfTrainCommand implements Callable<Integer> {
         Files.writeString(out.resolve("selftrain-summary.txt"), sb.toString());
         if (noEval) return 0;
         EvalReport.evaluateAndReport(trainer.lopt(), Tasks.byName(c.finalTask(), dataDir), b, theta, out, c.finalSteps(), c.finalSeeds(), 1e-3, System.out);
+        Task heldOut = trainer.heldOutTask();
+        if (heldOut != null) {
+            EvalReport.evaluateAndReport(trainer.lopt(), heldOut, b, theta, out.resolve("eval-family"), c.finalSteps(), c.finalSeeds(), 1e-3, System.out);
+        }
         return 0;
     }
 

@@ -27,8 +27,8 @@ import org.lopt4j.tensor.RandomKey;
  * {@code evalEvery} steps all members are evaluated on a held-out task sample ({@link PopulationValue}); when every
  * generation has run {@code exploitEvery} steps, the {@link Selection} copies θs between slots and explore mutates the
  * copies' hyperparameters. Checkpoints are atomic; every key derives from the seed and the step (runKey children: 0
- * initial θs, 1 initial hyperparameters, 2 ES, 3 tasks, 4 evaluations, 5 evaluation tasks, 6 explore), so a resumed
- * run continues exactly as an uninterrupted one.
+ * initial θs, 1 initial hyperparameters, 2 ES, 3 tasks, 4 evaluations, 5 evaluation tasks, 6 explore, 7 the held-out
+ * task of the final evaluation), so a resumed run continues exactly as an uninterrupted one.
  */
 public final class SelfTrainer {
     /** Sees each finished outer step. */
@@ -84,6 +84,9 @@ public final class SelfTrainer {
 
     /** The held-out task of the evaluation after outer step {@code step}. */
     Task evalTask(int step) { return family == null ? fixed : family.sample(runKey().child(5).fold(step)); }
+
+    /** A task of the family drawn with a key no outer step or evaluation uses (runKey child 7); null for a fixed task. */
+    public Task heldOutTask() { return family == null ? null : family.sample(runKey().child(7)); }
 
     /** A fresh run: P random initializations (or the config's θ file), hyperparameters drawn, generations 0..P−1. */
     public SelfTrainState fresh() throws IOException {
