@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the embedded data (Fashion-MNIST 8x8 / 16x16 as exact 16-bit fixed point, Tiny Shakespeare) from the
-# real files, after checking their SHA-256. The output is deterministic: a run on unchanged sources reproduces the
-# committed resources byte for byte (check with `git status`).
+# Regenerates the embedded data (Fashion-MNIST 8x8 / 16x16 and MNIST 8x8 as exact 16-bit fixed point, Tiny
+# Shakespeare) from the real files, after checking their SHA-256. The output is deterministic: a run on unchanged
+# sources reproduces the committed resources byte for byte (check with `git status`). Other datasets and sizes, the
+# 28x28 tasks among them, are read from the IDX files with --data-dir.
 # Usage: metatrain/tools/make-embedded-data.sh [shared data dir, default ../shared/data beside the repository]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

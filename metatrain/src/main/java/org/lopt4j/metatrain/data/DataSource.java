@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where a dataset comes from: the data embedded in the jar (Fashion-MNIST at 8×8 and 16×16, Tiny Shakespeare), or a
- * directory of the original files laid out as in {@code shared/data}: {@code mnist/} and {@code fashion-mnist/} (gzipped
- * IDX), {@code cifar-10-batches-bin/} (CIFAR-10 binary batches), {@code tinyshakespeare/input.txt}.
+ * Where a dataset comes from: the data embedded in the jar (Fashion-MNIST at 8×8 and 16×16, MNIST at 8×8, Tiny
+ * Shakespeare), or a directory of the original files laid out as in {@code shared/data}: {@code mnist/} and
+ * {@code fashion-mnist/} (gzipped IDX), {@code cifar-10-batches-bin/} (CIFAR-10 binary batches),
+ * {@code tinyshakespeare/input.txt}.
  */
 public sealed interface DataSource permits DataSource.Embedded, DataSource.Directory {
     /** The class-path resources made by {@link EmbeddedDataGenerator}. */

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code "mnist"} (gzipped IDX in {@code fashion-mnist/}, {@code mnist/}) and {@code "cifar10"}
  * ({@code cifar-10-batches-bin/data_batch_1..5.bin} and {@code test_batch.bin}); text: {@code "tiny_shakespeare"}
  * ({@code tinyshakespeare/input.txt}). The embedded source has Fashion-MNIST at 8×8 and 16×16 (at 16×16 a prefix of
- * each training split, see {@link EmbeddedData}) and Tiny Shakespeare. Splits follow {@link Split} (IDX/file order);
- * pixels go through {@link Preprocess}. Loaded splits are cached (each is a copy; loading a split reads its file).
+ * each training split, see {@link EmbeddedData}), MNIST at 8×8 and Tiny Shakespeare; other datasets and sizes need a
+ * directory. Splits follow {@link Split} (IDX/file order); pixels go through {@link Preprocess}. Loaded splits are
+ * cached (each is a copy; loading a split reads its file).
  */
 public final class Datasets {
     /** Image dataset names. */
@@ -44,12 +45,7 @@ public final class Datasets {
         ImageDataset hit = CACHE.get(key);
         if (hit != null) return hit;
         ImageDataset out = switch (source) {
-            case DataSource.Embedded e -> {
-                if (!name.equals("fashion_mnist")) {
-                    throw new IllegalArgumentException("only fashion_mnist is embedded; pass --data-dir with the files for " + name);
-                }
-                yield EmbeddedData.fashionMnist(p, split);
-            }
+            case DataSource.Embedded e -> EmbeddedData.images(name, p, split);
             case DataSource.Directory d -> {
                 RawImages raw = name.equals("cifar10") ? cifar10(d.root(), split == Split.TEST) : idx(d.root(), name, split == Split.TEST);
                 int n = raw.n(), from = split.start(n), to = split.end(n);
@@ -84,9 +80,12 @@ public final class Datasets {
         }
     }
 
+    /** The folder of the IDX dataset {@code name} in a data directory ({@code fashion_mnist} → {@code fashion-mnist}). */
+    static String idxFolder(String name) { return name.replace('_', '-'); }
+
     /** The training (or test) part of an IDX dataset in {@code root/<name with '-'>/}. */
     static RawImages idx(Path root, String name, boolean test) throws IOException {
-        Path dir = root.resolve(name.replace('_', '-'));
+        Path dir = root.resolve(idxFolder(name));
         String prefix = test ? "t10k" : "train";
         Path imagesFile = dir.resolve(prefix + "-images-idx3-ubyte.gz"), labelsFile = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
         Idx.Images im = Idx.images(imagesFile);

@@ -6,32 +6,53 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The data embedded in the jar, shared by its reader and {@link EmbeddedDataGenerator}.
  *
- * <p>Fashion-MNIST after the resize step, as gzipped IDX files of big-endian 16-bit fixed-point values (IDX type code
- * 0x0B): value × 16 at 8×8 and × 64 at 16×16. Every 28→8 bilinear weight product is a multiple of 1/16 (weights
- * 0.25/0.75 on each axis) and every 28→16 product a multiple of 1/64 (weights k/8), so the stored values are the float
- * resize results exactly (maximum error 0; the generator checks it), and after {@code / 255} the pixels are bit for
- * bit those computed from the IDX files. The training resource holds, in split order, the first {@link #kept} images
- * of {@code train}, {@code inner_valid} and {@code outer_valid}: all 60,000 at 8×8; at 16×16 the first 16,000 /
- * 2,000 / 2,000 (a third of each split: all 60,000 would be 18.7 MB gzipped, over the 8 MB a resource may take), so
- * every embedded split is a prefix of the split read from the IDX files. The test resources hold all 10,000 images.
- * Label files are the original ones.
+ * <p>Fashion-MNIST at 8×8 and 16×16 and MNIST at 8×8 ({@link #IMAGE_SETS}), after the resize step, as gzipped IDX
+ * files of big-endian 16-bit fixed-point values (IDX type code 0x0B): value × 16 at 8×8 and × 64 at 16×16. Every 28→8
+ * bilinear weight product is a multiple of 1/16 (weights 0.25/0.75 on each axis) and every 28→16 product a multiple
+ * of 1/64 (weights k/8), so the stored values are the float resize results exactly (maximum error 0; the generator
+ * checks it), and after {@code / 255} the pixels are bit for bit those computed from the IDX files. The training
+ * resource holds, in split order, the first {@link #kept} images of {@code train}, {@code inner_valid} and
+ * {@code outer_valid}: all 60,000 at 8×8; at 16×16 the first 16,000 / 2,000 / 2,000 (a third of each split: all
+ * 60,000 would be 18.7 MB gzipped, over the 8 MB a resource may take), so every embedded split is a prefix of the
+ * split read from the IDX files. The test resources hold all 10,000 images. Label files are the original ones. Other
+ * datasets and sizes (the 28×28 tasks among them) are read from the IDX files with {@code --data-dir}.
  *
  * <p>Tiny Shakespeare is the original {@code input.txt}, gzipped.
  */
 final class EmbeddedData {
-    static final String FASHION_MNIST = "/org/lopt4j/metatrain/data/fashion_mnist/";
-    static final String TINY_SHAKESPEARE = "/org/lopt4j/metatrain/data/tiny_shakespeare/input.txt.gz";
-    /** Resolutions embedded. */
-    static final int[] SIZES = {8, 16};
+    /** Class-path folder of the embedded data; each dataset has its own subfolder. */
+    static final String ROOT = "/org/lopt4j/metatrain/data/";
+    static final String TINY_SHAKESPEARE = ROOT + "tiny_shakespeare/input.txt.gz";
+    /** The embedded image datasets. */
+    static final List<ImageSet> IMAGE_SETS = List.of(new ImageSet("fashion_mnist", List.of(8, 16)), new ImageSet("mnist", List.of(8)));
     /** Images kept at 16×16 of the training splits. */
     static final int KEEP_16_TRAIN = 16_000, KEEP_16_VALID = 2_000;
     /** Splits of the official training set in the order the training resource stores them. */
     static final Split[] TRAIN_PARTS = {Split.TRAIN, Split.INNER_VALID, Split.OUTER_VALID};
+
+    /**
+     * An embedded image dataset: {@code name} as {@link Datasets} calls it, which also names its resource folder, and
+     * the square sizes embedded.
+     */
+    record ImageSet(String name, List<Integer> sizes) {
+        /** Its class-path folder. */
+        String folder() { return ROOT + name + "/"; }
+
+        String imagesResource(int size, boolean test) { return folder() + imagesFile(size, test); }
+
+        String labelsResource(boolean test) { return folder() + labelsFile(test); }
+
+        @Override public String toString() {
+            return name + " at " + String.join(" and ", sizes.stream().map(s -> s + "x" + s).toList());
+        }
+    }
 
     private EmbeddedData() {}
 
@@ -44,9 +65,11 @@ final class EmbeddedData {
         };
     }
 
-    static String imagesResource(int size, boolean test) { return FASHION_MNIST + (test ? "t10k" : "train") + "-images-" + size + "x" + size + "-idx3-short.gz"; }
+    /** File name of the images at {@code size} in a dataset's folder. */
+    static String imagesFile(int size, boolean test) { return (test ? "t10k" : "train") + "-images-" + size + "x" + size + "-idx3-short.gz"; }
 
-    static String labelsResource(boolean test) { return FASHION_MNIST + (test ? "t10k" : "train") + "-labels-idx1-ubyte.gz"; }
+    /** File name of the labels in a dataset's folder: the original IDX file's name. */
+    static String labelsFile(boolean test) { return (test ? "t10k" : "train") + "-labels-idx1-ubyte.gz"; }
 
     /** Images of {@code split} kept at {@code size}, for a set of {@code n} examples (train) or the test set. */
     static int kept(int size, Split split, int n) {
@@ -68,15 +91,16 @@ final class EmbeddedData {
     /** Images in the training resource at {@code size}. */
     static int trainTotal(int size, int n) { return offset(size, Split.OUTER_VALID, n) + kept(size, Split.OUTER_VALID, n); }
 
-    /** Fashion-MNIST {@code split} through {@code p} (8×8 or 16×16 only). */
-    static ImageDataset fashionMnist(Preprocess p, Split split) throws IOException {
+    /** {@code split} of the image dataset {@code name} through {@code p}, at a size {@link #IMAGE_SETS} lists for it. */
+    static ImageDataset images(String name, Preprocess p, Split split) throws IOException {
         int size = p.height();
-        if (p.width() != size || (size != 8 && size != 16)) {
-            throw new IllegalArgumentException("only fashion_mnist at 8x8 and 16x16 is embedded, not " + p.height() + "x" + p.width()
-                    + "; pass --data-dir with the IDX files");
+        ImageSet set = IMAGE_SETS.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        if (set == null || p.width() != size || !set.sizes().contains(size)) {
+            throw new IllegalArgumentException(name + " at " + p.height() + "x" + p.width() + " is not embedded (embedded: "
+                    + IMAGE_SETS.stream().map(ImageSet::toString).collect(Collectors.joining(", ")) + "); pass --data-dir with the files");
         }
         boolean test = split == Split.TEST;
-        String labelsName = labelsResource(test), imagesName = imagesResource(size, test);
+        String labelsName = set.labelsResource(test), imagesName = set.imagesResource(size, test);
         int[] allLabels;
         try (DataInputStream in = open(labelsName)) { allLabels = Idx.labels(in, Path.of(labelsName)); }
         Idx.ShortImages im;
@@ -90,7 +114,7 @@ final class EmbeddedData {
         float[] resized = new float[count * px];
         for (int i = 0; i < resized.length; i++) resized[i] = im.values()[from * px + i] / (float) scale;
         int[] labels = Arrays.copyOfRange(allLabels, split.start(n), split.start(n) + count);
-        return new ImageDataset("fashion_mnist", count, size, size, p.channels(1), p.afterResize(resized, count, 1), labels, 10);
+        return new ImageDataset(name, count, size, size, p.channels(1), p.afterResize(resized, count, 1), labels, 10);
     }
 
     /** The embedded Tiny Shakespeare text. */

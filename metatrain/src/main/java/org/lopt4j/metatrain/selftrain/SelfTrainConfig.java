@@ -16,7 +16,7 @@ import org.lopt4j.metatrain.outer.FullEs;
  *
  * @param lopt            the members' learned optimizer ({@code small_fc_lopt}, {@code small_fc_lopt32}, …)
  * @param task            {@code mlp8_fashion_mnist} (64→16…32→10 MLPs, ReLU or tanh, batch 32, on the embedded 8×8
- *                        Fashion-MNIST), {@code mlp8} (the same on Fashion-MNIST or MNIST; needs {@code --data-dir}),
+ *                        Fashion-MNIST), {@code mlp8} (the same on Fashion-MNIST or MNIST at 8×8, also embedded),
  *                        or one fixed task's name
  * @param members         population size P
  * @param outerRule       {@code self} (member i's θ updates member i), {@code best} (the best member's θ updates

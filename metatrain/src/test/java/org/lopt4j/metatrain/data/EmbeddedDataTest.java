@@ -12,39 +12,40 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The embedded default data: sizes, exactness against the real files, notices, and the Datasets API around it. */
 class EmbeddedDataTest {
-    /** Images compared at the head and at the tail of each split. */
-    static final int HEAD = 300, TAIL = 50;
-
     @Test void splitSizes() throws Exception {
-        int[][] expected = {{48000, 6000, 6000, 10000}, {16000, 2000, 2000, 10000}};
-        for (int s = 0; s < 2; s++) {
-            int size = EmbeddedData.SIZES[s];
-            for (Split split : Split.values()) {
-                ImageDataset d = Datasets.image("fashion_mnist", size, split, DataSource.EMBEDDED);
-                assertEquals(expected[s][split.ordinal()], d.n(), size + " " + split);
-                assertEquals(size * size, d.features());
-                assertEquals(d.n(), d.labels().length);
+        int[] all = {48000, 6000, 6000, 10000}, prefix16 = {16000, 2000, 2000, 10000};
+        for (EmbeddedData.ImageSet set : EmbeddedData.IMAGE_SETS) {
+            for (int size : set.sizes()) {
+                for (Split split : Split.values()) {
+                    ImageDataset d = Datasets.image(set.name(), size, split, DataSource.EMBEDDED);
+                    assertEquals((size == 16 ? prefix16 : all)[split.ordinal()], d.n(), set.name() + " " + size + " " + split);
+                    assertEquals(size * size, d.features());
+                    assertEquals(d.n(), d.labels().length);
+                }
             }
         }
+        assertEquals(List.of("fashion_mnist at 8x8 and 16x16", "mnist at 8x8"), EmbeddedData.IMAGE_SETS.stream().map(Object::toString).toList());
     }
 
     @Test void embeddedPixelsAreBitForBitThoseComputedFromTheIdxFiles() throws Exception {
         DataSource real = new DataSource.Directory(SharedData.dir());
-        for (int size : EmbeddedData.SIZES) {
-            for (Split split : Split.values()) {
-                ImageDataset emb = Datasets.image("fashion_mnist", size, split, DataSource.EMBEDDED);
-                ImageDataset full = Datasets.image("fashion_mnist", size, split, real);
-                assertTrue(emb.n() <= full.n());
-                int f = emb.features();
-                for (int[] range : new int[][] {{0, HEAD}, {emb.n() - TAIL, emb.n()}}) {
-                    assertArrayEquals(Arrays.copyOfRange(full.labels(), range[0], range[1]), Arrays.copyOfRange(emb.labels(), range[0], range[1]),
-                            size + " " + split + " labels");
-                    assertArrayEquals(Arrays.copyOfRange(full.pixels(), range[0] * f, range[1] * f), Arrays.copyOfRange(emb.pixels(), range[0] * f, range[1] * f),
-                            size + " " + split + " pixels (exact: the fixed point loses nothing)");
+        for (EmbeddedData.ImageSet set : EmbeddedData.IMAGE_SETS) {
+            for (int size : set.sizes()) {
+                for (Split split : Split.values()) {
+                    String what = set.name() + " " + size + "x" + size + " " + split;
+                    ImageDataset emb = Datasets.image(set.name(), size, split, DataSource.EMBEDDED);
+                    ImageDataset full = Datasets.image(set.name(), size, split, real);
+                    assertEquals(set.name(), emb.name());
+                    assertTrue(emb.n() <= full.n(), what);
+                    if (size == 8) assertEquals(full.n(), emb.n(), what + ": all images at 8x8");
+                    assertArrayEquals(Arrays.copyOf(full.labels(), emb.n()), emb.labels(), what + " labels");
+                    assertArrayEquals(Arrays.copyOf(full.pixels(), emb.n() * emb.features()), emb.pixels(),
+                            what + " pixels (exact: the fixed point loses nothing)");
                 }
             }
         }
@@ -72,10 +73,14 @@ class EmbeddedDataTest {
     }
 
     @Test void whatIsNotEmbeddedIsRefusedWithAHint() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("mnist", 8, Split.TRAIN, DataSource.EMBEDDED));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("cifar10", 8, Split.TRAIN, DataSource.EMBEDDED));
         assertTrue(e.getMessage().contains("--data-dir"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("mnist", 28, Split.TRAIN, DataSource.EMBEDDED));
+        assertTrue(e.getMessage().startsWith("mnist at 28x28 is not embedded"), e.getMessage());
+        assertTrue(e.getMessage().contains("--data-dir"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Datasets.image("mnist", 16, Split.TEST, DataSource.EMBEDDED));
         e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("fashion_mnist", 28, Split.TRAIN, DataSource.EMBEDDED));
-        assertTrue(e.getMessage().contains("8x8 and 16x16"), e.getMessage());
+        assertTrue(e.getMessage().contains("embedded: fashion_mnist at 8x8 and 16x16, mnist at 8x8"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("svhn", 8, Split.TRAIN, DataSource.EMBEDDED));
         assertTrue(e.getMessage().contains("[fashion_mnist, mnist, cifar10]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Datasets.text("lm1b", DataSource.EMBEDDED));
@@ -94,6 +99,9 @@ class EmbeddedDataTest {
         String fashion = resource("/org/lopt4j/metatrain/data/fashion_mnist/NOTICE.txt");
         assertTrue(fashion.contains("The MIT License (MIT) Copyright © 2017 Zalando SE"), "Fashion-MNIST's MIT notice");
         assertTrue(fashion.contains("THE SOFTWARE IS PROVIDED “AS IS”"));
+        String mnist = resource("/org/lopt4j/metatrain/data/mnist/NOTICE.txt");
+        assertTrue(mnist.contains("Yann LeCun, Corinna Cortes, Christopher J. C. Burges"), "MNIST's authors");
+        assertTrue(mnist.contains("Creative Commons Attribution-Share Alike 3.0 (CC BY-SA 3.0)"), "MNIST's license");
         assertTrue(resource("/org/lopt4j/metatrain/data/tiny_shakespeare/NOTICE.txt").contains("public domain"));
     }
 

@@ -16,11 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lopt4j.learned.LearnedCheckpoint;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.LearnedOptimizers;
+import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.MetaState;
 import org.lopt4j.metatrain.outer.MetaTrainer;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.metatrain.task.TaskFamily;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.RandomKey;
@@ -174,6 +177,20 @@ class SelfTrainerTest {
         LearnedCheckpoint.save(lopt, t.lopt(), t.lopt().initTheta(RandomKey.of(1), b), null);
         assertTrue(assertThrows(java.io.IOException.class, () -> SelfTrainCheckpoint.read(lopt, t)).getMessage().contains("not a lopt4j self-training checkpoint"));
         assertThrows(java.io.IOException.class, () -> SelfTrainCheckpoint.read(dir.resolve("none"), t));
+    }
+
+    @Test void mlp8SamplesFashionMnistAndMnistOnTheEmbeddedData() {
+        TaskFamily f = SelfTrainer.family("mlp8", null);
+        Set<String> datasets = new HashSet<>();
+        for (int k = 0; k < 40; k++) {
+            Task t = f.sample(RandomKey.of(k));
+            String dataset = t.name().startsWith("ImageMLP_mnist8_") ? "mnist" : t.name().startsWith("ImageMLP_fashion_mnist8_") ? "fashion_mnist" : t.name();
+            if (datasets.add(dataset)) {
+                assertEquals(48000, t.examples(Split.TRAIN), t.name());
+                assertEquals(10000, t.examples(Split.TEST), t.name());
+            }
+        }
+        assertEquals(Set.of("fashion_mnist", "mnist"), datasets);
     }
 
     @Test void configsAreChecked() {
