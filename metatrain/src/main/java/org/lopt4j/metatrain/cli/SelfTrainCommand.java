@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 final class SelfTrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON config file; its fields are SelfTrainConfig's (fields it omits keep the defaults).") Path config;
     @Option(names = "--lopt", description = "The members' learned optimizer: small_fc_lopt (hidden 4), small_fc_lopt32, mlp_lopt, velo_small.") String lopt;
-    @Option(names = "--task", description = "mlp8_fashion_mnist (default; embedded data), mlp8 (Fashion-MNIST or MNIST; embedded data) or a fixed task's name.") String task;
+    @Option(names = "--task", description = "mlp8 (default: MLPs on 8x8 Fashion-MNIST or MNIST, embedded), mlp8_fashion_mnist (Fashion-MNIST only) or a fixed task's name.") String task;
     @Option(names = "--members", description = "Population size.") Integer members;
     @Option(names = "--outer-rule", description = "self (each member's own θ updates it), best (the best member's θ updates all) or adam (the control).") String outerRule;
     @Option(names = "--selection", description = "winner_take_all, truncation or none.") String selection;

@@ -15,9 +15,8 @@ import org.lopt4j.metatrain.outer.FullEs;
  * anew every outer step, evaluated every 5 outer steps and winner-take-all every 25.
  *
  * @param lopt            the members' learned optimizer ({@code small_fc_lopt}, {@code small_fc_lopt32}, …)
- * @param task            {@code mlp8_fashion_mnist} (64→16…32→10 MLPs, ReLU or tanh, batch 32, on the embedded 8×8
- *                        Fashion-MNIST), {@code mlp8} (the same on Fashion-MNIST or MNIST at 8×8, also embedded),
- *                        or one fixed task's name
+ * @param task            {@code mlp8} (64→16…32→10 MLPs, ReLU or tanh, batch 32, on the embedded 8×8 Fashion-MNIST
+ *                        or MNIST), {@code mlp8_fashion_mnist} (the same on Fashion-MNIST only) or one fixed task's name
  * @param members         population size P
  * @param outerRule       {@code self} (member i's θ updates member i), {@code best} (the best member's θ updates
  *                        every member) or {@code adam} (Adam on θ: the control)
@@ -71,7 +70,7 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
 
     /** The spec's smallest CPU version (§4). */
     public static SelfTrainConfig defaults() {
-        return new SelfTrainConfig("small_fc_lopt", "mlp8_fashion_mnist", 6, "self", "winner_take_all", 400, 4, 0.01, 50, "avg",
+        return new SelfTrainConfig("small_fc_lopt", "mlp8", 6, "self", "winner_take_all", 400, 4, 0.01, 50, "avg",
                 1e-2, 1e1, MUTABLE, 5, 4, 100, 25, 3e-3, 0, "", "ImageMLP_FashionMnist8_Relu32", 2000, 5, 60, "auto");
     }
 
