@@ -15,6 +15,8 @@
 #define LOPT_LOG10(x) log10(x)
 #define LOPT_POW(x, y) pow(x, y)
 #define LOPT_TANH(x) tanh(x)
+#define LOPT_SIN(x) sin(x)
+#define LOPT_COS(x) cos(x)
 #define LOPT_FABS(x) fabs(x)
 #define LOPT_MAX(x, y) fmax(x, y)
 #define LOPT_MIN(x, y) fmin(x, y)
@@ -29,6 +31,8 @@
 #define LOPT_LOG10(x) log10f(x)
 #define LOPT_POW(x, y) powf(x, y)
 #define LOPT_TANH(x) tanhf(x)
+#define LOPT_SIN(x) sinf(x)
+#define LOPT_COS(x) cosf(x)
 #define LOPT_FABS(x) fabsf(x)
 #define LOPT_MAX(x, y) fmaxf(x, y)
 #define LOPT_MIN(x, y) fminf(x, y)
@@ -270,9 +274,9 @@ LOPT_FN float velo_lstm_inputs(LOPT_GLOBAL const float* s, int n, float frac, LO
 #define LOPT_MAX_LAYERS 8
 
 // The MLP of one member: weight layer l maps widths[l] to widths[l + 1] values, weights [in x out] row-major then the
-// bias [out], packed layer after layer from w; ReLU after every layer but the last, which has 2 outputs (direction,
-// log-magnitude) written to out[0..2). x holds the widths[0] inputs; x and y are scratch of SFL_MAX_WIDTH floats.
-LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, const int* widths, int layers, float* x, float* y, float* out) {
+// bias [out], packed layer after layer from w; ReLU after every layer but the last, whose outputs end in x[0..). x
+// holds the widths[0] inputs; x and y are scratch of SFL_MAX_WIDTH floats.
+LOPT_FN void lopt_mlp_layers(LOPT_GLOBAL const float* w, const int* widths, int layers, float* x, float* y) {
     for (int l = 0; l < layers; l++) {
         const int in = widths[l], width = widths[l + 1];
         LOPT_GLOBAL const float* bias = w + in * width;
@@ -284,6 +288,11 @@ LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, const int* widths, int layers,
         for (int j = 0; j < width; j++) x[j] = y[j];
         w = bias + width;
     }
+}
+
+// lopt_mlp_layers, then the first two outputs (direction, log-magnitude) into out[0..2).
+LOPT_FN void lopt_mlp(LOPT_GLOBAL const float* w, const int* widths, int layers, float* x, float* y, float* out) {
+    lopt_mlp_layers(w, widths, layers, x, y);
     out[0] = x[0];
     out[1] = x[1];
 }
@@ -353,5 +362,62 @@ LOPT_FN float lopt_tensor_scale(LOPT_GLOBAL const float* partials, int per_chunk
 // MLPLOpt: g, p and six momenta are normalized; 11 time features follow.
 #define MLP_FEATURES 8
 #define MLP_MOMENTA 6
+
+// L3RS (narrowing_l3rs.md section 2, org.lopt4j.learned.l3rs.L3rsRef): four base directions (SGD, heavy ball 0.9,
+// Adam, sign of the heavy ball); per tensor 5 sums [p^2, g^2, b^2, adam^2, sign^2], 9 EMAs (||p||, ||g||, loss at
+// decays 0.9, 0.99, 0.999), an MLP 16 -> h -> h -> 5 and 9 outputs [lambda, mu_0..3, 1/(||d_q|| + 1e-12)].
+#define L3RS_DIRECTIONS 4
+#define L3RS_SUMS 5
+#define L3RS_EMA 9
+#define L3RS_FEATURES 16
+#define L3RS_EMBED 4
+#define L3RS_LAYER_OUT 9
+
+// One element's base directions from g, the updated heavy ball b and Adam moments m, v, and Adam's inverse bias
+// corrections.
+LOPT_FN void l3rs_directions(float g, float b, float m, float v, float ibc1, float ibc2, float* d) {
+    d[0] = g;
+    d[1] = b;
+    d[2] = (m * ibc1) / (LOPT_SQRT(v * ibc2) + 1e-8f);
+    d[3] = b > 0.0f ? 1.0f : (b < 0.0f ? -1.0f : 0.0f);
+}
+
+// Adam's inverse bias corrections after k updates.
+LOPT_FN void l3rs_bias(int k, float* ibc) {
+    ibc[0] = 1.0f / (1.0f - LOPT_POW(0.9f, (float)k));
+    ibc[1] = 1.0f / (1.0f - LOPT_POW(0.999f, (float)k));
+}
+
+// One tensor's layer network after its k-th update (of num_steps planned): its sums s, its EMAs ema (updated), the
+// member's loss, the member's packed MLP w (widths, layers weight layers) and the layer's embedding emb; the 9 outputs
+// into out.
+LOPT_FN void l3rs_layer_outputs(const float* s, LOPT_GLOBAL float* ema, float loss, int k, int num_steps,
+                                LOPT_GLOBAL const float* w, const int* widths, int layers, LOPT_GLOBAL const float* emb,
+                                float lambda0, int scale_by_norm, LOPT_GLOBAL float* out) {
+    const float decay[3] = {0.9f, 0.99f, 0.999f};
+    const float norm_p = LOPT_SQRT(s[0]), stat[3] = {norm_p, LOPT_SQRT(s[1]), loss};
+    float x[SFL_MAX_WIDTH], y[SFL_MAX_WIDTH];
+    for (int q = 0; q < 3; q++) {
+        for (int i = 0; i < 3; i++) {
+            const float a = decay[i] * ema[3 * q + i] + (1.0f - decay[i]) * stat[q];
+            ema[3 * q + i] = a;
+            x[3 * q + i] = LOPT_LOG(LOPT_MAX(a / (1.0f - LOPT_POW(decay[i], (float)k)), 1e-8f));
+        }
+    }
+    const float tau = (float)(k - 1) / (float)num_steps;
+    x[L3RS_EMA] = tau;
+    x[L3RS_EMA + 1] = LOPT_SIN(3.14159265358979f * tau);
+    x[L3RS_EMA + 2] = LOPT_COS(3.14159265358979f * tau);
+    for (int j = 0; j < L3RS_EMBED; j++) x[L3RS_EMA + 3 + j] = emb[j];
+    lopt_mlp_layers(w, widths, layers, x, y);
+    out[0] = LOPT_EXP(x[0] + LOPT_LOG(lambda0)) * (scale_by_norm ? norm_p : 1.0f);
+    float top = x[1], total = 0.0f;
+    for (int q = 1; q < L3RS_DIRECTIONS; q++) top = LOPT_MAX(top, x[1 + q]);
+    for (int q = 0; q < L3RS_DIRECTIONS; q++) total += LOPT_EXP(x[1 + q] - top);
+    for (int q = 0; q < L3RS_DIRECTIONS; q++) {
+        out[1 + q] = LOPT_EXP(x[1 + q] - top) / total;
+        out[1 + L3RS_DIRECTIONS + q] = 1.0f / (LOPT_SQRT(s[q == 0 ? 1 : 1 + q]) + 1e-12f);
+    }
+}
 
 #endif

@@ -83,4 +83,20 @@ final class LearnedArgs {
     record VeloLstmFeatures(CUdeviceptr stats, CUdeviceptr lossFeatures, CUdeviceptr count, int countStride,
                             CUdeviceptr info, CUdeviceptr sizes, int numSteps, CUdeviceptr lstmInputs,
                             CUdeviceptr paramScale, int tensors) {}
+
+    /** l3rs_accumulate. */
+    record L3rsAccumulate(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr hb, CUdeviceptr m, CUdeviceptr v, CUdeviceptr partials,
+                          CUdeviceptr count, int countStride, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                          CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite, CUdeviceptr skips) {}
+
+    /** l3rs_layer. */
+    record L3rsLayer(CUdeviceptr partials, int perChunk, CUdeviceptr firstChunk, CUdeviceptr ema, int emaStride, CUdeviceptr losses,
+                     CUdeviceptr theta, int thetaStride, int mlpSize, CUdeviceptr widths, int layers, int perMember, CUdeviceptr count,
+                     int countStride, int numSteps, double lambda0, int scaleByNorm, CUdeviceptr layerOut, int tensors,
+                     CUdeviceptr gradStats, int skipNonfinite) {}
+
+    /** l3rs_apply. */
+    record L3rsApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr hb, CUdeviceptr m, CUdeviceptr v, CUdeviceptr layerOut,
+                     CUdeviceptr count, int countStride, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                     CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
 }

@@ -20,7 +20,8 @@ enum ClProgram {
     FUSED("fused.cl", true),
     SMALL_FC_LOPT("small_fc_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
     MLP_LOPT("mlp_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
-    VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl");
+    VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl"),
+    L3RS("l3rs.cl", false, "learned_rule.cuh", "learned.cl");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";

@@ -1,5 +1,7 @@
 package org.lopt4j.learned;
 
+import org.lopt4j.learned.l3rs.L3rsRef;
+import org.lopt4j.learned.l3rs.L3rsSimd;
 import org.lopt4j.learned.mlp.MlpLoptRef;
 import org.lopt4j.learned.mlp.MlpLoptSimd;
 import org.lopt4j.learned.smallfc.SmallFcLoptRef;
@@ -8,6 +10,7 @@ import org.lopt4j.learned.velo.VeloRefPasses;
 import org.lopt4j.learned.velo.VeloSimd;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps;
+import org.lopt4j.tensor.LearnedOps.L3rsArgs;
 import org.lopt4j.tensor.cpu.CpuLearnedKernels;
 
 /**
@@ -24,6 +27,7 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void veloAccumulate(VeloArgs a) { VeloRefPasses.accumulate(a); }
         @Override public void veloLstmFeatures(VeloArgs a) { VeloRefPasses.lstmFeatures(a); }
         @Override public void veloApply(VeloArgs a) { VeloRefPasses.apply(a); }
+        @Override public void l3rs(L3rsArgs a) { L3rsRef.step(a); }
     },
     /** The Vector API kernels. */
     SIMD {
@@ -45,6 +49,10 @@ public enum CpuLearnedOps implements LearnedOps {
 
         @Override public void veloApply(VeloArgs a) {
             if (f32(a.state().params())) VeloSimd.apply(a); else VeloRefPasses.apply(a);
+        }
+
+        @Override public void l3rs(L3rsArgs a) {
+            if (f32(a.params())) L3rsSimd.step(a); else L3rsRef.step(a);
         }
     };
 

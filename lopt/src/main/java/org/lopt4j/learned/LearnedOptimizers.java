@@ -1,6 +1,7 @@
 package org.lopt4j.learned;
 
 import java.util.List;
+import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.learned.velo.Velo;
@@ -12,19 +13,30 @@ import org.lopt4j.optim.NonFinitePolicy;
  */
 public final class LearnedOptimizers {
     /** Every name {@link #named} knows. */
-    public static final List<String> NAMES = List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small");
+    public static final List<String> NAMES = List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small", "l3rs");
 
     private LearnedOptimizers() {}
 
-    /** The learned optimizer called {@code name}. */
+    /** Parameter tensors of the model {@code l3rs} is made for: the fine-tuning CNN's two conv layers and head. */
+    public static final int L3RS_LAYERS = 6;
+
+    /** The learned optimizer called {@code name}; {@code l3rs:N} is L3RS for models of N parameter tensors. */
     public static LearnedOptimizer<?> named(String name) {
+        if (name.startsWith("l3rs:")) {
+            try {
+                return new L3rs(Integer.parseInt(name.substring(5)), 16, 1e-3, false, NonFinitePolicy.ZERO_NONFINITE);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + name + "': expected l3rs:<parameter tensors of the model>");
+            }
+        }
         return switch (name) {
             case "small_fc_lopt" -> new SmallFcLopt(4, 2, 0.001, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
             case "small_fc_lopt32" -> new SmallFcLopt(32, 2, 0.01, 0.001, 1, NonFinitePolicy.ZERO_NONFINITE);
             case "mlp_lopt" -> new MlpLopt(new int[] {32, 32}, 0.001, 0.001, NonFinitePolicy.ZERO_NONFINITE);
             case "velo" -> new Velo(512, 256, NonFinitePolicy.ZERO_NONFINITE);
             case "velo_small" -> new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE);
-            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: " + String.join(", ", NAMES));
+            case "l3rs" -> new L3rs(L3RS_LAYERS, 16, 1e-3, false, NonFinitePolicy.ZERO_NONFINITE);
+            default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: " + String.join(", ", NAMES) + ", l3rs:N");
         };
     }
 }

@@ -51,6 +51,14 @@ public interface LearnedOps {
      */
     void veloApply(VeloArgs a);
 
+    /**
+     * L3RS's whole step (narrowing_l3rs.md §2): accumulate (per element the heavy-ball, Adam first and second moments;
+     * per chunk the sums of squares of p, g and the base directions), layer (per tensor: the EMA features of ‖p‖, ‖g‖
+     * and the member's loss, time and the layer's embedding through the member's MLP to the step λ and the mixture
+     * μ), apply ({@code p ← p − λ·Σ_q μ_q·d_q/(‖d_q‖ + 1e-12)}).
+     */
+    void l3rs(L3rsArgs a);
+
     /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
     default DType statsType() { return DType.F32; }
 
@@ -139,5 +147,35 @@ public interface LearnedOps {
             return new VeloArgs(state, lossBuffer, lossStride, losses, lossFeatures, fresh, stats, lstmInputs, paramScale, numSteps,
                     mixed, step);
         }
+    }
+
+    /**
+     * Arguments of {@link #l3rs}: the parameters ({@code layout}), the base optimizers' state {@code b} (heavy ball),
+     * {@code m}, {@code v} (Adam) laid out like them; {@code ema} {@link #EMA} floats per tensor ({@code emaStride}
+     * apart): the EMAs of ‖p‖, ‖g‖ and the loss at decays 0.9, 0.99, 0.999; {@code losses} each member's loss of this
+     * step; {@code theta} each member's MLP packed as in {@link SmallFcLoptArgs} ({@code widths}: I32, input
+     * {@link #FEATURES}, output {@link #OUTPUTS}) followed by its layer embeddings ({@code perMember} rows of
+     * {@link #EMBED}), {@code thetaStride} floats per member; the slab's chunk table and {@code firstChunk};
+     * {@code partials} (chunks × {@link #SUMS}) and {@code layerOut} (tensors × {@link #LAYER_OUT}: λ, μ, the inverse
+     * direction norms) scratch; {@code numSteps} the planned steps (time features), {@code lambda0} the base step,
+     * {@code scaleByNorm} 1 to scale λ by ‖p‖; {@code count}, {@code gradStats}, {@code skipNonFinite}, {@code skips} as
+     * in {@link FactoredArgs}.
+     */
+    record L3rsArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor b, Tensor m, Tensor v, Tensor ema, int emaStride,
+                    Tensor losses, Tensor theta, int thetaStride, Tensor widths, int widest, int perMember,
+                    Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk, Tensor firstChunk,
+                    Tensor partials, Tensor layerOut, int numSteps, double lambda0, int scaleByNorm,
+                    Tensor count, int countStride, Tensor gradStats, int skipNonFinite, Tensor skips) {
+        /**
+         * Base directions (SGD, heavy ball, Adam, sign of the heavy ball), EMA features, time features, embedding
+         * width, MLP inputs and outputs (log-step, then one logit per direction), sums per chunk
+         * ({@code Σp², Σg², Σb², Σadam², Σsign²}), floats per tensor in {@code layerOut}, the widest MLP layer.
+         */
+        public static final int DIRECTIONS = 4, EMA = 9, TIME = 3, EMBED = 4, FEATURES = EMA + TIME + EMBED, OUTPUTS = 1 + DIRECTIONS,
+                SUMS = 5, LAYER_OUT = 1 + 2 * DIRECTIONS, MAX_WIDTH = 64;
+        /** Heavy-ball momentum, Adam's β1, β2 and ε, the EMA decays, the norm floor and the log floor of the features. */
+        public static final double MOMENTUM = 0.9, BETA1 = 0.9, BETA2 = 0.999, ADAM_EPS = 1e-8, NORM_EPS = 1e-12, LOG_FLOOR = 1e-8;
+        /** The EMA decays. */
+        public static final double[] EMA_DECAYS = {0.9, 0.99, 0.999};
     }
 }

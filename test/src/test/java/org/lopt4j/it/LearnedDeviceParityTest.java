@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.cuda.CudaBackendProvider;
 import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.learned.velo.Velo;
@@ -55,6 +56,55 @@ class LearnedDeviceParityTest {
     @Test void cudaMatchesTwin() {
         Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
         for (LearnedOptimizer<?> lo : optimizers()) check(b, lo);
+    }
+
+    @Test void openClL3rsMatchesTwin() {
+        l3rsCheck(device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL"));
+    }
+
+    @Test void cudaL3rsMatchesTwin() {
+        l3rsCheck(device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA"));
+    }
+
+    /**
+     * L3RS (one embedding per parameter tensor, 7 of them a member; two members with their own θ and losses), with
+     * absolute and relative steps and with a θ whose output layer is random, so λ and μ vary per layer and step:
+     * parameters by their change over the five steps, the base optimizers' buffers, EMAs and counts per slab.
+     */
+    static void l3rsCheck(Backend device) {
+        SlabLayout l = layout();
+        for (boolean relative : new boolean[] {false, true}) {
+            L3rs lo = new L3rs(SHAPES.size(), 16, 1e-2, relative, NonFinitePolicy.SKIP_AND_COUNT);
+            SlabLayout one = lo.thetaLayout();
+            Slab theta = Slab.zeros(ScalarBackend.INSTANCE, DType.F32, one.repeat(MEMBERS));
+            for (int m = 0; m < MEMBERS; m++) {
+                Slab init = lo.initTheta(RandomKey.of(21 + m), ScalarBackend.INSTANCE);
+                Tensor out = init.tensor("mlp/~/linear_2/w");
+                Tensor r = Tensor.random(ScalarBackend.INSTANCE, DType.F32, out.shape(), RandomKey.of(60 + m), Op.Dist.NORMAL);
+                out.assign(r.mul(r.scalar(0.3)));
+                theta.flat().slice(0, m * one.size(), (m + 1) * one.size(), 1).assign(init.flat());
+            }
+            Optimizer<L3rs.State> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+            Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
+            double[] p0 = ph.flat().toDoubleArray();
+            L3rs.State sd = onDevice.init(pd), sh = onHost.init(ph);
+            for (int step = 0; step < STEPS; step++) {
+                int seed = step == 2 ? 100 + step : 10 + step;
+                StepInfo info = new StepInfo(step, 2.0, 50, new double[] {2.0 - 0.2 * step, 3.0 - 0.1 * step}, new int[] {step, step + 7});
+                sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
+                sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
+            }
+            String what = "l3rs" + (relative ? " relative" : "") + " on " + device.name();
+            double[] dh = ph.flat().toDoubleArray(), dd = pd.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
+            for (int i = 0; i < p0.length; i++) {
+                dh[i] -= p0[i];
+                dd[i] -= p0[i];
+            }
+            close(what + ": parameter change", dh, dd, 2e-4, 2e-3);
+            for (String name : sh.buffers().keySet()) close(what + ": " + name, sh.buffers().get(name), sd.buffers().get(name));
+            double[][] scheduleTwin = sh.schedule(), scheduleDevice = sd.schedule();
+            for (int t = 0; t < scheduleTwin.length; t++) close(what + ": λ, μ of tensor " + t, scheduleTwin[t], scheduleDevice[t], ABS, REL);
+        }
     }
 
     @Test void openClVeloMatchesTwin() {
@@ -133,7 +183,7 @@ class LearnedDeviceParityTest {
         SlabLayout l = layout();
         for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.SKIP_AND_COUNT, NonFinitePolicy.ZERO_NONFINITE}) {
             List<LearnedOptimizer<?>> los = List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
-                    new Velo(16, 4, policy));
+                    new Velo(16, 4, policy), new L3rs(SHAPES.size(), 8, 1e-2, false, policy));
             for (LearnedOptimizer<?> lo : los) nonFinite(b, l, policy, lo);
         }
     }
@@ -162,7 +212,7 @@ class LearnedDeviceParityTest {
         } else {
             for (double x : p.flat().toDoubleArray()) assertTrue(Double.isFinite(x), what + ": a parameter became " + x);
         }
-        if (lo instanceof Velo && policy == NonFinitePolicy.SKIP_AND_COUNT) {
+        if ((lo instanceof Velo || lo instanceof L3rs) && policy == NonFinitePolicy.SKIP_AND_COUNT) {
             double[] now = p.flat().toDoubleArray();
             S nanLoss = opt.update(after, p, random(b, DType.F32, layout, 4), new StepInfo(2, Double.NaN, 100));
             assertEquals(after.skipped() + 1, nanLoss.skipped(), what + ": NaN loss skipped");

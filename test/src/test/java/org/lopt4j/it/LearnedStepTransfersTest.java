@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.learned.velo.Velo;
@@ -26,10 +27,10 @@ import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
- * A learned step on a device never waits for it: on OpenCL (PoCL in CI), small_fc_lopt, MLPLOpt and VeLO steps issue
+ * A learned step on a device never waits for it: on OpenCL (PoCL in CI), small_fc_lopt, MLPLOpt, VeLO and L3RS steps issue
  * no device-to-host read and no queue wait under the zeroing and the skipping non-finite policies; θ goes to the device
  * once per (optimizer, state) — at init, or at the first step of a new optimizer on an existing state, as each truncated
- * unroll does — and a step uploads nothing else but VeLO's member losses (4 bytes a member).
+ * unroll does — and a step uploads nothing else but VeLO's and L3RS's member losses (4 bytes a member).
  */
 @Tag("gpu")
 class LearnedStepTransfersTest {
@@ -40,7 +41,7 @@ class LearnedStepTransfersTest {
         SlabLayout l = LearnedDeviceParityTest.layout();
         for (NonFinitePolicy policy : new NonFinitePolicy[] {NonFinitePolicy.ZERO_NONFINITE, NonFinitePolicy.SKIP_AND_COUNT}) {
             for (LearnedOptimizer<?> lo : List.of(new SmallFcLopt(4, 2, 0.1, 0.5, 1, policy), new MlpLopt(new int[] {8, 8}, 0.5, 0.1, policy),
-                    new Velo(16, 4, policy))) {
+                    new Velo(16, 4, policy), new L3rs(LearnedDeviceParityTest.SHAPES.size(), 8, 1e-2, false, policy))) {
                 check(b, l, lo);
             }
         }
@@ -60,6 +61,11 @@ class LearnedStepTransfersTest {
             assertEquals(e.launches(), launchesPerStep(b, e.lo(), 2, 1), e.lo() + ": launches per step, 2 members × 7 tensors");
             assertEquals(e.launches(), launchesPerStep(b, e.lo(), 3, 2), e.lo() + ": launches per step, 3 members × 14 tensors");
         }
+        // L3RS is made for one model's tensor count: a model of 7 tensors, then one of 14; the statistics pass, then
+        // accumulate, per-layer MLP and apply
+        int seven = LearnedDeviceParityTest.SHAPES.size();
+        assertEquals(5, launchesPerStep(b, new L3rs(seven, 8, 1e-2, false, policy), 2, 1), "l3rs: launches per step, 2 members × 7 tensors");
+        assertEquals(5, launchesPerStep(b, new L3rs(2 * seven, 8, 1e-2, false, policy), 3, 2), "l3rs: launches per step, 3 members × 14 tensors");
     }
 
     /** Launches of one step (after the first) on {@code members} members, each {@code copies} × the parity shapes. */
@@ -100,8 +106,8 @@ class LearnedStepTransfersTest {
         OpenClBackend.Transfers steps = b.transfers().since(before);
         assertEquals(0, steps.reads(), what + ": blocking reads in " + STEPS + " steps");
         assertEquals(0, steps.syncs(), what + ": queue waits in " + STEPS + " steps");
-        long losses = lo instanceof Velo ? STEPS : 0;
-        assertEquals(losses, steps.uploads(), what + ": uploads in " + STEPS + " steps (only VeLO's losses)");
+        long losses = lo instanceof Velo || lo instanceof L3rs ? STEPS : 0;
+        assertEquals(losses, steps.uploads(), what + ": uploads in " + STEPS + " steps (only VeLO's and L3RS's losses)");
         assertEquals(losses * MEMBERS * Float.BYTES, steps.uploadBytes(), what + ": bytes uploaded");
         // a new optimizer (a new unroll's θ) on the same state: θ goes up once, at its first step, then never again
         Optimizer<S> next = lo.optimizer(lo.population(lo.initTheta(RandomKey.of(4), ScalarBackend.INSTANCE), MEMBERS));
