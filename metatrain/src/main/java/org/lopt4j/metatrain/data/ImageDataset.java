@@ -22,7 +22,25 @@ public record ImageDataset(String name, int n, int h, int w, int c, float[] pixe
                 java.util.Arrays.copyOfRange(labels, from, to), classes);
     }
 
-    /** Images {@code idx} as an {@code [b, h, w, c]} F32 tensor and their labels as I32 {@code [b]}. */
+    /** The examples whose label is one of {@code keep}, in their order (copies); labels keep their values. */
+    public ImageDataset withClasses(int... keep) {
+        boolean[] kept = new boolean[classes];
+        for (int k : keep) {
+            if (k < 0 || k >= classes) throw new IllegalArgumentException(name + ": class " + k + " is outside 0.." + (classes - 1));
+            kept[k] = true;
+        }
+        int f = features(), count = 0;
+        for (int y : labels) if (kept[y]) count++;
+        float[] px = new float[count * f];
+        int[] ys = new int[count];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (!kept[labels[i]]) continue;
+            System.arraycopy(pixels, i * f, px, j * f, f);
+            ys[j++] = labels[i];
+        }
+        return new ImageDataset(name, count, h, w, c, px, ys, classes);
+    }
+
     /** Population minibatches: member m gets images {@code idx[m]}; x {@code [P, b, h, w, c]}, y {@code [P, b]}. */
     public Batch batch(Backend backend, int[][] idx) {
         int p = idx.length, b = idx[0].length, f = features();
@@ -37,6 +55,7 @@ public record ImageDataset(String name, int n, int h, int w, int c, float[] pixe
         return new Batch(Tensor.of(backend, x, p, b, h, w, c), Tensor.of(backend, y, p, b));
     }
 
+    /** Images {@code idx} as an {@code [b, h, w, c]} F32 tensor and their labels as I32 {@code [b]}. */
     public Batch batch(Backend backend, int[] idx) {
         int f = features();
         float[] x = new float[idx.length * f];

@@ -43,7 +43,9 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer<?> lopt, Gra
         return switch (c.estimator()) {
             case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
             case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
-            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0, 0, b, c.metaLossSplit(), f), sched,
+            // a constant length is the planned number of steps the inner optimizer sees (VeLO's and L3RS's time features)
+            case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0,
+                    sched instanceof TruncationSchedule.Constant k ? k.length() : 0, b, c.metaLossSplit(), f), sched,
                     c.truncLength(), c.sigma(), FullEs.LossType.parse(c.lossType()), c.recomputeSamples(), c.clipLossDiff(), c.signDelta());
             case "truncated_grad" -> new TruncatedGrad(new TruncatedUnroll(task, lo, sched, c.problems(), 1, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength());
             default -> throw new IllegalArgumentException("unknown estimator '" + c.estimator() + "'; known: pes, tes, full_es, truncated_grad");

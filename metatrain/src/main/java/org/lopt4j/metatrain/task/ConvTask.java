@@ -58,7 +58,7 @@ public final class ConvTask extends BatchedModelTask {
     @Override public String name() { return name; }
     @Override public int batchSize() { return batch; }
 
-    private ImageDataset data(Split split) {
+    ImageDataset data(Split split) {
         try {
             return Datasets.image(dataset, size, split, dataDir);
         } catch (IOException e) {

@@ -8,7 +8,7 @@ import org.lopt4j.metatrain.task.ImageMlpTask.Activation;
 
 /**
  * The fixed tasks by learned_optimization's names and shapes (tasks.md §4), plus lopt4j's conv and Tiny Shakespeare
- * stand-ins. Tasks at 8×8 and 16×16 Fashion-MNIST and the Tiny Shakespeare models run on the embedded data; the 28×28
+ * stand-ins, and the fine-tuning tasks of a conv net pretrained on MNIST digits 0–4 ({@link PretrainedConv}). Tasks at 8×8 and 16×16 Fashion-MNIST and the Tiny Shakespeare models run on the embedded data; the 28×28
  * tasks need {@code dataDir} with the IDX files ({@code mnist/}, {@code fashion-mnist/}).
  */
 public final class Tasks {
@@ -23,6 +23,10 @@ public final class Tasks {
         m.put("ImageMLPAE_Mnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_Mnist_128x32x128_bs128", "mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
         m.put("ImageMLPAE_FashionMnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_FashionMnist_128x32x128_bs128", "fashion_mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
         m.put("Conv_FashionMnist8_16x32", d -> new ConvTask("Conv_FashionMnist8_16x32", "fashion_mnist", 8, new int[] {16, 32}, 128, d));
+        m.put("FineTune_Conv8_Mnist0to4_Mnist5to9", d -> new FineTuneTask("FineTune_Conv8_Mnist0to4_Mnist5to9",
+                PretrainedConv.architecture("FineTune_Conv8_Mnist0to4_Mnist5to9", "mnist", d), new int[] {5, 6, 7, 8, 9}, PretrainedConv.shipped()));
+        m.put("FineTune_Conv8_Mnist0to4_FashionMnist", d -> new FineTuneTask("FineTune_Conv8_Mnist0to4_FashionMnist",
+                PretrainedConv.architecture("FineTune_Conv8_Mnist0to4_FashionMnist", "fashion_mnist", d), new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, PretrainedConv.shipped()));
         m.put("RNNLM_TinyShakespeare_LSTM64_Seq32", d -> new CharLmTask("RNNLM_TinyShakespeare_LSTM64_Seq32", CharLmTask.Kind.LSTM, 32, 32, 64, 1, d));
         m.put("TransformerLM_TinyShakespeare_2L64_Seq32", d -> new CharLmTask("TransformerLM_TinyShakespeare_2L64_Seq32", CharLmTask.Kind.TRANSFORMER, 16, 32, 64, 2, d));
         return m;

@@ -186,6 +186,14 @@ class EstimatorTest {
         }
     }
 
+    /** A full-ES unroll of a constant length tells the inner optimizer that length (VeLO's and L3RS's time features). */
+    @Test void fullEsToldTheInnerOptimizerItsLength() {
+        var constant = Recipe.of(MetaConfig.defaults().with(java.util.Map.of("estimator", "full_es", "schedule", "constant:37", "truncLength", 1)), null, b);
+        assertEquals(37, ((FullEs) constant.estimator()).base().numStepsOverride());
+        var drawn = Recipe.of(MetaConfig.defaults().with(java.util.Map.of("estimator", "full_es", "schedule", "loguniform:10:100", "truncLength", 1)), null, b);
+        assertEquals(0, ((FullEs) drawn.estimator()).base().numStepsOverride(), "a drawn length is not planned ahead");
+    }
+
     /** Full ES's loss types on one estimate: last ≤ avg on a converging quadratic, a clip bounds every difference. */
     @Test void fullEsLossTypesAndClip() {
         double[] theta = theta();
