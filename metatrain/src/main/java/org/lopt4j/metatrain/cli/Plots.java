@@ -14,15 +14,20 @@ final class Plots {
 
     /** Writes one line per series (x = steps) with a log-scale loss axis when all values are positive. */
     static void losses(Path png, String title, Map<String, List<double[]>> series) throws IOException {
+        curves(png, title, "loss", series, true);
+    }
+
+    /** One line per series (x = steps); the y axis in log scale when {@code log} and every value is positive. */
+    static void curves(Path png, String title, String yTitle, Map<String, List<double[]>> series, boolean log) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("step").yAxisTitle("loss").build();
+        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
         boolean positive = true;
         for (var e : series.entrySet()) {
             double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(), y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
             for (double v : y) positive &= v > 0;
             c.addSeries(e.getKey(), x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
-        c.getStyler().setYAxisLogarithmic(positive);
+        c.getStyler().setYAxisLogarithmic(log && positive);
         BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

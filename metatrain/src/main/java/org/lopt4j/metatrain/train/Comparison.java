@@ -1,0 +1,87 @@
+package org.lopt4j.metatrain.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.lopt4j.metatrain.data.BatchStream;
+import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Slab;
+
+/**
+ * One optimizer on one task for a planned number of steps, on held-out seeds run as members of one batched model:
+ * the mean training-loss curve, the final score (the training loss averaged over the last {@value #TAIL_PERCENT} % of
+ * the steps, then over seeds: narrowing_l3rs.md §2's meta-objective) and the test loss of the trained parameters.
+ */
+public final class Comparison {
+    /** The final score averages this share of the last steps. */
+    public static final int TAIL_PERCENT = 10;
+
+    /** A run's outcome: {@code curve[s]} the seeds' mean training loss before step s's update. */
+    public record Run(double[] curve, double score, double testLoss) {
+        /** Whether the run went non-finite. */
+        public boolean diverged() { return !Double.isFinite(score) || !Double.isFinite(testLoss); }
+    }
+
+    private Comparison() {}
+
+    /**
+     * Trains {@code seeds} members (member m from {@code seed}'s key child m, as {@link InnerTrainer#train}) for
+     * {@code steps} steps; {@code afterStep} sees the optimizer state after every update (null for none).
+     */
+    public static <S extends OptState<S>> Run run(Task task, Optimizer<S> opt, int steps, long seed, int seeds, Backend backend,
+                                                  Consumer<S> afterStep) {
+        RandomKey key = RandomKey.of(seed);
+        Slab params = task.init(key.child(0), backend, seeds), grads = params.zerosLike();
+        S state = opt.init(params);
+        BatchStream[] streams = new BatchStream[seeds];
+        int n = task.examples(Split.TRAIN);
+        for (int m = 0; m < seeds; m++) streams[m] = n == 0 ? null : new BatchStream(n, task.batchSize(), key.child(1).child(m));
+        double[] curve = new double[steps];
+        int tail = Math.max(1, steps * TAIL_PERCENT / 100);
+        double score = 0;
+        for (int s = 0; s < steps; s++) {
+            double[] losses = task.lossAndGrad(params, seeds, InnerTrainer.next(task, backend, streams), grads);
+            double mean = 0;
+            for (double l : losses) mean += l / seeds;
+            curve[s] = mean;
+            if (s >= steps - tail) score += mean / tail;
+            state = opt.update(state, params, grads, new StepInfo(s, mean, steps, losses, null));
+            if (afterStep != null) afterStep.accept(state);
+        }
+        Split held = task.examples(Split.TEST) > 0 ? Split.TEST : Split.TRAIN;
+        double test = 0;
+        for (double l : InnerTrainer.evaluate(task, params, seeds, held, 10, seed + 1, backend)) test += l / seeds;
+        return new Run(curve, score, test);
+    }
+
+    /** {@code count} learning rates spaced evenly in log between {@code lo} and {@code hi}, both included. */
+    public static double[] logSpaced(double lo, double hi, int count) {
+        if (!(lo > 0) || !(hi >= lo) || count < 1) throw new IllegalArgumentException("learning-rate grid needs 0 < lo ≤ hi and ≥ 1 point");
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) out[i] = count == 1 ? lo : Math.exp(Math.log(lo) + i * (Math.log(hi) - Math.log(lo)) / (count - 1));
+        return out;
+    }
+
+    /** The index of the best (lowest finite) score, or -1 when every run diverged. */
+    public static int best(List<Run> runs) {
+        int at = -1;
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).diverged()) continue;
+            if (at < 0 || runs.get(i).score() < runs.get(at).score()) at = i;
+        }
+        return at;
+    }
+
+    /** Every-{@code every}-th point of a curve as (step, value) pairs, the last step included. */
+    public static List<double[]> thinned(double[] curve, int every) {
+        List<double[]> out = new ArrayList<>();
+        for (int s = 0; s < curve.length; s++) if (s % every == 0 || s == curve.length - 1) out.add(new double[] {s, curve[s]});
+        return out;
+    }
+}
