@@ -17,25 +17,23 @@ import java.util.Map;
  * A run's {@code metrics.jsonl}: one JSON object per line, each written by one call and flushed, so a row is whole
  * unless the process dies inside that call. A run resumed from a checkpoint first drops the rows of the steps the
  * checkpoint does not hold (written after it, before the run stopped) and everything from a cut line on, so every
- * step appears exactly once.
+ * step appears exactly once. A new log empties an existing file only when its first row is written, so a run that
+ * fails before its first step leaves the previous run's log as it was.
  */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final OutputStream out;
+    private final boolean append;
+    private OutputStream out;
 
-    private MetricsLog(Path file, boolean append) throws IOException {
+    private MetricsLog(Path file, boolean append) {
         this.file = file;
-        try {
-            this.out = new FileOutputStream(file.toFile(), append);
-        } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + IoErrors.reason(e), e);
-        }
+        this.append = append;
     }
 
-    /** A new, empty log (an existing file is emptied). */
-    public static MetricsLog create(Path file) throws IOException { return new MetricsLog(file, false); }
+    /** A new log: an existing file is emptied when the first row is written. */
+    public static MetricsLog create(Path file) { return new MetricsLog(file, false); }
 
     /** The log of a run resuming at outer step {@code step}: rows of steps {@code >= step} are dropped, new rows follow. */
     public static MetricsLog resume(Path file, int step) throws IOException {
@@ -50,6 +48,7 @@ public final class MetricsLog implements AutoCloseable {
     public void append(Map<String, ?> row) {
         try {
             byte[] line = (JSON.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8);
+            if (out == null) out = new FileOutputStream(file.toFile(), append);
             out.write(line);
             out.flush();
         } catch (IOException e) {
@@ -57,7 +56,7 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    @Override public void close() throws IOException { out.close(); }
+    @Override public void close() throws IOException { if (out != null) out.close(); }
 
     /** Rewrites {@code metrics} (atomically) with the rows of steps before {@code step}, up to the first line that does not parse. */
     static void keepRowsBefore(Path metrics, int step) throws IOException {

@@ -7,7 +7,7 @@ package org.lopt4j.metatrain.train;
  */
 public record Divergence(double factor) {
     /** The factor the command line uses unless told otherwise. */
-    public static final double DEFAULT_FACTOR = 10;
+    public static final int DEFAULT_FACTOR = 10;
 
     public Divergence {
         if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("the divergence factor must be finite and ≥ 0, got " + factor);
