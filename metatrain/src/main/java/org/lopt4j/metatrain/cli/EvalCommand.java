@@ -11,6 +11,7 @@ import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.Perturbations;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.train.Divergence;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.io.SafeTensors;
@@ -37,6 +38,7 @@ final class EvalCommand implements Callable<Integer> {
         if (task != null) c = c.with(Map.of("task", task));
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
+        DataCheck.require(r.task());
         double[] theta = Perturbations.flat(MetaCheckpoint.anyTheta(lopt, r.lopt(), b));
         try (RunLock lock = RunLock.acquire(out, "eval")) {
             EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);

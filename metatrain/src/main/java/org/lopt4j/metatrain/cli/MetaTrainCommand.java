@@ -18,6 +18,7 @@ import org.lopt4j.metatrain.outer.UnitExecutor;
 import org.lopt4j.metatrain.run.MetricsLog;
 import org.lopt4j.metatrain.run.RunLock;
 import org.lopt4j.metatrain.run.StopSignal;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Slab;
@@ -75,6 +76,7 @@ final class MetaTrainCommand implements Callable<Integer> {
         MetaConfig c = resolve();
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
+        DataCheck.require(r.task());
         try (RunLock lock = RunLock.acquire(out, "metatrain")) {
             Path ckpt = out.resolve(MetaCheckpoint.FILE);
             if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");

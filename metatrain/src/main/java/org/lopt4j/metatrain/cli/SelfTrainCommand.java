@@ -24,6 +24,7 @@ import org.lopt4j.metatrain.selftrain.SelfTrainCheckpoint;
 import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 import org.lopt4j.metatrain.selftrain.SelfTrainState;
 import org.lopt4j.metatrain.selftrain.SelfTrainer;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.tensor.Backend;
@@ -86,7 +87,9 @@ final class SelfTrainCommand implements Callable<Integer> {
         Backend b = c.device().equals("auto") ? Backends.best() : Backends.named(c.device());
         Path ckpt = out.resolve(SelfTrainCheckpoint.FILE), metrics = out.resolve("metrics.jsonl");
         SelfTrainer trainer = new SelfTrainer(c, dataDir, b, ckpt);
-        Task finalTask = noEval ? null : Tasks.byName(c.finalTask(), dataDir);    // its data is checked before any work
+        trainer.checkData();
+        Task finalTask = noEval ? null : Tasks.byName(c.finalTask(), dataDir);
+        if (finalTask != null) DataCheck.require(finalTask);
         try (RunLock lock = RunLock.acquire(out, "selftrain")) {
             if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
             SelfTrainState s = resume ? SelfTrainCheckpoint.read(ckpt, trainer) : trainer.fresh();

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.run.MetricsLog;
 import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.metatrain.train.Divergence;
@@ -60,6 +61,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--lr must be a finite number above 0, got " + rate);
         if (!learned) OptimizerOption.of(optimizer, rate);                // an unknown name is refused before any data is read
         Task t = Tasks.byName(task, dataDir);
+        DataCheck.require(t);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         Optimizer<?> opt = learned ? LearnedOption.of(optimizer, loptCheckpoint, members) : OptimizerOption.of(optimizer, rate);
         Divergence rule = new Divergence(divergenceFactor);

@@ -13,6 +13,7 @@ import org.lopt4j.metatrain.outer.PopulationEs;
 import org.lopt4j.metatrain.outer.PopulationValue;
 import org.lopt4j.metatrain.outer.TruncatedUnroll;
 import org.lopt4j.metatrain.outer.TruncationSchedule;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.ImageMlpFamily;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.TaskFamily;
@@ -73,6 +74,12 @@ public final class SelfTrainer {
     }
 
     public SelfTrainConfig config() { return config; }
+
+    /** Loads the training data of the task or of every dataset of the family, so a missing file is reported before any work. */
+    public void checkData() throws IOException {
+        if (family != null) DataCheck.require(family);
+        else DataCheck.require(fixed);
+    }
 
     public LearnedOptimizer<?> lopt() { return lopt; }
 

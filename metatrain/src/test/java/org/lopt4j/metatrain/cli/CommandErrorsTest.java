@@ -112,6 +112,21 @@ class CommandErrorsTest {
         }
     }
 
+    @Test void missingDataIsReportedBeforeTheRunDirectoryIsTouched() {
+        String nodata = dir.resolve("nodata").toString();
+        for (String[] args : new String[][] {
+                {"train", "--task", "ImageMLP_FashionMnist_Relu128x128", "--steps", "2"},
+                {"metatrain", "--task", "ImageMLP_FashionMnist_Relu128x128", "--outer-steps", "1"},
+                {"selftrain", "--outer-steps", "1"}}) {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--data-dir", nodata, "--out", out()))
+                    .toArray(String[]::new);
+            Cli r = Cli.run(all);
+            assertEquals(1, r.code(), args[0]);
+            assertTrue(r.error().contains(nodata + "/fashion-mnist/train-images-idx3-ubyte.gz: no such file"), args[0] + ": " + r.err());
+            assertFalse(Files.exists(dir.resolve("out")), args[0]);
+        }
+    }
+
     @Test void aRerunThatFailsLeavesThePreviousRunsOutputs() throws Exception {
         assertEquals(0, Cli.run("train", "--task", TASK, "--steps", "3", "--log-every", "1", "--out", out()).code());
         Path metrics = dir.resolve("out/metrics.jsonl");

@@ -106,6 +106,9 @@ class MetaTrainerTest {
         var e = assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, other));
         assertTrue(e.getMessage().contains("different config: seed 7 in the checkpoint, 8 now"), e.getMessage());
         byte[] bytes = Files.readAllBytes(ckpt);
+        bytes[bytes.length - 3] ^= 0x40;                                   // one bit of the last tensor's data
+        Files.write(ckpt, bytes);
+        assertTrue(assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r)).getMessage().contains("data section fails its checksum"));
         Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r));
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(dir.resolve("missing.safetensors"), r));
