@@ -15,8 +15,9 @@ import org.lopt4j.tensor.io.SafeTensors;
 /**
  * A learned optimizer's θ, optionally with an optimizer state, in one safetensors file: tensors {@code theta/<name>}
  * and {@code state/<buffer>/<tensor>}, metadata {@code format}, {@code architecture} (the learned optimizer's record,
- * hyperparameters included), {@code step} and {@code skipped}. Written atomically; loading checks the architecture
- * and every name, shape and dtype, and lists all mismatches.
+ * hyperparameters included), {@code step} and {@code skipped}. Written atomically with a checksum of the data;
+ * loading verifies it, checks the architecture and every name, shape and dtype (listing all mismatches), and refuses
+ * a θ with a non-finite value.
  */
 public final class LearnedCheckpoint {
     /** Format version. */
@@ -40,7 +41,7 @@ public final class LearnedCheckpoint {
             meta.put("skipped", Integer.toString(state.skipped()));
             meta.put("buffers", String.join(",", new java.util.TreeSet<>(state.buffers().keySet())));
         }
-        SafeTensors.writeSlabs(file, roles, meta);
+        SafeTensors.writeSlabs(file, roles, meta, true);
     }
 
     /**
@@ -55,7 +56,7 @@ public final class LearnedCheckpoint {
         if (!FORMAT.equals(meta.get("format"))) problems.add("format " + meta.get("format") + ", expected " + FORMAT);
         if (!lo.toString().equals(meta.get("architecture"))) problems.add("architecture " + meta.get("architecture") + ", expected " + lo);
         if (!problems.isEmpty()) throw new IOException(file + ": " + String.join("; ", problems));
-        Slab theta = SafeTensors.slab(file, c, "theta", lo.thetaLayout(), DType.F32, b);
+        Slab theta = requireFinite(file, "theta", SafeTensors.slab(file, c, "theta", lo.thetaLayout(), DType.F32, b));
         if (expectedState == null) return new Contents<>(theta, null);
         if (meta.get("step") == null) throw new IOException(file + ": holds no optimizer state");
         Map<String, Slab> s = new LinkedHashMap<>();
@@ -67,5 +68,27 @@ public final class LearnedCheckpoint {
         counters.put("step", Integer.parseInt(meta.get("step")));
         counters.put("skipped", Integer.parseInt(meta.get("skipped")));
         return new Contents<>(theta, expectedState.withCounters(counters));
+    }
+
+    /**
+     * {@code theta} (read from role {@code role} of {@code file}) if every value is finite; otherwise the error names
+     * the first tensor holding NaN or ±∞, how many such values it holds and where the first one is.
+     */
+    public static Slab requireFinite(Path file, String role, Slab theta) throws IOException {
+        for (int i = 0; i < theta.layout().count(); i++) {
+            double[] v = theta.tensor(i).toDoubleArray();
+            int first = -1, bad = 0;
+            for (int j = 0; j < v.length; j++) {
+                if (!Double.isFinite(v[j])) {
+                    if (first < 0) first = j;
+                    bad++;
+                }
+            }
+            if (bad > 0) {
+                throw new IOException(file + ": tensor '" + role + "/" + theta.layout().names().get(i) + "' holds " + bad + " non-finite value"
+                        + (bad == 1 ? "" : "s") + " (" + v[first] + " at index " + first + "); a learned optimizer's θ must be finite");
+            }
+        }
+        return theta;
     }
 }

@@ -31,7 +31,7 @@ public final class StateFile {
         meta.put("hyperparameters", optimizer.describe());
         meta.put("buffers", String.join(",", buffers.keySet()));
         state.counters().forEach((k, v) -> meta.put("counter/" + k, Integer.toString(v)));
-        SafeTensors.writeSlabs(file, buffers, meta);
+        SafeTensors.writeSlabs(file, buffers, meta, true);
     }
 
     /**

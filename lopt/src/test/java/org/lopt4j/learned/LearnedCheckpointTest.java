@@ -46,4 +46,28 @@ class LearnedCheckpointTest {
         Slab q = Slab.zeros(b, DType.F32, other);
         assertThrows(java.io.IOException.class, () -> LearnedCheckpoint.load(dir.resolve("ck.safetensors"), lo, o.init(q), b));
     }
+
+    /** A θ with NaN or ±∞ anywhere is refused on load, naming the tensor; a changed data byte fails the checksum. */
+    @Test void nonFiniteOrCorruptThetaIsRefused(@TempDir Path dir) throws Exception {
+        Backend b = Backends.best();
+        SmallFcLopt lo = SmallFcLopt.google();
+        Path f = dir.resolve("nan.safetensors");
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            Slab theta = lo.initTheta(RandomKey.of(2), b);
+            int w1 = theta.layout().index("nn/~/w1");
+            float[] v = theta.tensor(w1).toFloatArray();
+            v[3] = (float) bad;
+            theta.tensor(w1).assign(org.lopt4j.tensor.Tensor.of(b, v, theta.layout().shape(w1).dims()));
+            LearnedCheckpoint.save(f, lo, theta, null);
+            String m = assertThrows(java.io.IOException.class, () -> LearnedCheckpoint.load(f, lo, null, b)).getMessage();
+            assertTrue(m.contains("tensor 'theta/nn/~/w1' holds 1 non-finite value (" + (float) bad + " at index 3)"), m);
+        }
+        Slab theta = lo.initTheta(RandomKey.of(2), b);
+        LearnedCheckpoint.save(f, lo, theta, null);
+        byte[] bytes = java.nio.file.Files.readAllBytes(f);
+        bytes[bytes.length - 1] ^= 1;
+        java.nio.file.Files.write(f, bytes);
+        String m = assertThrows(java.io.IOException.class, () -> LearnedCheckpoint.load(f, lo, null, b)).getMessage();
+        assertTrue(m.contains("checksum"), m);
+    }
 }

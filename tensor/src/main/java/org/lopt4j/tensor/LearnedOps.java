@@ -14,49 +14,31 @@ public interface LearnedOps {
     /** Short name, e.g. "ref", "simd", "cuda". */
     String name();
 
-    /**
-     * small_fc_lopt's whole step (small_fc_lopt.md): accumulate (momenta, RMS, diagonal or factored accumulators, row
-     * means), feature_sums (the 28 features' sums of squares per tensor) and apply (normalized features and time
-     * features through the member's MLP, then the update).
-     */
+    /** small_fc_lopt's whole step (small_fc_lopt.md): accumulate (momenta, RMS, accumulators, row means), feature_sums
+     *  (the 28 features' sums of squares per tensor), apply (normalized and time features through the member's MLP). */
     void smallFcLopt(SmallFcLoptArgs a);
 
     /** MLPLOpt's whole step (mlp_lopt.md): accumulate with feature_sums (six momenta, the 8 features' squares), apply. */
     void mlpLopt(MlpLoptArgs a);
 
-    /**
-     * VeLO's loss buffers (velo.md §4), one per tensor, each holding its member's: a fresh buffer (counter 0) starts
-     * over; the member's loss {@code losses[m]} updates it; the 9 loss features go to {@code lossFeatures} (tensors × 9)
-     * and whether it was fresh to {@code fresh} (1 or 0); the tensor's update count advances.
-     */
+    /** VeLO's loss buffers (velo.md §4), one per tensor: a fresh one (counter 0) starts over; {@code losses[m]} updates
+     *  it; 9 loss features to {@code lossFeatures} (tensors × 9), freshness to {@code fresh}; the update count advances. */
     void veloLossFeatures(VeloArgs a);
 
-    /**
-     * VeLO's first per-element pass (velo.md §5): per tensor, the sums {@code [Σp², Σv, Σv², Σm_k, Σm_k²]} of the state
-     * before the update into {@code stats} (tensors × 9, dtype {@link #statsType()}), then accumulate with VeLO's fixed
-     * decays from the clipped gradient.
-     */
+    /** VeLO's first per-element pass (velo.md §5): per tensor the sums {@code [Σp², Σv, Σv², Σm_k, Σm_k²]} of the state
+     *  before the update into {@code stats} (tensors × 9, {@link #statsType()}), then accumulate from the clipped gradient. */
     void veloAccumulate(VeloArgs a);
 
-    /**
-     * VeLO's 30 LSTM features per tensor (velo.md §5) into {@code lstmInputs} (tensors × 30) from the statistics, the
-     * loss features and the training fraction (update count before this step / numSteps), and each tensor's parameter
-     * scale {@code sqrt(Σp²/n + 1e-9)·0.001} into {@code paramScale}.
-     */
+    /** VeLO's 30 LSTM features per tensor (velo.md §5) into {@code lstmInputs} from the statistics, loss features and the
+     *  training fraction (updates so far / numSteps); each tensor's {@code sqrt(Σp²/n + 1e-9)·0.001} into {@code paramScale}. */
     void veloLstmFeatures(VeloArgs a);
 
-    /**
-     * VeLO's second per-element pass, after its tensor network: feature_sums (30 MLP features) and apply, each tensor
-     * through its mixed MLP: {@code p ← p − step[t]·out0·exp(0.001·out1)}.
-     */
+    /** VeLO's second per-element pass, after its tensor network: feature_sums (30 MLP features) and apply through each
+     *  tensor's mixed MLP: {@code p ← p − step[t]·out0·exp(0.001·out1)}. */
     void veloApply(VeloArgs a);
 
-    /**
-     * L3RS's whole step (narrowing_l3rs.md §2): accumulate (per element the heavy-ball, Adam first and second moments;
-     * per chunk the sums of squares of p, g and the base directions), layer (per tensor: the EMA features of ‖p‖, ‖g‖
-     * and the member's loss, time and the layer's embedding through the member's MLP to the step λ and the mixture
-     * μ), apply ({@code p ← p − λ·Σ_q μ_q·d_q/(‖d_q‖ + 1e-12)}).
-     */
+    /** L3RS's whole step (narrowing_l3rs.md §2): accumulate (base optimizers' state, per-chunk sums), layer (per tensor:
+     *  features through the member's MLP to λ and μ), apply ({@code p ← p − λ·Σ_q μ_q·d_q/(‖d_q‖ + 1e-12)}). */
     void l3rs(L3rsArgs a);
 
     /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
@@ -110,10 +92,8 @@ public interface LearnedOps {
     /**
      * Arguments of {@link #mlpLopt}: the six momentum slabs {@code m0..m5} ({@code layout} the parameters'),
      * {@code decays} the six decays then 1 − each; {@code theta} each member's MLP packed as in
-     * {@link SmallFcLoptArgs}, layer widths {@code widths} (I32, {@code layers + 1}; {@code widest} the largest of
-     * them); tensor t belongs to member
-     * {@code t / perMember}; the slab's chunk table and {@code firstChunk}; {@code count}, {@code gradStats},
-     * {@code skipNonFinite} and {@code skips} as in {@link FactoredArgs}.
+     * {@link SmallFcLoptArgs}, layer widths {@code widths} (I32, {@code layers + 1}; {@code widest} the largest);
+     * tensor t belongs to member {@code t / perMember}; the chunk table; the rest as in {@link FactoredArgs}.
      */
     record MlpLoptArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m0, Tensor m1, Tensor m2, Tensor m3, Tensor m4,
                        Tensor m5, Tensor decays, Tensor theta, int thetaStride, Tensor widths, int widest, int layers,
@@ -127,8 +107,7 @@ public interface LearnedOps {
     /**
      * Arguments of VeLO's passes: the accumulator state ({@code grads} the clipped gradient, {@code decays} VeLO's
      * fixed decays per member); {@code lossBuffer} 21 floats per tensor ([it, 10 means, 10 running minima],
-     * {@code lossStride} apart);
-     * {@code losses} the members' losses; {@code lossFeatures} (tensors × 9) and {@code fresh} (tensors) what
+     * {@code lossStride} apart); {@code losses} the members' losses; {@code lossFeatures} (tensors × 9) and {@code fresh} what
      * {@link #veloLossFeatures} leaves; {@code stats} (tensors × 9) the statistics; {@code lstmInputs} (tensors × 30) and
      * {@code paramScale} (tensors) what {@link #veloLstmFeatures} leaves; {@code numSteps} the planned steps;
      * {@code mixed} each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and {@code step} each
@@ -136,10 +115,7 @@ public interface LearnedOps {
      */
     record VeloArgs(FactoredArgs state, Tensor lossBuffer, int lossStride, Tensor losses, Tensor lossFeatures, Tensor fresh,
                     Tensor stats, Tensor lstmInputs, Tensor paramScale, int numSteps, Tensor mixed, Tensor step) {
-        /**
-         * Statistics and loss features per tensor, LSTM inputs, floats of one loss buffer and of one mixed MLP, the MLP
-         * features normalized per tensor.
-         */
+        /** Statistics and loss features per tensor, LSTM inputs, floats of a loss buffer and a mixed MLP, MLP features. */
         public static final int STATS = 9, LOSS_FEATURES = 9, LSTM_INPUTS = 30, LOSS_BUFFER = 21, MIXED = 159, FEATURES = 30;
 
         /** The same buffers with the tensor network's outputs. */
@@ -150,32 +126,20 @@ public interface LearnedOps {
     }
 
     /**
-     * Arguments of {@link #l3rs}: the parameters ({@code layout}), the base optimizers' state {@code b} (heavy ball),
-     * {@code m}, {@code v} (Adam) laid out like them; {@code ema} {@link #EMA} floats per tensor ({@code emaStride}
-     * apart): the EMAs of ‖p‖, ‖g‖ and the loss at decays 0.9, 0.99, 0.999; {@code losses} each member's loss of this
-     * step; {@code theta} each member's MLP packed as in {@link SmallFcLoptArgs} ({@code widths}: I32, input
-     * {@link #FEATURES}, output {@link #OUTPUTS}) followed by its layer embeddings ({@code perMember} rows of
-     * {@link #EMBED}), {@code thetaStride} floats per member; the slab's chunk table and {@code firstChunk};
-     * {@code partials} (chunks × {@link #SUMS}) and {@code layerOut} (tensors × {@link #LAYER_OUT}: λ, μ, the inverse
-     * direction norms) scratch; {@code numSteps} the planned steps (time features), {@code lambda0} the base step,
-     * {@code scaleByNorm} 1 to scale λ by ‖p‖; {@code count}, {@code gradStats}, {@code skipNonFinite}, {@code skips} as
-     * in {@link FactoredArgs}.
+     * Arguments of {@link #l3rs}: params, grads and the base optimizers' state {@code b}, {@code m}, {@code v} alike;
+     * {@code ema} ({@link #EMA} floats a tensor, {@code emaStride} apart: ‖p‖, ‖g‖, loss at three decays); each
+     * member's {@code losses}; {@code theta} per member its MLP packed as in {@link SmallFcLoptArgs} then its
+     * {@code perMember} embeddings ({@link #EMBED} each), {@code thetaStride} apart; the chunk table; scratch
+     * {@code partials} (chunks × {@link #SUMS}) and {@code layerOut} (tensors × {@link #LAYER_OUT}: λ, μ, inverse
+     * direction norms); {@code numSteps}, {@code lambda0}, {@code scaleByNorm} (λ ∝ ‖p‖); the rest as {@link FactoredArgs}.
      */
     record L3rsArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor b, Tensor m, Tensor v, Tensor ema, int emaStride,
                     Tensor losses, Tensor theta, int thetaStride, Tensor widths, int widest, int perMember,
                     Tensor tensorOf, Tensor startOf, Tensor offsets, Tensor sizes, int chunk, Tensor firstChunk,
                     Tensor partials, Tensor layerOut, int numSteps, double lambda0, int scaleByNorm,
                     Tensor count, int countStride, Tensor gradStats, int skipNonFinite, Tensor skips) {
-        /**
-         * Base directions (SGD, heavy ball, Adam, sign of the heavy ball), EMA features, time features, embedding
-         * width, MLP inputs and outputs (log-step, then one logit per direction), sums per chunk
-         * ({@code Σp², Σg², Σb², Σadam², Σsign²}), floats per tensor in {@code layerOut}, the widest MLP layer.
-         */
+        /** Directions (SGD, heavy ball, Adam, sign), EMA, time and embedding features, MLP in/out, sums per chunk, layerOut floats. */
         public static final int DIRECTIONS = 4, EMA = 9, TIME = 3, EMBED = 4, FEATURES = EMA + TIME + EMBED, OUTPUTS = 1 + DIRECTIONS,
                 SUMS = 5, LAYER_OUT = 1 + 2 * DIRECTIONS, MAX_WIDTH = 64;
-        /** Heavy-ball momentum, Adam's β1, β2 and ε, the EMA decays, the norm floor and the log floor of the features. */
-        public static final double MOMENTUM = 0.9, BETA1 = 0.9, BETA2 = 0.999, ADAM_EPS = 1e-8, NORM_EPS = 1e-12, LOG_FLOOR = 1e-8;
-        /** The EMA decays. */
-        public static final double[] EMA_DECAYS = {0.9, 0.99, 0.999};
     }
 }

@@ -33,6 +33,11 @@ import org.lopt4j.tensor.Tensor;
  * parameter tensor, {@code layers} of them. The ladder: {@link L3rsRef} (the twin) → {@link L3rsSimd} → l3rs.cu / .cl.
  */
 public record L3rs(int layers, int hidden, double lambda0, boolean scaleByNorm, NonFinitePolicy policy) implements LearnedOptimizer<L3rs.State> {
+    /** Heavy-ball momentum, Adam's β1, β2 and ε, the norm floor of the directions and the log floor of the features. */
+    public static final double MOMENTUM = 0.9, BETA1 = 0.9, BETA2 = 0.999, ADAM_EPS = 1e-8, NORM_EPS = 1e-12, LOG_FLOOR = 1e-8;
+    /** The decays of the feature EMAs. */
+    static final double[] EMA_DECAYS = {0.9, 0.99, 0.999};
+
     public L3rs {
         if (layers < 1 || hidden < 1 || hidden > L3rsArgs.MAX_WIDTH || !(lambda0 > 0)) {
             throw new IllegalArgumentException("L3RS needs layers ≥ 1, 1 ≤ hidden ≤ " + L3rsArgs.MAX_WIDTH + " and λ0 > 0");

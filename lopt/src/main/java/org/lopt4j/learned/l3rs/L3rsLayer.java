@@ -29,9 +29,9 @@ final class L3rsLayer {
             double[] stat = {normP, normG, losses[member]}, x = new double[L3rsArgs.FEATURES];
             for (int s = 0; s < 3; s++) {
                 for (int i = 0; i < 3; i++) {
-                    double gamma = L3rsArgs.EMA_DECAYS[i];
+                    double gamma = L3rs.EMA_DECAYS[i];
                     ema.set(eo + 3 * s + i, gamma * ema.get(eo + 3 * s + i) + (1 - gamma) * stat[s]);
-                    x[3 * s + i] = Math.log(Math.max(ema.get(eo + 3 * s + i) / (1 - Math.pow(gamma, k)), L3rsArgs.LOG_FLOOR));
+                    x[3 * s + i] = Math.log(Math.max(ema.get(eo + 3 * s + i) / (1 - Math.pow(gamma, k)), L3rs.LOG_FLOOR));
                 }
             }
             double tau = (k - 1) / (double) a.numSteps();
@@ -49,7 +49,7 @@ final class L3rsLayer {
             for (int q = 0; q < L3rsArgs.DIRECTIONS; q++) sum += Math.exp(z[1 + q] - max);
             for (int q = 0; q < L3rsArgs.DIRECTIONS; q++) {
                 o[1 + q] = (float) (Math.exp(z[1 + q] - max) / sum);
-                o[1 + L3rsArgs.DIRECTIONS + q] = (float) (1 / (Math.sqrt(q == 0 ? sums[t][1] : sums[t][1 + q]) + L3rsArgs.NORM_EPS));
+                o[1 + L3rsArgs.DIRECTIONS + q] = (float) (1 / (Math.sqrt(q == 0 ? sums[t][1] : sums[t][1 + q]) + L3rs.NORM_EPS));
             }
             out[t] = o;
         }

@@ -27,16 +27,16 @@ public final class L3rsRef {
         int[] widths = a.widths().toIntArray();
         for (int t = 0; t < l.count(); t++) {
             int off = l.offset(t), n = l.numel(t), member = t / a.perMember(), k = counts[t];
-            double bc1 = 1 - Math.pow(L3rsArgs.BETA1, k), bc2 = 1 - Math.pow(L3rsArgs.BETA2, k);
+            double bc1 = 1 - Math.pow(L3rs.BETA1, k), bc2 = 1 - Math.pow(L3rs.BETA2, k);
             // accumulate: the base optimizers' state, then each direction's squared norm over the tensor
             double sp = 0, sg = 0, sb = 0, sa = 0, ss = 0;
             for (int e = off; e < off + n; e++) {
                 double gi = g.get(e), pi = p.get(e);
                 sp += pi * pi;
                 sg += gi * gi;
-                hb.set(e, L3rsArgs.MOMENTUM * hb.get(e) + gi);
-                m.set(e, L3rsArgs.BETA1 * m.get(e) + (1 - L3rsArgs.BETA1) * gi);
-                v.set(e, L3rsArgs.BETA2 * v.get(e) + (1 - L3rsArgs.BETA2) * gi * gi);
+                hb.set(e, L3rs.MOMENTUM * hb.get(e) + gi);
+                m.set(e, L3rs.BETA1 * m.get(e) + (1 - L3rs.BETA1) * gi);
+                v.set(e, L3rs.BETA2 * v.get(e) + (1 - L3rs.BETA2) * gi * gi);
                 double[] d = directions(gi, hb.get(e), m.get(e), v.get(e), bc1, bc2);
                 sb += d[1] * d[1];
                 sa += d[2] * d[2];
@@ -48,9 +48,9 @@ public final class L3rsRef {
             int eo = t * a.emaStride();
             for (int s = 0; s < 3; s++) {
                 for (int i = 0; i < 3; i++) {
-                    double gamma = L3rsArgs.EMA_DECAYS[i], acc = gamma * ema.get(eo + 3 * s + i) + (1 - gamma) * stat[s];
+                    double gamma = L3rs.EMA_DECAYS[i], acc = gamma * ema.get(eo + 3 * s + i) + (1 - gamma) * stat[s];
                     ema.set(eo + 3 * s + i, acc);
-                    x[3 * s + i] = Math.log(Math.max(ema.get(eo + 3 * s + i) / (1 - Math.pow(gamma, k)), L3rsArgs.LOG_FLOOR));
+                    x[3 * s + i] = Math.log(Math.max(ema.get(eo + 3 * s + i) / (1 - Math.pow(gamma, k)), L3rs.LOG_FLOOR));
                 }
             }
             double tau = (k - 1) / (double) a.numSteps();
@@ -67,8 +67,8 @@ public final class L3rsRef {
             for (int q = 0; q < L3rsArgs.DIRECTIONS; q++) max = Math.max(max, z[1 + q]);
             double[] mu = new double[L3rsArgs.DIRECTIONS];
             for (int q = 0; q < mu.length; q++) { mu[q] = Math.exp(z[1 + q] - max); sum += mu[q]; }
-            double[] inv = {1 / (normG + L3rsArgs.NORM_EPS), 1 / (Math.sqrt(sb) + L3rsArgs.NORM_EPS),
-                    1 / (Math.sqrt(sa) + L3rsArgs.NORM_EPS), 1 / (Math.sqrt(ss) + L3rsArgs.NORM_EPS)};
+            double[] inv = {1 / (normG + L3rs.NORM_EPS), 1 / (Math.sqrt(sb) + L3rs.NORM_EPS),
+                    1 / (Math.sqrt(sa) + L3rs.NORM_EPS), 1 / (Math.sqrt(ss) + L3rs.NORM_EPS)};
             CpuStorage out = st(a.layerOut());                  // what the step used, for whoever inspects it
             out.set(t * L3rsArgs.LAYER_OUT, lambda);
             for (int q = 0; q < mu.length; q++) {
@@ -87,7 +87,7 @@ public final class L3rsRef {
 
     /** The four base directions at one element: g, the heavy ball, Adam's bias-corrected step, the heavy ball's sign. */
     static double[] directions(double g, double b, double m, double v, double bc1, double bc2) {
-        return new double[] {g, b, (m / bc1) / (Math.sqrt(v / bc2) + L3rsArgs.ADAM_EPS), Math.signum(b)};
+        return new double[] {g, b, (m / bc1) / (Math.sqrt(v / bc2) + L3rs.ADAM_EPS), Math.signum(b)};
     }
 
     /** The MLP packed at {@code at} (layer by layer, weights [in × out] then bias), ReLU between layers. */

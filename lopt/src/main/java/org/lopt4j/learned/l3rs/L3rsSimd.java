@@ -37,7 +37,7 @@ public final class L3rsSimd {
         float[] p = f(a.params()), g = f(a.grads()), hb = f(a.b()), m = f(a.m()), v = f(a.v());
         float[][] bc = new float[l.count()][];
         for (int t = 0; t < l.count(); t++) {
-            bc[t] = new float[] {(float) (1 / (1 - Math.pow(L3rsArgs.BETA1, counts[t]))), (float) (1 / (1 - Math.pow(L3rsArgs.BETA2, counts[t])))};
+            bc[t] = new float[] {(float) (1 / (1 - Math.pow(L3rs.BETA1, counts[t]))), (float) (1 / (1 - Math.pow(L3rs.BETA2, counts[t])))};
         }
         double[][] partial = new double[ct.size()][];
         Parallel.forRange(ct.size(), 1, (from, to) -> {
@@ -64,8 +64,8 @@ public final class L3rsSimd {
      * chunk ({@code p} before the update).
      */
     static double[] accumulate(float[] p, float[] g, float[] hb, float[] m, float[] v, int from, int to, float ibc1, float ibc2) {
-        float mom = (float) L3rsArgs.MOMENTUM, b1 = (float) L3rsArgs.BETA1, b2 = (float) L3rsArgs.BETA2;
-        float c1 = (float) (1 - L3rsArgs.BETA1), c2 = (float) (1 - L3rsArgs.BETA2);
+        float mom = (float) L3rs.MOMENTUM, b1 = (float) L3rs.BETA1, b2 = (float) L3rs.BETA2;
+        float c1 = (float) (1 - L3rs.BETA1), c2 = (float) (1 - L3rs.BETA2);
         FloatVector sp = FloatVector.zero(S), sg = sp, sb = sp, sa = sp, ss = sp;
         int e = from;
         for (; e + S.length() <= to; e += S.length()) {
@@ -89,7 +89,7 @@ public final class L3rsSimd {
             hb[e] = mom * hb[e] + gi;
             m[e] = b1 * m[e] + c1 * gi;
             v[e] = b2 * v[e] + gi * gi * c2;
-            float ad = (m[e] * ibc1) / ((float) Math.sqrt(v[e] * ibc2) + (float) L3rsArgs.ADAM_EPS), sg1 = Math.signum(hb[e]);
+            float ad = (m[e] * ibc1) / ((float) Math.sqrt(v[e] * ibc2) + (float) L3rs.ADAM_EPS), sg1 = Math.signum(hb[e]);
             out[0] += pi * pi;
             out[1] += gi * gi;
             out[2] += hb[e] * hb[e];
@@ -110,13 +110,13 @@ public final class L3rsSimd {
             FloatVector.fromArray(S, p, e).sub(dir.mul(lambda)).intoArray(p, e);
         }
         for (; e < to; e++) {
-            float ad = (m[e] * ibc1) / ((float) Math.sqrt(v[e] * ibc2) + (float) L3rsArgs.ADAM_EPS);
+            float ad = (m[e] * ibc1) / ((float) Math.sqrt(v[e] * ibc2) + (float) L3rs.ADAM_EPS);
             p[e] = p[e] - lambda * (g[e] * w0 + hb[e] * w1 + ad * w2 + Math.signum(hb[e]) * w3);
         }
     }
 
     private static FloatVector adam(FloatVector m, FloatVector v, float ibc1, float ibc2) {
-        return m.mul(ibc1).div(v.mul(ibc2).sqrt().add((float) L3rsArgs.ADAM_EPS));
+        return m.mul(ibc1).div(v.mul(ibc2).sqrt().add((float) L3rs.ADAM_EPS));
     }
 
     private static FloatVector sign(FloatVector b) {

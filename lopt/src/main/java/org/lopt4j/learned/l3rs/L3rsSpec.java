@@ -21,17 +21,17 @@ public final class L3rsSpec {
         for (int t = 0; t < p.layout().count(); t++) {
             Tensor pt = p.tensor(t), gt = g.tensor(t), bt = b.tensor(t), mt = m.tensor(t), vt = v.tensor(t);
             double normP = Math.sqrt(pt.square().sumAll().item());
-            bt.assign(bt.mul(c(bt, L3rsArgs.MOMENTUM)).add(gt));                                  // heavy ball
-            mt.assign(mt.mul(c(mt, L3rsArgs.BETA1)).add(gt.mul(c(gt, 1 - L3rsArgs.BETA1))));             // Adam's moments
-            vt.assign(vt.mul(c(vt, L3rsArgs.BETA2)).add(gt.square().mul(c(gt, 1 - L3rsArgs.BETA2))));
-            Tensor adam = mt.div(c(mt, 1 - Math.pow(L3rsArgs.BETA1, k))).div(vt.div(c(vt, 1 - Math.pow(L3rsArgs.BETA2, k))).sqrt().add(c(vt, L3rsArgs.ADAM_EPS)));
+            bt.assign(bt.mul(c(bt, L3rs.MOMENTUM)).add(gt));                                  // heavy ball
+            mt.assign(mt.mul(c(mt, L3rs.BETA1)).add(gt.mul(c(gt, 1 - L3rs.BETA1))));             // Adam's moments
+            vt.assign(vt.mul(c(vt, L3rs.BETA2)).add(gt.square().mul(c(gt, 1 - L3rs.BETA2))));
+            Tensor adam = mt.div(c(mt, 1 - Math.pow(L3rs.BETA1, k))).div(vt.div(c(vt, 1 - Math.pow(L3rs.BETA2, k))).sqrt().add(c(vt, L3rs.ADAM_EPS)));
             Tensor[] d = {gt, bt, adam, bt.sign()};
             double[] x = new double[L3rsArgs.FEATURES], stat = {normP, Math.sqrt(gt.square().sumAll().item()), loss};
             for (int s = 0; s < 3; s++) {
                 for (int i = 0; i < 3; i++) {
-                    double gamma = L3rsArgs.EMA_DECAYS[i];
+                    double gamma = L3rs.EMA_DECAYS[i];
                     ema[t][3 * s + i] = gamma * ema[t][3 * s + i] + (1 - gamma) * stat[s];
-                    x[3 * s + i] = Math.log(Math.max(ema[t][3 * s + i] / (1 - Math.pow(gamma, k)), L3rsArgs.LOG_FLOOR));
+                    x[3 * s + i] = Math.log(Math.max(ema[t][3 * s + i] / (1 - Math.pow(gamma, k)), L3rs.LOG_FLOOR));
                 }
             }
             double tau = (k - 1) / (double) numSteps;
@@ -52,7 +52,7 @@ public final class L3rsSpec {
             Tensor mu = logits.sub(logits.maxKeep(1)).exp();
             double[] w = mu.div(c(mu, mu.sumAll().item())).toDoubleArray();                        // softmax
             Tensor step = pt.mul(c(pt, 0));
-            for (int q = 0; q < d.length; q++) step = step.add(d[q].mul(c(pt, w[q] / (Math.sqrt(d[q].square().sumAll().item()) + L3rsArgs.NORM_EPS))));
+            for (int q = 0; q < d.length; q++) step = step.add(d[q].mul(c(pt, w[q] / (Math.sqrt(d[q].square().sumAll().item()) + L3rs.NORM_EPS))));
             pt.assign(pt.sub(step.mul(c(pt, lambda))));
         }
     }

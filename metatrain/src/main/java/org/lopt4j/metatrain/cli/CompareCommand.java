@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +16,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.learned.l3rs.L3rs;
-import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.run.AtomicFiles;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.metatrain.train.Comparison;
@@ -57,10 +58,15 @@ final class CompareCommand implements Callable<Integer> {
         for (String b : baselines) OptimizerOption.of(b, 1e-3);                       // an unknown name fails before any work
         if (optimizer != null && !LearnedOption.isLearned(optimizer)) throw new IllegalArgumentException("--optimizer must be a learned optimizer, got '" + optimizer + "'");
         Task t = Tasks.byName(task, dataDir);
-        t.examples(Split.TRAIN);                                                        // a missing dataset fails here
+        DataCheck.require(t);
         Optimizer<?> learned = optimizer == null ? null : LearnedOption.of(optimizer, loptCheckpoint, seeds);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
-        Files.createDirectories(out);
+        try (RunLock lock = RunLock.acquire(out, "compare")) {
+            return compare(t, learned, b, lrs);
+        }
+    }
+
+    private int compare(Task t, Optimizer<?> learned, Backend b, double[] lrs) throws Exception {
         int total = steps.length * ((learned == null ? 0 : 1) + baselines.length * lrs.length);
         System.err.printf("%s: %d length(s) %s x (%s%d baseline(s) x %d learning rates), %d held-out seeds, backend %s%n", t.name(), steps.length,
                 Arrays.toString(steps), learned == null ? "" : optimizer + " + ", baselines.length, lrs.length, seeds, b.name());
@@ -134,8 +140,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         p.printf("plots: %s%n", out.resolve("compare-<steps>.png") + (json.containsKey("schedule") ? ", " + out.resolve("schedule.png") + ", " + out.resolve("mixture.png") : ""));
         // the results first, the plots after: a plot that cannot be written loses nothing
-        Files.writeString(out.resolve("summary.txt"), text.toString(StandardCharsets.UTF_8));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("compare.json").toFile(), json);
+        AtomicFiles.writeString(out.resolve("summary.txt"), text.toString(StandardCharsets.UTF_8));
+        byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+        AtomicFiles.write(out.resolve("compare.json"), o -> o.write(bytes));
         System.out.print(text.toString(StandardCharsets.UTF_8));
         if (json.get("schedule") instanceof Map<?, ?> sch) schedulePlots(sch);
         return 0;

@@ -1,36 +1,67 @@
 package org.lopt4j.metatrain.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.metatrain.outer.MetaCheckpoint;
 import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.Perturbations;
 import org.lopt4j.metatrain.outer.Recipe;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
+import org.lopt4j.metatrain.train.Divergence;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lopt4j eval}: a meta-trained learned optimizer against Adam on held-out seeds of a task. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a meta-trained learned optimizer against Adam on held-out seeds.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a meta-trained learned optimizer against Adam on held-out seeds. "
+        + "A run whose loss is not finite or exceeds " + Divergence.DEFAULT_FACTOR + "× its initial loss is marked diverged and wins no comparison.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--lopt", required = true, description = "metatrain.safetensors or lopt.safetensors written by `lopt4j metatrain`.") Path lopt;
+    @Option(names = "--lopt", required = true, description = "metatrain.safetensors, or any learned optimizer's lopt.safetensors (`lopt4j metatrain`, `selftrain`).") Path lopt;
     @Option(names = "--task", description = "Task name (default: the task it was meta-trained on).") String task;
     @Option(names = "--steps", defaultValue = "2000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seeds", defaultValue = "5", description = "Held-out seeds (default ${DEFAULT-VALUE}).") int seeds;
     @Option(names = "--adam-lr", defaultValue = "1e-3", description = "The Adam learning rate to compare against (default ${DEFAULT-VALUE}).") double adamLr;
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
-    @Option(names = "--out", defaultValue = "runs/eval", description = "Directory for eval.png and summary.txt (default ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--out", defaultValue = "runs/eval", description = "Directory for eval.png and summary.txt, locked while it runs (default ${DEFAULT-VALUE}).") Path out;
 
     @Override public Integer call() throws Exception {
-        if (steps <= 0 || seeds <= 0) throw new IllegalArgumentException("--steps and --seeds must be positive");
-        String json = SafeTensors.header(lopt).metadata().get("config");
-        MetaConfig c = json == null ? MetaConfig.defaults() : MetaConfig.fromJson(json);   // a bare θ file: the default recipe's parts
-        if (task != null) c = c.with(java.util.Map.of("task", task));
+        if (steps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        if (seeds <= 0) throw new IllegalArgumentException("--seeds must be positive, got " + seeds);
+        if (!(adamLr > 0) || Double.isInfinite(adamLr)) throw new IllegalArgumentException("--adam-lr must be a finite number above 0, got " + adamLr);
+        MetaConfig c = config(lopt);
+        if (task != null) c = c.with(Map.of("task", task));
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
+        DataCheck.require(r.task());
         double[] theta = Perturbations.flat(MetaCheckpoint.anyTheta(lopt, r.lopt(), b));
-        EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);
+        try (RunLock lock = RunLock.acquire(out, "eval")) {
+            EvalReport.evaluateAndReport(r, theta, out, steps, seeds, adamLr, System.out);
+        }
         return 0;
+    }
+
+    /**
+     * The recipe a θ file was made with: a meta-training checkpoint stores its config; a {@code lopt.safetensors}
+     * stores its learned optimizer's architecture, which names the optimizer (the default recipe's other parts apply).
+     */
+    static MetaConfig config(Path file) throws IOException {
+        Map<String, String> meta = SafeTensors.header(file).metadata();
+        if (meta.get("config") != null && MetaCheckpoint.FORMAT.equals(meta.get("format"))) return MetaConfig.fromJson(meta.get("config"));
+        String arch = meta.get("architecture");
+        if (arch == null) return MetaConfig.defaults();
+        for (String name : LearnedOptimizers.NAMES) {
+            if (LearnedOptimizers.named(name).toString().equals(arch)) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("lopt", name);
+                return MetaConfig.defaults().with(o);
+            }
+        }
+        throw new IOException(file + ": a learned optimizer lopt4j does not know (" + arch + ")");
     }
 }

@@ -1,31 +1,36 @@
 package org.lopt4j.metatrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.learned.LearnedCheckpoint;
 import org.lopt4j.metatrain.outer.MetaCheckpoint;
 import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.MetaState;
 import org.lopt4j.metatrain.outer.MetaTrainer;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.outer.UnitExecutor;
+import org.lopt4j.metatrain.run.MetricsLog;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.run.StopSignal;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.tensor.Backend;
-import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lopt4j metatrain}: meta-trains a learned optimizer (with no arguments, the README's main job), checkpointing
- * atomically into {@code --out} and resuming from it with {@code --resume}; then evaluates it against Adam on held-out
- * seeds with a plot and a one-screen summary.
+ * atomically into {@code --out} (locked for the run's life) and resuming from it with {@code --resume}; SIGTERM or
+ * Ctrl-C ends it after the current outer step with a checkpoint. Then evaluates it against Adam on held-out seeds with
+ * a one-screen summary and a plot.
  */
 @Command(name = "metatrain", mixinStandardHelpOptions = true,
         description = "Meta-train a learned optimizer (defaults: small_fc_lopt, PES, ImageMLP_FashionMnist8_Relu32), then evaluate it against Adam.")
@@ -58,78 +63,67 @@ final class MetaTrainCommand implements Callable<Integer> {
 
     MetaConfig resolve() throws Exception {
         MetaConfig c = config != null ? MetaConfig.read(config) : MetaConfig.defaults();
-        Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "lopt", lopt);
-        put(o, "task", task);
-        put(o, "estimator", estimator);
-        put(o, "truncLength", truncLength);
-        put(o, "schedule", schedule);
-        put(o, "problems", problems);
-        put(o, "estimators", estimators);
-        put(o, "outerSteps", outerSteps);
-        put(o, "outerLr", outerLr);
-        put(o, "seed", seed);
-        put(o, "evalSteps", evalSteps);
-        put(o, "evalSeeds", evalSeeds);
-        put(o, "checkpointSeconds", checkpointSeconds);
-        put(o, "device", device);
-        put(o, "initTheta", initTheta == null ? null : initTheta.toString());
-        return c.with(o);
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be positive, got " + threads);
+        return new ConfigOverrides().put("lopt", "--lopt", lopt).put("task", "--task", task).put("estimator", "--estimator", estimator)
+                .put("truncLength", "--trunc-length", truncLength).put("schedule", "--schedule", schedule).put("problems", "--problems", problems)
+                .put("estimators", "--estimators", estimators).put("outerSteps", "--outer-steps", outerSteps).put("outerLr", "--outer-lr", outerLr)
+                .put("seed", "--seed", seed).put("evalSteps", "--eval-steps", evalSteps).put("evalSeeds", "--eval-seeds", evalSeeds)
+                .put("checkpointSeconds", "--checkpoint-seconds", checkpointSeconds).put("device", "--device", device)
+                .put("initTheta", "--init-theta", initTheta == null ? null : initTheta.toString()).applyTo(c::with);
     }
-
-    private static void put(Map<String, Object> m, String k, Object v) { if (v != null) m.put(k, v); }
 
     @Override public Integer call() throws Exception {
         MetaConfig c = resolve();
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
-        Files.createDirectories(out);
-        Path ckpt = out.resolve(MetaCheckpoint.FILE);
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        MetaState s;
-        try (UnitExecutor ex = Engines.start(engine, master, nThreads, r, dataDir)) {
-            MetaTrainer trainer = new MetaTrainer(r, ex, ckpt);
-            if (resume) {
-                s = MetaCheckpoint.read(ckpt, r);
-                System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
-            } else {
-                if (Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
-                s = trainer.fresh();
-            }
-            System.err.printf("meta-training %s (θ: %,d values) with %s on %s: %d estimators x %d problems x 2, trunc %d, %d outer steps; %s; backend %s%n",
-                    r.lopt().name(), r.lopt().thetaLayout().paramCount(), c.estimator(), r.task().name(), c.estimators(), c.problems(),
-                    c.truncLength(), c.outerSteps(), ex.describe(), b.name());
-            ObjectMapper json = new ObjectMapper();
-            try (BufferedWriter w = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardOpenOption.CREATE,
-                    resume ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("metatrain").setInitialMax(c.outerSteps())
-                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {
-                s = trainer.run(s, stopAfter, rep -> {
-                    if (pb != null) {
-                        pb.stepTo(rep.step() + 1);
-                        pb.setExtraMessage(String.format("meta-loss %.4f", rep.metaLoss()));
+        DataCheck.require(r.task());
+        try (RunLock lock = RunLock.acquire(out, "metatrain")) {
+            Path ckpt = out.resolve(MetaCheckpoint.FILE);
+            if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
+            int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            MetaState s;
+            try (UnitExecutor ex = Engines.start(engine, master, nThreads, r, dataDir)) {
+                MetaTrainer trainer = new MetaTrainer(r, ex, ckpt);
+                s = resume ? MetaCheckpoint.read(ckpt, r) : trainer.fresh();
+                if (resume) System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
+                System.err.printf("meta-training %s (θ: %,d values) with %s on %s: %d estimators x %d problems x 2, trunc %d, %d outer steps; %s; backend %s%n",
+                        r.lopt().name(), r.lopt().thetaLayout().paramCount(), c.estimator(), r.task().name(), c.estimators(), c.problems(),
+                        c.truncLength(), c.outerSteps(), ex.describe(), b.name());
+                Path metrics = out.resolve("metrics.jsonl");
+                try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, s.step()) : MetricsLog.create(metrics);
+                     ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("metatrain").setInitialMax(c.outerSteps())
+                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {
+                    s = trainer.run(s, stopAfter, stop::requested, rep -> {
+                        if (rep.skipped()) System.err.printf("%nouter step %d skipped: its update would have made θ non-finite (%d skipped so far)%n", rep.step(), rep.skippedSteps());
+                        if (pb != null) {
+                            pb.stepTo(rep.step() + 1);
+                            pb.setExtraMessage(String.format("meta-loss %.4f", rep.metaLoss()) + (rep.skippedSteps() > 0 ? ", skipped " + rep.skippedSteps() : ""));
+                        }
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("step", rep.step());
+                        row.put("meta_loss", rep.metaLoss());
+                        row.put("best_of_mean_loss", rep.bestLoss());
+                        row.put("theta_grad_norm", rep.gradNorm());
+                        row.put("skipped", rep.skipped());
+                        row.put("seconds", rep.wallSeconds());
+                        log.append(row);
+                    });
+                    if (stop.requested()) {
+                        System.err.printf("%nstopped at outer step %d: checkpoint %s; continue with --resume%n", s.step(), ckpt);
+                        return 130;
                     }
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", rep.step());
-                    row.put("meta_loss", rep.metaLoss());
-                    row.put("best_of_mean_loss", rep.bestLoss());
-                    row.put("theta_grad_norm", rep.gradNorm());
-                    row.put("seconds", rep.wallSeconds());
-                    try { w.write(json.writeValueAsString(row)); w.newLine(); w.flush(); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
-                });
+                }
             }
-        }
-        System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d%s%n",
-                s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), Files.exists(ckpt) ? "; checkpoint " + ckpt : "");
-        if (s.step() >= c.outerSteps()) {
+            System.err.printf("meta-training: %d outer steps in %.0f s; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d, "
+                    + "outer steps skipped (non-finite θ) %d; checkpoint %s%n", s.step(), s.seconds(), s.nanLosses(), s.nonFiniteGrads(), s.skippedSteps(), ckpt);
+            if (s.step() < c.outerSteps()) return 0;
             Path theta = out.resolve("lopt.safetensors");
-            org.lopt4j.tensor.Slab th = org.lopt4j.tensor.Slab.zeros(b, org.lopt4j.tensor.DType.F32, r.lopt().thetaLayout());
-            th.flat().assign(org.lopt4j.tensor.Tensor.of(b, s.theta(), s.theta().length).to(org.lopt4j.tensor.DType.F32));
-            org.lopt4j.learned.LearnedCheckpoint.save(theta, r.lopt(), th, null);
+            Slab th = Slab.zeros(b, DType.F32, r.lopt().thetaLayout());
+            th.flat().assign(Tensor.of(b, s.theta(), s.theta().length).to(DType.F32));
+            LearnedCheckpoint.save(theta, r.lopt(), th, null);
             System.err.printf("θ: %s (use it with `lopt4j train --optimizer %s --lopt-checkpoint %s`)%n", theta, c.lopt(), theta);
+            if (!noEval) EvalReport.evaluateAndReport(r, s.theta(), out, c.evalSteps(), c.evalSeeds(), c.adamLr(), System.out);
+            return 0;
         }
-        if (noEval || s.step() < c.outerSteps()) return 0;
-        EvalReport.evaluateAndReport(r, s.theta(), out, c.evalSteps(), c.evalSeeds(), c.adamLr(), System.out);
-        return 0;
     }
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.lopt4j.metatrain.run.AtomicFiles;
 
-/** Loss curves as PNG files (XChart, headless). */
+/** Loss curves as PNG files (XChart, headless), each written atomically. */
 final class Plots {
     private Plots() {}
 
@@ -17,18 +18,20 @@ final class Plots {
         curves(png, title, "loss", series, true);
     }
 
-    /** One line per series (x = steps); the y axis in log scale when {@code log} and every value is positive. */
+    /** One line per series (x = steps; non-finite values left out); the y axis in log scale when {@code log} and every value is positive. */
     static void curves(Path png, String title, String yTitle, Map<String, List<double[]>> series, boolean log) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
         boolean positive = true;
         for (var e : series.entrySet()) {
-            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(), y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+            List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).toList();   // a diverged run's curve ends where it left the numbers
+            if (pts.isEmpty()) continue;
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
             for (double v : y) positive &= v > 0;
             c.addSeries(e.getKey(), x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
         c.getStyler().setYAxisLogarithmic(log && positive);
-        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(c, png);
     }
 
     /**
@@ -57,7 +60,11 @@ final class Plots {
                 if (parent != null) line(c, "g" + n++, new double[] {g[3], g[3]}, new double[] {parent[1], g[1]}, color, width);
             }
         }
-        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(c, png);
+    }
+
+    private static void save(XYChart c, Path png) throws IOException {
+        AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static void line(XYChart c, String name, double[] x, double[] y, java.awt.Color color, float width) {

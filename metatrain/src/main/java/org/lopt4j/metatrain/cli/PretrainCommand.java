@@ -1,6 +1,5 @@
 package org.lopt4j.metatrain.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.FineTuneTask;
 import org.lopt4j.metatrain.task.PretrainedConv;
 import org.lopt4j.metatrain.train.InnerTrainer;
@@ -39,8 +40,13 @@ final class PretrainCommand implements Callable<Integer> {
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         FineTuneTask t = PretrainedConv.source(dataDir);
-        t.examples(Split.TRAIN);                                   // a missing dataset fails here, before any work
-        Files.createDirectories(out);
+        DataCheck.require(t);
+        try (RunLock lock = RunLock.acquire(out, "pretrain")) {
+            return pretrain(t, b);
+        }
+    }
+
+    private int pretrain(FineTuneTask t, Backend b) throws Exception {
         System.err.printf("%s: %,d parameters, Adam lr %s, %d steps, backend %s%n", t.name(), t.layout().paramCount(), lr, steps, b.name());
         List<double[]> curve = new ArrayList<>();
         Slab net;

@@ -2,12 +2,9 @@ package org.lopt4j.metatrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +15,16 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.learned.LearnedCheckpoint;
+import org.lopt4j.metatrain.run.AtomicFiles;
+import org.lopt4j.metatrain.run.MetricsLog;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.run.StopSignal;
 import org.lopt4j.metatrain.selftrain.Generation;
 import org.lopt4j.metatrain.selftrain.SelfTrainCheckpoint;
 import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 import org.lopt4j.metatrain.selftrain.SelfTrainState;
 import org.lopt4j.metatrain.selftrain.SelfTrainer;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.tensor.Backend;
@@ -35,8 +37,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lopt4j selftrain}: a population of randomly initialized learned optimizers that meta-train each other
- * (pbt_selftraining.md), checkpointing atomically into {@code --out} and resuming with {@code --resume}; then plots,
- * the best member's θ and its evaluation against Adam on held-out seeds, and a one-screen summary.
+ * (pbt_selftraining.md), checkpointing atomically into {@code --out} (locked for the run's life) and resuming with
+ * {@code --resume}; SIGTERM or Ctrl-C ends it after the current outer step with a checkpoint. Then the best member's θ,
+ * a one-screen summary, plots, and its evaluation against Adam on held-out seeds.
  */
 @Command(name = "selftrain", mixinStandardHelpOptions = true,
         description = "Self-train a population of learned optimizers from random initializations (PBT; no hand-designed optimizer), then evaluate the best against Adam.")
@@ -69,91 +72,83 @@ final class SelfTrainCommand implements Callable<Integer> {
 
     SelfTrainConfig resolve() throws IOException {
         SelfTrainConfig c = config != null ? SelfTrainConfig.read(config) : SelfTrainConfig.defaults();
-        Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "lopt", lopt);
-        put(o, "task", task);
-        put(o, "members", members);
-        put(o, "outerRule", outerRule);
-        put(o, "selection", selection);
-        put(o, "outerSteps", outerSteps);
-        put(o, "pairs", pairs);
-        put(o, "sigma", sigma);
-        put(o, "unrollLength", unroll);
-        put(o, "stepMultMin", stepMult);
-        put(o, "stepMultMax", stepMult);
-        put(o, "evalEvery", evalEvery);
-        put(o, "exploitEvery", exploitEvery);
-        put(o, "seed", seed);
-        put(o, "initTheta", initTheta == null ? null : initTheta.toString());
-        put(o, "finalSteps", finalSteps);
-        put(o, "finalSeeds", finalSeeds);
-        put(o, "checkpointSeconds", checkpointSeconds);
-        put(o, "device", device);
-        return c.with(o);
+        return new ConfigOverrides().put("lopt", "--lopt", lopt).put("task", "--task", task).put("members", "--members", members)
+                .put("outerRule", "--outer-rule", outerRule).put("selection", "--selection", selection).put("outerSteps", "--outer-steps", outerSteps)
+                .put("pairs", "--pairs", pairs).put("sigma", "--sigma", sigma).put("unrollLength", "--unroll", unroll)
+                .put("stepMultMin", "--step-mult", stepMult).put("stepMultMax", "--step-mult", stepMult).put("evalEvery", "--eval-every", evalEvery)
+                .put("exploitEvery", "--exploit-every", exploitEvery).put("seed", "--seed", seed)
+                .put("initTheta", "--init-theta", initTheta == null ? null : initTheta.toString()).put("finalSteps", "--final-steps", finalSteps)
+                .put("finalSeeds", "--final-seeds", finalSeeds).put("checkpointSeconds", "--checkpoint-seconds", checkpointSeconds)
+                .put("device", "--device", device).applyTo(c::with);
     }
-
-    private static void put(Map<String, Object> m, String k, Object v) { if (v != null) m.put(k, v); }
 
     @Override public Integer call() throws Exception {
         SelfTrainConfig c = resolve();
         Backend b = c.device().equals("auto") ? Backends.best() : Backends.named(c.device());
-        Files.createDirectories(out);
         Path ckpt = out.resolve(SelfTrainCheckpoint.FILE), metrics = out.resolve("metrics.jsonl");
         SelfTrainer trainer = new SelfTrainer(c, dataDir, b, ckpt);
-        SelfTrainState s;
-        if (resume) {
-            s = SelfTrainCheckpoint.read(ckpt, trainer);
-            dropRowsFrom(metrics, s.step());
-            System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
-        } else {
-            if (Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
-            s = trainer.fresh();
-        }
-        System.err.printf("self-training %d × %s (θ: %,d values) from %s: outer rule %s, %s, %d ES pairs per member, %d outer steps on %s; backend %s%n",
-                c.members(), c.lopt(), trainer.lopt().thetaLayout().paramCount(), c.initTheta().isEmpty() ? "random initializations" : c.initTheta(),
-                c.outerRule(), c.selection(), c.pairs(), c.outerSteps(), c.task(), b.name());
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter w = Files.newBufferedWriter(metrics, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                resume ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-             ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("selftrain").setInitialMax(c.outerSteps())
-                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {
-            double[] bestValue = {Double.NaN};
-            s = trainer.run(s, stopAfter, rep -> {
-                for (int i = 0; i < rep.metaLoss().length; i++) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", rep.step());
-                    row.put("member", i);
-                    row.put("generation", rep.generation()[i]);
-                    row.put("meta_loss", rep.metaLoss()[i]);
-                    if (!Double.isNaN(rep.value()[i])) row.put("value", rep.value()[i]);
-                    if (rep.exploitSource() != null && rep.exploitSource()[i] >= 0) row.put("copied_from", rep.exploitSource()[i]);
-                    row.put("step_mult", rep.hyper()[i].stepMult());
-                    row.put("sigma", rep.hyper()[i].sigma());
-                    row.put("unroll", rep.hyper()[i].unrollLength());
-                    row.put("task", rep.task());
-                    row.put("seconds", rep.wallSeconds());
-                    try { w.write(json.writeValueAsString(row)); w.newLine(); } catch (IOException e) { throw new java.io.UncheckedIOException(e); }
+        trainer.checkData();
+        Task finalTask = noEval ? null : Tasks.byName(c.finalTask(), dataDir);
+        if (finalTask != null) DataCheck.require(finalTask);
+        try (RunLock lock = RunLock.acquire(out, "selftrain")) {
+            if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
+            SelfTrainState s = resume ? SelfTrainCheckpoint.read(ckpt, trainer) : trainer.fresh();
+            if (resume) System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
+            System.err.printf("self-training %d × %s (θ: %,d values) from %s: outer rule %s, %s, %d ES pairs per member, %d outer steps on %s; backend %s%n",
+                    c.members(), c.lopt(), trainer.lopt().thetaLayout().paramCount(), c.initTheta().isEmpty() ? "random initializations" : c.initTheta(),
+                    c.outerRule(), c.selection(), c.pairs(), c.outerSteps(), c.task(), b.name());
+            try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, s.step()) : MetricsLog.create(metrics);
+                 ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("selftrain").setInitialMax(c.outerSteps())
+                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {
+                double[] bestValue = {Double.NaN};
+                s = trainer.run(s, stopAfter, stop::requested, rep -> {
+                    for (int i = 0; i < rep.metaLoss().length; i++) log.append(row(rep, i));
+                    if (rep.skipped() > 0) {
+                        System.err.printf("%nouter step %d: %d member update(s) skipped, they would have made θ non-finite (%d skipped so far)%n",
+                                rep.step(), rep.skipped(), rep.skippedUpdates());
+                    }
+                    for (double v : rep.value()) if (!Double.isNaN(v) && !(v >= bestValue[0])) bestValue[0] = v;
+                    if (pb != null) {
+                        pb.stepTo(rep.step() + 1);
+                        double min = Double.POSITIVE_INFINITY;
+                        for (double l : rep.metaLoss()) min = Math.min(min, l);
+                        pb.setExtraMessage(String.format("meta-loss %.4f, best value %.4f", min, bestValue[0]) + (rep.skippedUpdates() > 0 ? ", skipped " + rep.skippedUpdates() : ""));
+                    }
+                });
+                if (stop.requested()) {
+                    System.err.printf("%nstopped at outer step %d: checkpoint %s; continue with --resume%n", s.step(), ckpt);
+                    return 130;
                 }
-                try { w.flush(); } catch (IOException e) { throw new java.io.UncheckedIOException(e); }
-                for (double v : rep.value()) if (!Double.isNaN(v) && !(v >= bestValue[0])) bestValue[0] = v;
-                if (pb != null) {
-                    pb.stepTo(rep.step() + 1);
-                    double min = Double.POSITIVE_INFINITY;
-                    for (double l : rep.metaLoss()) min = Math.min(min, l);
-                    pb.setExtraMessage(String.format("meta-loss %.4f, best value %.4f", min, bestValue[0]));
-                }
-            });
+            }
+            System.err.printf("self-training: %d outer steps in %.0f s; %d generations; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d, "
+                    + "member updates skipped (non-finite θ) %d; checkpoint %s%n",
+                    s.step(), s.seconds(), s.lineage().size(), s.nanLosses(), s.nonFiniteGrads(), s.skippedUpdates(), ckpt);
+            if (s.step() < c.outerSteps()) return 0;
+            return finish(c, trainer, s, metrics, finalTask, b);
         }
-        System.err.printf("self-training: %d outer steps in %.0f s; %d generations; NaN meta-losses replaced %d, non-finite gradient entries zeroed %d; checkpoint %s%n",
-                s.step(), s.seconds(), s.lineage().size(), s.nanLosses(), s.nonFiniteGrads(), ckpt);
-        if (s.step() < c.outerSteps()) return 0;
+    }
+
+    /** A metrics row: member {@code i} after outer step {@code rep.step()}. */
+    private static Map<String, Object> row(SelfTrainer.StepReport rep, int i) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", rep.step());
+        row.put("member", i);
+        row.put("generation", rep.generation()[i]);
+        row.put("meta_loss", rep.metaLoss()[i]);
+        if (!Double.isNaN(rep.value()[i])) row.put("value", rep.value()[i]);
+        if (rep.exploitSource() != null && rep.exploitSource()[i] >= 0) row.put("copied_from", rep.exploitSource()[i]);
+        row.put("step_mult", rep.hyper()[i].stepMult());
+        row.put("sigma", rep.hyper()[i].sigma());
+        row.put("unroll", rep.hyper()[i].unrollLength());
+        row.put("task", rep.task());
+        row.put("seconds", rep.wallSeconds());
+        return row;
+    }
+
+    /** A finished run's outputs: θ and the summary (printed, then written), the plots, then the evaluations against Adam. */
+    private int finish(SelfTrainConfig c, SelfTrainer trainer, SelfTrainState s, Path metrics, Task finalTask, Backend b) throws IOException {
         Report rep = Report.read(metrics);
-        Plots.losses(out.resolve("metaloss.png"), "self-training: best member (held-out evaluation) and lowest ES meta-loss", rep.series());
-        List<int[]> gens = new ArrayList<>();
-        for (Generation g : s.lineage()) gens.add(new int[] {g.id(), g.slot(), g.parent(), g.startStep()});
         int best = s.best() >= 0 ? s.best() : 0;
-        Plots.lineage(out.resolve("lineage.png"), "lineage: " + c.members() + " slots, " + s.lineage().size()
-                + " generations; the best member's ancestry in red", gens, s.step(), s.members()[best].generation());
         double[] theta = s.members()[best].theta();
         Path thetaFile = out.resolve("lopt.safetensors");
         Slab th = Slab.zeros(b, DType.F32, trainer.lopt().thetaLayout());
@@ -166,35 +161,24 @@ final class SelfTrainCommand implements Callable<Integer> {
         sb.append(String.format("best member: slot %d, generation %d, value %.4f, step multiplier %.3g, σ %.3g, unroll %d%n", best,
                 s.members()[best].generation(), s.members()[best].value(), s.members()[best].hyper().stepMult(), s.members()[best].hyper().sigma(),
                 s.members()[best].hyper().unrollLength()));
+        if (s.skippedUpdates() > 0) sb.append(String.format("member updates skipped because they would have made θ non-finite: %d%n", s.skippedUpdates()));
         sb.append("θ: ").append(thetaFile).append(" (use it with `lopt4j train --optimizer ").append(c.lopt()).append(" --lopt-checkpoint ").append(thetaFile).append("`)\n");
         sb.append("plots: ").append(out.resolve("metaloss.png")).append(", ").append(out.resolve("lineage.png")).append('\n');
         System.out.print(sb);
-        Files.writeString(out.resolve("selftrain-summary.txt"), sb.toString());
-        if (noEval) return 0;
-        EvalReport.evaluateAndReport(trainer.lopt(), Tasks.byName(c.finalTask(), dataDir), b, theta, out, c.finalSteps(), c.finalSeeds(), 1e-3, System.out);
+        System.out.flush();
+        AtomicFiles.writeString(out.resolve("selftrain-summary.txt"), sb.toString());
+        Plots.losses(out.resolve("metaloss.png"), "self-training: best member (held-out evaluation) and lowest ES meta-loss", rep.series());
+        List<int[]> gens = new ArrayList<>();
+        for (Generation g : s.lineage()) gens.add(new int[] {g.id(), g.slot(), g.parent(), g.startStep()});
+        Plots.lineage(out.resolve("lineage.png"), "lineage: " + c.members() + " slots, " + s.lineage().size()
+                + " generations; the best member's ancestry in red", gens, s.step(), s.members()[best].generation());
+        if (finalTask == null) return 0;
+        EvalReport.evaluateAndReport(trainer.lopt(), finalTask, b, theta, out, c.finalSteps(), c.finalSeeds(), 1e-3, System.out);
         Task heldOut = trainer.heldOutTask();
         if (heldOut != null) {
             EvalReport.evaluateAndReport(trainer.lopt(), heldOut, b, theta, out.resolve("eval-family"), c.finalSteps(), c.finalSeeds(), 1e-3, System.out);
         }
         return 0;
-    }
-
-    /** Drops rows of outer steps at or after {@code step} (written after the checkpoint a resumed run starts from). */
-    static void dropRowsFrom(Path metrics, int step) throws IOException {
-        if (!Files.exists(metrics)) return;
-        ObjectMapper json = new ObjectMapper();
-        List<String> keep = new ArrayList<>();
-        for (String line : Files.readAllLines(metrics)) {
-            if (line.isBlank()) continue;
-            try {
-                if (json.readTree(line).get("step").asInt() < step) keep.add(line);
-            } catch (IOException e) {
-                break;                                                       // a line cut by a kill: everything after it is gone too
-            }
-        }
-        Path tmp = metrics.resolveSibling(metrics.getFileName() + ".tmp");
-        Files.write(tmp, keep);
-        Files.move(tmp, metrics, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** What metrics.jsonl says of a run: per step the lowest ES meta-loss, per evaluation the lowest value. */

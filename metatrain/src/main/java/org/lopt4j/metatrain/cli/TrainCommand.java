@@ -1,10 +1,8 @@
 package org.lopt4j.metatrain.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.metatrain.data.Split;
+import org.lopt4j.metatrain.run.MetricsLog;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
+import org.lopt4j.metatrain.train.Divergence;
 import org.lopt4j.metatrain.train.InnerTrainer;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.tensor.Backend;
@@ -22,54 +24,80 @@ import org.lopt4j.tensor.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lopt4j train}: trains a task with a hand-designed optimizer, with a progress bar, JSON-lines metrics and a PNG plot. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a task with an optimizer.")
+/**
+ * {@code lopt4j train}: trains a task with an optimizer, with a progress bar, JSON-lines metrics and a PNG plot. A run
+ * whose loss diverges ends there with exit code {@value #DIVERGED} unless {@code --keep-going}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a task with an optimizer. The run stops with \"diverged at step N\" "
+        + "and exit code " + TrainCommand.DIVERGED + " when the mean training loss is not finite or exceeds --divergence-factor × the initial loss.")
 final class TrainCommand implements Callable<Integer> {
+    /** Exit code of a diverged run (1 is a refused command, 2 a command-line error). */
+    static final int DIVERGED = 3;
+
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
     @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer (no --lr): small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small (θ from --lopt-checkpoint) (default ${DEFAULT-VALUE}).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer (lopt.safetensors from `lopt4j metatrain`); default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3); learned optimizers take none.") Double lr;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--members", defaultValue = "1", description = "Independent copies trained as one batched model (default ${DEFAULT-VALUE}).") int members;
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX) and tinyshakespeare/; default: embedded data.") Path dataDir;
-    @Option(names = "--out", defaultValue = "runs/train", description = "Output directory for metrics.jsonl and loss.png (default ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--out", defaultValue = "runs/train", description = "Output directory for metrics.jsonl and loss.png, locked while it runs (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps between metric lines (default ${DEFAULT-VALUE}).") int logEvery;
     @Option(names = "--device", defaultValue = "auto", description = "Backend: auto (the best that starts), simd, scalar, opencl, cuda (default ${DEFAULT-VALUE}).") String device;
+    @Option(names = "--divergence-factor", defaultValue = "" + Divergence.DEFAULT_FACTOR, description = "A loss above this many times the initial loss counts as diverged; 0 = only a non-finite loss (default ${DEFAULT-VALUE}).") double divergenceFactor;
+    @Option(names = "--keep-going", description = "Train all --steps even after the loss diverged (the exit code still says so).") boolean keepGoing;
 
     @Override public Integer call() throws Exception {
-        if (steps <= 0 || members <= 0 || logEvery <= 0) throw new IllegalArgumentException("--steps, --members and --log-every must be positive");
-        if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
-        Task t = Tasks.byName(task, dataDir);
-        Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
-        Optimizer<?> opt = LearnedOption.isLearned(optimizer) ? LearnedOption.of(optimizer, loptCheckpoint, members) : OptimizerOption.of(optimizer, lr);
-        Files.createDirectories(out);
-        ObjectMapper json = new ObjectMapper();
-        List<double[]> curve = new ArrayList<>();
-        System.err.printf("%s: %,d parameters x %d member(s), %s, backend %s%n", t.name(), t.layout().paramCount(), members, opt.describe(), b.name());
-        InnerTrainer.Result r;
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve("metrics.jsonl"));
-             ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                     .setUpdateIntervalMillis(250).continuousUpdate().build()) {
-            r = InnerTrainer.train(t, opt, steps, seed, members, b, (s, losses) -> {
-                double mean = java.util.Arrays.stream(losses).average().orElse(Double.NaN);
-                pb.stepTo(s + 1);
-                pb.setExtraMessage(String.format("loss %.4f", mean));
-                if (s % logEvery == 0 || s == steps - 1) {
-                    curve.add(new double[] {s, mean});
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", s);
-                    row.put("loss", mean);
-                    row.put("member_losses", losses);
-                    try { w.write(json.writeValueAsString(row)); w.newLine(); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
-                }
-            });
+        if (steps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        if (members <= 0) throw new IllegalArgumentException("--members must be positive, got " + members);
+        if (logEvery <= 0) throw new IllegalArgumentException("--log-every must be positive, got " + logEvery);
+        if (!(divergenceFactor >= 0) || Double.isInfinite(divergenceFactor)) throw new IllegalArgumentException("--divergence-factor must be a finite number ≥ 0, got " + divergenceFactor);
+        boolean learned = LearnedOption.isLearned(optimizer);
+        if (learned && lr != null) {
+            throw new IllegalArgumentException("--lr does not apply to " + optimizer + ": a learned optimizer's step sizes come from its θ; drop --lr");
         }
-        double[] test = InnerTrainer.evaluate(t, r.params(), members, t.examples(Split.TEST) > 0 ? Split.TEST : Split.TRAIN, 5, seed + 1, b);
-        Plots.losses(out.resolve("loss.png"), t.name() + " / " + optimizer + (LearnedOption.isLearned(optimizer) ? "" : " lr " + lr), Map.of("train loss (mean of members)", curve));
-        System.out.printf("final train loss %.5f, test loss %.5f (mean over %d member(s)); metrics %s, plot %s%n",
-                java.util.Arrays.stream(r.lastLosses()).average().orElse(Double.NaN), java.util.Arrays.stream(test).average().orElse(Double.NaN),
-                members, out.resolve("metrics.jsonl"), out.resolve("loss.png"));
-        return 0;
+        double rate = lr == null ? 1e-3 : lr;
+        if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--lr must be a finite number above 0, got " + rate);
+        if (!learned) OptimizerOption.of(optimizer, rate);                // an unknown name is refused before any data is read
+        Task t = Tasks.byName(task, dataDir);
+        DataCheck.require(t);
+        Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
+        Optimizer<?> opt = learned ? LearnedOption.of(optimizer, loptCheckpoint, members) : OptimizerOption.of(optimizer, rate);
+        Divergence rule = new Divergence(divergenceFactor);
+        try (RunLock lock = RunLock.acquire(out, "train"); MetricsLog log = MetricsLog.create(out.resolve("metrics.jsonl"))) {
+            List<double[]> curve = new ArrayList<>();
+            double[] initial = {Double.NaN};
+            String[] diverged = {null};
+            System.err.printf("%s: %,d parameters x %d member(s), %s, backend %s%n", t.name(), t.layout().paramCount(), members, opt.describe(), b.name());
+            InnerTrainer.Result r;
+            try (ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250).continuousUpdate().build()) {
+                r = InnerTrainer.train(t, opt, steps, seed, members, b, (s, losses) -> {
+                    double mean = Arrays.stream(losses).average().orElse(Double.NaN);
+                    if (s == 0) initial[0] = mean;
+                    boolean first = diverged[0] == null && rule.diverged(initial[0], mean);
+                    if (first) diverged[0] = rule.describe(s, initial[0], mean);
+                    pb.stepTo(s + 1);
+                    pb.setExtraMessage(String.format("loss %.4f", mean));
+                    if (s % logEvery == 0 || s == steps - 1 || first) {
+                        curve.add(new double[] {s, mean});
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("step", s);
+                        row.put("loss", mean);
+                        row.put("member_losses", losses);
+                        log.append(row);
+                    }
+                }, () -> diverged[0] != null && !keepGoing);
+            }
+            double[] test = InnerTrainer.evaluate(t, r.params(), members, t.examples(Split.TEST) > 0 ? Split.TEST : Split.TRAIN, 5, seed + 1, b);
+            System.out.printf("final train loss %.5f, test loss %.5f (mean over %d member(s)); metrics %s, plot %s%n",
+                    Arrays.stream(r.lastLosses()).average().orElse(Double.NaN), Arrays.stream(test).average().orElse(Double.NaN),
+                    members, log.file(), out.resolve("loss.png"));
+            if (diverged[0] != null) System.out.println(diverged[0] + (keepGoing ? " (kept going: --keep-going)" : ""));
+            System.out.flush();
+            Plots.losses(out.resolve("loss.png"), t.name() + " / " + optimizer + (learned ? "" : " lr " + rate), Map.of("train loss (mean of members)", curve));
+            return diverged[0] == null ? 0 : DIVERGED;
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lopt4j.metatrain.run.ResumeCheck;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
@@ -23,6 +24,12 @@ public final class MetaCheckpoint {
     public static final String FORMAT = "lopt4j-metatrain-1";
     /** File name inside a checkpoint directory. */
     public static final String FILE = "metatrain.safetensors";
+
+    /**
+     * Config fields a resumed run may change: none of them changes the outer steps still to run (the outer-step count
+     * may grow past a finished run's, or shrink to the checkpoint's step).
+     */
+    public static final java.util.List<String> RESUMABLE = java.util.List.of("outerSteps", "checkpointSeconds", "evalSteps", "evalSeeds", "adamLr");
 
     private MetaCheckpoint() {}
 
@@ -47,6 +54,7 @@ public final class MetaCheckpoint {
         meta.put("outer_acc_loss", Double.toString(s.outer().accLoss()));
         meta.put("nan_losses", Long.toString(s.nanLosses()));
         meta.put("nonfinite_grads", Long.toString(s.nonFiniteGrads()));
+        meta.put("skipped_steps", Long.toString(s.skippedSteps()));
         meta.put("seconds", Double.toString(s.seconds()));
         for (int e = 0; e < s.workers().length; e++) {
             EstimatorState w = s.workers()[e];
@@ -70,7 +78,7 @@ public final class MetaCheckpoint {
             if (u.taskKeys().length > 0) t.put(p + "task_keys", ints(b, u.taskKeys()));
             meta.put(p + "opt_counters", u.opt().step() + "," + u.opt().skipped());
         }
-        SafeTensors.write(file, t, meta);
+        SafeTensors.write(file, t, meta, true);
     }
 
     private static Tensor vec(Backend b, double[] a) { return Tensor.of(b, a, a.length); }
@@ -87,8 +95,7 @@ public final class MetaCheckpoint {
         SafeTensors.Contents c = SafeTensors.read(file, b);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) throw new IOException(file + ": not a lopt4j meta-training checkpoint (format " + meta.get("format") + ")");
-        MetaConfig stored = MetaConfig.fromJson(meta.get("config"));
-        if (!stored.equals(r.config())) throw new IOException(file + ": written for a different config:\n  stored  " + stored.toJson() + "\n  current " + r.config().toJson());
+        ResumeCheck.require(file, Integer.parseInt(meta.get("step")), meta.get("config"), r.config().toJson(), RESUMABLE);
         double[] theta = get(file, c, "outer/theta_f64").toDoubleArray();
         if (theta.length != r.lopt().thetaLayout().size()) throw new IOException(file + ": θ has " + theta.length + " values, the learned optimizer " + r.lopt().thetaLayout().size());
         OuterOptimizer.State outer = new OuterOptimizer.State(get(file, c, "outer/m").toDoubleArray(), get(file, c, "outer/v").toDoubleArray(),
@@ -120,7 +127,7 @@ public final class MetaCheckpoint {
             workers[e] = new EstimatorState(u, acc);
         }
         return new MetaState(Integer.parseInt(meta.get("step")), theta, outer, workers, Long.parseLong(meta.get("nan_losses")),
-                Long.parseLong(meta.get("nonfinite_grads")), Double.parseDouble(meta.get("seconds")));
+                Long.parseLong(meta.get("nonfinite_grads")), Long.parseLong(meta.getOrDefault("skipped_steps", "0")), Double.parseDouble(meta.get("seconds")));
     }
 
     private static Tensor get(Path file, SafeTensors.Contents c, String name) throws IOException {
@@ -138,6 +145,6 @@ public final class MetaCheckpoint {
 
     /** The learned optimizer's θ stored in a checkpoint (role {@code theta}), checked against its layout. */
     public static Slab theta(Path file, org.lopt4j.learned.LearnedOptimizer<?> lo, Backend b) throws IOException {
-        return SafeTensors.readSlab(file, "theta", lo.thetaLayout(), DType.F32, b);
+        return org.lopt4j.learned.LearnedCheckpoint.requireFinite(file, "theta", SafeTensors.readSlab(file, "theta", lo.thetaLayout(), DType.F32, b));
     }
 }

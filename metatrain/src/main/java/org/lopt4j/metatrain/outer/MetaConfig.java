@@ -51,8 +51,17 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
         if (metaLossSplit == null) metaLossSplit = "";
         if (initTheta == null) initTheta = "";
         if (device == null || device.isEmpty()) device = "auto";
-        if (truncLength < 1 || problems < 1 || estimators < 1 || outerSteps < 0 || accumulate < 1 || evalSteps < 1 || evalSeeds < 1)
-            throw new IllegalArgumentException("meta-training config: counts must be positive: " + this);
+        ConfigChecks.positive("truncLength", truncLength);
+        ConfigChecks.positive("problems", problems);
+        ConfigChecks.positive("estimators", estimators);
+        ConfigChecks.positive("outerSteps", outerSteps);
+        ConfigChecks.positive("accumulate", accumulate);
+        ConfigChecks.positive("evalSteps", evalSteps);
+        ConfigChecks.positive("evalSeeds", evalSeeds);
+        ConfigChecks.finitePositive("outerLr", outerLr);
+        ConfigChecks.finitePositive("adamLr", adamLr);
+        ConfigChecks.finitePositive("sigma", sigma);
+        ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
         TruncationSchedule.parse(schedule);
     }
 
@@ -84,7 +93,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
             if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
         }
         base.putAll(overrides);
-        return JSON.convertValue(base, MetaConfig.class);
+        return ConfigChecks.convert(JSON, base, MetaConfig.class);
     }
 
     /** This config as one JSON object. */
@@ -97,7 +106,13 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     }
 
     /** Parses {@link #toJson()}'s output. */
-    public static MetaConfig fromJson(String json) throws IOException { return JSON.readValue(json, MetaConfig.class); }
+    public static MetaConfig fromJson(String json) throws IOException {
+        try {
+            return JSON.readValue(json, MetaConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            throw new IOException(ConfigChecks.rootMessage(e), e);
+        }
+    }
 
     /** The truncation schedule. */
     public TruncationSchedule truncation() { return TruncationSchedule.parse(schedule); }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
@@ -12,7 +13,9 @@ import org.lopt4j.tensor.RandomKey;
  * The single-machine outer loop (outer_training.md §9–10): each outer step sends one unit per estimator through a
  * {@link UnitExecutor}, replaces a NaN meta-loss by 20 and non-finite gradient entries by 0 (counted), averages the
  * units' gradients and losses, applies the outer optimizer, commits the workers' new states, optionally re-creates
- * estimators, and checkpoints atomically every {@code checkpointSeconds}. Every key derives from the seed, the step
+ * estimators, and checkpoints atomically every {@code checkpointSeconds} and when asked to stop. A step whose update
+ * would make θ non-finite (as a float32) keeps θ and the outer optimizer's state as they were (counted, and reported as skipped):
+ * one bad step must not turn the learned optimizer into NaN. Every key derives from the seed, the step
  * and the estimator id, so a run resumed from a checkpoint continues exactly as an uninterrupted one.
  */
 public final class MetaTrainer {
@@ -23,8 +26,12 @@ public final class MetaTrainer {
     @FunctionalInterface
     public interface Listener { void onStep(StepReport r); }
 
-    /** One outer step: its index, the mean meta-loss, the best unit's loss, |ĝ|, seconds of unit work, wall seconds. */
-    public record StepReport(int step, double metaLoss, double bestLoss, double gradNorm, double unitSeconds, double wallSeconds) {}
+    /**
+     * One outer step: its index, the mean meta-loss, the best unit's loss, |ĝ|, seconds of unit work, wall seconds,
+     * whether its θ update was skipped as non-finite, and the run's count of such steps so far.
+     */
+    public record StepReport(int step, double metaLoss, double bestLoss, double gradNorm, double unitSeconds, double wallSeconds,
+                             boolean skipped, long skippedSteps) {}
 
     private final Recipe recipe;
     private final OuterOptimizer outer;
@@ -49,22 +56,26 @@ public final class MetaTrainer {
                 : MetaCheckpoint.anyTheta(Path.of(init), recipe.lopt(), recipe.backend()));
         EstimatorState[] w = new EstimatorState[recipe.config().estimators()];
         for (int e = 0; e < w.length; e++) w[e] = recipe.estimator().init(theta, runKey().child(1).child(e));
-        return new MetaState(0, theta, outer.init(theta.length), w, 0, 0, 0);
+        return new MetaState(0, theta, outer.init(theta.length), w, 0, 0, 0, 0);
     }
 
     /** Runs outer steps from {@code s} until the config's count (or {@code stopAfter} more steps); returns the state. */
-    public MetaState run(MetaState s, int stopAfter, Listener listener) throws IOException {
+    public MetaState run(MetaState s, int stopAfter, Listener listener) throws IOException { return run(s, stopAfter, () -> false, listener); }
+
+    /** {@link #run(MetaState, int, Listener)} that also ends, checkpointed, after the first step that sees {@code stop}. */
+    public MetaState run(MetaState s, int stopAfter, BooleanSupplier stop, Listener listener) throws IOException {
         MetaConfig c = recipe.config();
         long lastCkpt = System.nanoTime();
         int end = Math.min(c.outerSteps(), stopAfter < 0 ? Integer.MAX_VALUE : s.step() + stopAfter);
         while (s.step() < end) {
             long t0 = System.nanoTime();
             s = step(s, listener, t0);
-            boolean last = s.step() == end;
+            boolean last = s.step() == end || stop.getAsBoolean();
             if (checkpoint != null && (last || (System.nanoTime() - lastCkpt) / 1e9 >= c.checkpointSeconds())) {
                 MetaCheckpoint.write(checkpoint, recipe, s);
                 lastCkpt = System.nanoTime();
             }
+            if (last) break;
         }
         return s;
     }
@@ -99,6 +110,12 @@ public final class MetaTrainer {
         }
         double[] theta = s.theta().clone();
         OuterOptimizer.State o = outer.update(s.outer(), theta, grad, loss);
+        boolean skip = !allFinite(theta);
+        long skipped = s.skippedSteps() + (skip ? 1 : 0);
+        if (skip) {
+            theta = s.theta();
+            o = s.outer();
+        }
         if (c.resampleFrequency() > 0) {
             for (int e = 0; e < next.length; e++) {
                 RandomKey k = stepKey.child(1_000_000 + e);
@@ -108,7 +125,13 @@ public final class MetaTrainer {
         double norm = 0;
         for (double g : grad) norm += g * g;
         double wall = (System.nanoTime() - t0) / 1e9;
-        if (listener != null) listener.onStep(new StepReport(step, loss, best, Math.sqrt(norm), unitSec, wall));
-        return new MetaState(step + 1, theta, o, next, nanLosses, bad, s.seconds() + wall);
+        if (listener != null) listener.onStep(new StepReport(step, loss, best, Math.sqrt(norm), unitSec, wall, skip, skipped));
+        return new MetaState(step + 1, theta, o, next, nanLosses, bad, skipped, s.seconds() + wall);
+    }
+
+    /** Whether every value of θ {@code x} is finite as a float32, the precision learned optimizers apply θ in and files hold it in. */
+    public static boolean allFinite(double[] x) {
+        for (double v : x) if (!(Math.abs(v) <= Float.MAX_VALUE)) return false;
+        return true;
     }
 }

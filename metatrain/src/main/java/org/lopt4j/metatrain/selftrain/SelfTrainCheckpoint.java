@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lopt4j.metatrain.outer.OuterOptimizer;
+import org.lopt4j.metatrain.run.ResumeCheck;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.ScalarBackend;
@@ -27,6 +28,9 @@ public final class SelfTrainCheckpoint {
     public static final String FILE = "selftrain.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Config fields a resumed run may change: none of them changes the outer steps still to run. */
+    public static final List<String> RESUMABLE = List.of("outerSteps", "checkpointSeconds", "finalTask", "finalSteps", "finalSeeds");
 
     private SelfTrainCheckpoint() {}
 
@@ -69,22 +73,21 @@ public final class SelfTrainCheckpoint {
         meta.put("step", Integer.toString(s.step()));
         meta.put("nan_losses", Long.toString(s.nanLosses()));
         meta.put("nonfinite_grads", Long.toString(s.nonFiniteGrads()));
+        meta.put("skipped_updates", Long.toString(s.skippedUpdates()));
         meta.put("seconds", Double.toString(s.seconds()));
         meta.put("members", JSON.writeValueAsString(members));
         meta.put("lineage", JSON.writeValueAsString(lineage));
-        SafeTensors.write(file, t, meta);
+        SafeTensors.write(file, t, meta, true);
     }
 
-    /** Reads a checkpoint written for {@code trainer}'s config (any other config is refused, saying how it differs). */
+    /** Reads a checkpoint written for {@code trainer}'s config (up to {@link #RESUMABLE}; another is refused, saying how it differs). */
     public static SelfTrainState read(Path file, SelfTrainer trainer) throws IOException {
         if (!Files.exists(file)) throw new IOException("no checkpoint at " + file);
         SafeTensors.Contents c = SafeTensors.read(file, ScalarBackend.INSTANCE);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) throw new IOException(file + ": not a lopt4j self-training checkpoint (format " + meta.get("format") + ")");
-        SelfTrainConfig stored = SelfTrainConfig.fromJson(meta.get("config"));
-        if (!stored.equals(trainer.config())) {
-            throw new IOException(file + ": written for a different config:\n  stored  " + stored.toJson() + "\n  current " + trainer.config().toJson());
-        }
+        ResumeCheck.require(file, Integer.parseInt(meta.get("step")), meta.get("config"), trainer.config().toJson(), RESUMABLE);
+        SelfTrainConfig stored = trainer.config();
         List<MemberMeta> mm = JSON.readValue(meta.get("members"), new TypeReference<List<MemberMeta>>() {});
         List<GenerationMeta> gm = JSON.readValue(meta.get("lineage"), new TypeReference<List<GenerationMeta>>() {});
         if (mm.size() != stored.members()) throw new IOException(file + ": " + mm.size() + " members stored, the config has " + stored.members());
@@ -111,7 +114,7 @@ public final class SelfTrainCheckpoint {
         List<Generation> lineage = new ArrayList<>();
         for (GenerationMeta g : gm) lineage.add(new Generation(g.id(), g.slot(), g.parent(), g.startStep(), new Hyperparameters(num(g.stepMult()), num(g.sigma()), g.unrollLength())));
         return new SelfTrainState(Integer.parseInt(meta.get("step")), members, List.copyOf(lineage), Long.parseLong(meta.get("nan_losses")),
-                Long.parseLong(meta.get("nonfinite_grads")), Double.parseDouble(meta.get("seconds")));
+                Long.parseLong(meta.get("nonfinite_grads")), Long.parseLong(meta.getOrDefault("skipped_updates", "0")), Double.parseDouble(meta.get("seconds")));
     }
 
     private static OptState<?> withCounters(OptState<?> s, Map<String, Integer> counters) { return s.withCounters(counters); }

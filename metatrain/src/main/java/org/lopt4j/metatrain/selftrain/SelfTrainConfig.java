@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.lopt4j.metatrain.outer.ConfigChecks;
 import org.lopt4j.metatrain.outer.FullEs;
 
 /**
@@ -52,11 +53,20 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
     public static final List<String> MUTABLE = List.of("step_mult", "sigma", "unroll");
 
     public SelfTrainConfig {
-        if (members < 1 || outerSteps < 0 || pairs < 1 || unrollLength < 1 || evalEvery < 1 || evalProblems < 1 || evalLength < 1
-                || exploitEvery < 1 || finalSteps < 1 || finalSeeds < 1)
-            throw new IllegalArgumentException("self-training config: counts must be positive");
-        if (!(sigma > 0) || !(adamLr > 0)) throw new IllegalArgumentException("self-training config: sigma and adamLr must be positive");
-        if (!(stepMultMin >= 0) || !(stepMultMax >= stepMultMin) || (stepMultMin == 0 && stepMultMax > 0))
+        ConfigChecks.positive("members", members);
+        ConfigChecks.positive("outerSteps", outerSteps);
+        ConfigChecks.positive("pairs", pairs);
+        ConfigChecks.positive("unrollLength", unrollLength);
+        ConfigChecks.positive("evalEvery", evalEvery);
+        ConfigChecks.positive("evalProblems", evalProblems);
+        ConfigChecks.positive("evalLength", evalLength);
+        ConfigChecks.positive("exploitEvery", exploitEvery);
+        ConfigChecks.positive("finalSteps", finalSteps);
+        ConfigChecks.positive("finalSeeds", finalSeeds);
+        ConfigChecks.finitePositive("sigma", sigma);
+        ConfigChecks.finitePositive("adamLr", adamLr);
+        ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
+        if (!(stepMultMin >= 0) || !(stepMultMax >= stepMultMin) || Double.isInfinite(stepMultMax) || (stepMultMin == 0 && stepMultMax > 0))
             throw new IllegalArgumentException("self-training config: the step multiplier range needs 0 < stepMultMin ≤ stepMultMax (or both 0)");
         if (lossType == null || lossType.isEmpty()) lossType = "avg";
         FullEs.LossType.parse(lossType);
@@ -96,13 +106,7 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
             if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
         }
         base.putAll(overrides);
-        try {
-            return JSON.convertValue(base, SelfTrainConfig.class);
-        } catch (IllegalArgumentException e) {
-            Throwable c = e;
-            while (c.getCause() != null) c = c.getCause();
-            throw new IllegalArgumentException(c.getMessage(), e);
-        }
+        return ConfigChecks.convert(JSON, base, SelfTrainConfig.class);
     }
 
     /** This config as one JSON object. */

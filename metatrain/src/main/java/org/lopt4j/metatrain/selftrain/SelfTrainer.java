@@ -13,6 +13,7 @@ import org.lopt4j.metatrain.outer.PopulationEs;
 import org.lopt4j.metatrain.outer.PopulationValue;
 import org.lopt4j.metatrain.outer.TruncatedUnroll;
 import org.lopt4j.metatrain.outer.TruncationSchedule;
+import org.lopt4j.metatrain.task.DataCheck;
 import org.lopt4j.metatrain.task.ImageMlpFamily;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.TaskFamily;
@@ -38,10 +39,11 @@ public final class SelfTrainer {
     /**
      * One outer step: its index, the task it trained on, per member the ES meta-loss, the evaluation value of this
      * step (NaN without one), the generation and hyperparameters after the step; the slots copied by an exploit
-     * ({@code source[i] ≥ 0}, null without one); wall seconds.
+     * ({@code source[i] ≥ 0}, null without one); wall seconds; the members whose update this step was skipped because
+     * it would have made their θ non-finite, and the run's count of skipped updates so far.
      */
     public record StepReport(int step, String task, double[] metaLoss, double[] value, int[] generation, Hyperparameters[] hyper,
-                             int[] exploitSource, double wallSeconds) {}
+                             int[] exploitSource, double wallSeconds, int skipped, long skippedUpdates) {}
 
     private final SelfTrainConfig config;
     private final LearnedOptimizer<?> lopt;
@@ -73,6 +75,12 @@ public final class SelfTrainer {
 
     public SelfTrainConfig config() { return config; }
 
+    /** Loads the training data of the task or of every dataset of the family, so a missing file is reported before any work. */
+    public void checkData() throws IOException {
+        if (family != null) DataCheck.require(family);
+        else DataCheck.require(fixed);
+    }
+
     public LearnedOptimizer<?> lopt() { return lopt; }
 
     public Backend backend() { return backend; }
@@ -100,20 +108,24 @@ public final class SelfTrainer {
             m[i] = new Member(theta, h, rule.init(theta), i, 0, Double.NaN);
             lineage.add(new Generation(i, i, -1, 0, h));
         }
-        return new SelfTrainState(0, m, List.copyOf(lineage), 0, 0, 0);
+        return new SelfTrainState(0, m, List.copyOf(lineage), 0, 0, 0, 0);
     }
 
     /** Runs outer steps from {@code s} until the config's count (or {@code stopAfter} more steps); returns the state. */
-    public SelfTrainState run(SelfTrainState s, int stopAfter, Listener listener) throws IOException {
+    public SelfTrainState run(SelfTrainState s, int stopAfter, Listener listener) throws IOException { return run(s, stopAfter, () -> false, listener); }
+
+    /** {@link #run(SelfTrainState, int, Listener)} that also ends, checkpointed, after the first step that sees {@code stop}. */
+    public SelfTrainState run(SelfTrainState s, int stopAfter, java.util.function.BooleanSupplier stop, Listener listener) throws IOException {
         long lastCkpt = System.nanoTime();
         int end = Math.min(config.outerSteps(), stopAfter < 0 ? Integer.MAX_VALUE : s.step() + stopAfter);
         while (s.step() < end) {
             s = step(s, listener);
-            boolean last = s.step() == end;
+            boolean last = s.step() == end || stop.getAsBoolean();
             if (checkpoint != null && (last || (System.nanoTime() - lastCkpt) / 1e9 >= config.checkpointSeconds())) {
                 SelfTrainCheckpoint.write(checkpoint, this, s);
                 lastCkpt = System.nanoTime();
             }
+            if (last) break;
         }
         return s;
     }
@@ -136,7 +148,8 @@ public final class SelfTrainer {
                 config.loss(), 50, 0, 0);
         PopulationEs.MemberEstimate[] est = es.estimate(thetas, sigmas, lengths, config.pairs(), runKey().child(2).fold(step).child(0));
         int best = s.best();
-        long nanLosses = s.nanLosses(), bad = s.nonFiniteGrads();
+        long nanLosses = s.nanLosses(), bad = s.nonFiniteGrads(), skippedUpdates = s.skippedUpdates();
+        int skipped = 0;
         double[] metaLoss = new double[n];
         Member[] after = new Member[n];
         for (int i = 0; i < n; i++) {
@@ -148,6 +161,12 @@ public final class SelfTrainer {
             double[] ruleTheta = rule.kind() == OuterRule.Kind.BEST && best >= 0 ? thetas[best] : thetas[i];
             double[] theta = m.theta().clone();
             OuterRule.State o = rule.update(m.outer(), theta, grad, loss, ruleTheta, step, m.hyper().stepMult());
+            if (!MetaTrainer.allFinite(theta)) {                          // keep the member as it was rather than a NaN θ
+                theta = m.theta();
+                o = m.outer();
+                skipped++;
+                skippedUpdates++;
+            }
             after[i] = new Member(theta, m.hyper(), o, m.generation(), m.generationStart(), m.value());
             metaLoss[i] = loss;
         }
@@ -183,8 +202,8 @@ public final class SelfTrainer {
             int[] gen = new int[n];
             Hyperparameters[] hyper = new Hyperparameters[n];
             for (int i = 0; i < n; i++) { gen[i] = after[i].generation(); hyper[i] = after[i].hyper(); }
-            listener.onStep(new StepReport(step, task.name(), metaLoss, value, gen, hyper, source, wall));
+            listener.onStep(new StepReport(step, task.name(), metaLoss, value, gen, hyper, source, wall, skipped, skippedUpdates));
         }
-        return new SelfTrainState(step + 1, after, lineage, nanLosses, bad, s.seconds() + wall);
+        return new SelfTrainState(step + 1, after, lineage, nanLosses, bad, skippedUpdates, s.seconds() + wall);
     }
 }

@@ -26,6 +26,12 @@ public record ImageMlpFamily(String name, String[] datasets, int[] resolutions, 
                 new ImageMlpTask.Activation[] {ImageMlpTask.Activation.RELU, ImageMlpTask.Activation.TANH}, new int[] {32}, dataDir);
     }
 
+    @Override public java.util.List<Task> dataSamples() {
+        java.util.List<Task> out = new java.util.ArrayList<>();
+        for (String d : datasets) for (int res : resolutions) out.add(new ImageMlpTask("ImageMLP_" + d + res, d, res, new int[] {minWidth}, activations[0], batchSizes[0], false, dataDir));
+        return out;
+    }
+
     private static double u(RandomKey k, int i) { return k.sample(Op.Dist.UNIFORM, DType.F64, i); }
 
     @Override public Task sample(RandomKey key) {

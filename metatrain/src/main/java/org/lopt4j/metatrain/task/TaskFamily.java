@@ -7,4 +7,7 @@ public interface TaskFamily {
     String name();
 
     Task sample(RandomKey key);
+
+    /** One task per dataset the family samples from, to check its data is there ({@link DataCheck}); none by default. */
+    default java.util.List<Task> dataSamples() { return java.util.List.of(); }
 }

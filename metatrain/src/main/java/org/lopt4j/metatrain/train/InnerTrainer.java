@@ -28,6 +28,12 @@ public final class InnerTrainer {
 
     public static <S extends OptState<S>> Result train(Task task, Optimizer<S> opt, int steps, long seed, int members, Backend backend,
                                                        Listener onStep) {
+        return train(task, opt, steps, seed, members, backend, onStep, () -> false);
+    }
+
+    /** {@link #train(Task, Optimizer, int, long, int, Backend, Listener)} that ends early, without the update, at the first step after which {@code stop} holds. */
+    public static <S extends OptState<S>> Result train(Task task, Optimizer<S> opt, int steps, long seed, int members, Backend backend,
+                                                       Listener onStep, java.util.function.BooleanSupplier stop) {
         RandomKey key = RandomKey.of(seed);
         Slab params = task.init(key.child(0), backend, members), grads = params.zerosLike();
         S state = opt.init(params);
@@ -39,6 +45,7 @@ public final class InnerTrainer {
             Batch b = next(task, backend, streams);
             losses = task.lossAndGrad(params, members, b, grads);
             if (onStep != null) onStep.onStep(s, losses);
+            if (stop.getAsBoolean()) break;
             double mean = 0;
             for (double l : losses) mean += l / members;
             state = opt.update(state, params, grads, new StepInfo(s, mean, steps));

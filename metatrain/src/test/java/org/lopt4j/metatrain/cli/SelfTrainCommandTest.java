@@ -21,8 +21,9 @@ import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.io.SafeTensors;
 
 /**
- * {@code lopt4j selftrain}: killed with SIGKILL mid-run and resumed, it ends with the members of an uninterrupted run
- * bit for bit and one metrics row per member and step; a finished run leaves its plots, θ and summary.
+ * {@code lopt4j selftrain}: killed with SIGKILL or stopped with SIGTERM mid-run and resumed, it ends with the members
+ * of an uninterrupted run bit for bit and one metrics row per member and step; a finished run leaves its plots, θ and
+ * summary.
  */
 class SelfTrainCommandTest {
     static final String CONFIG = """
@@ -80,6 +81,33 @@ class SelfTrainCommandTest {
             assertTrue(rows.add(r.get("step").asInt() + "/" + r.get("member").asInt()), "one row per member and step: " + line);
         }
         assertEquals(8 * 3, rows.size());
+    }
+
+    @Test void sigtermCheckpointsAndTheResumedRunMatchesAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("tiny.json"), CONFIG), run = dir.resolve("run"), log = dir.resolve("child.log");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "selftrain",
+                "--config", cfg.toString(), "--out", run.toString(), "--no-eval", "--quiet", "--outer-steps", "1000", "--checkpoint-seconds", "3600"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path metrics = run.resolve("metrics.jsonl"), ckpt = run.resolve(SelfTrainCheckpoint.FILE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (RunDirectoryTest.rows(metrics) < 3 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(p.isAlive(), "the child should still be running: " + Files.readString(log));
+        p.destroy();                                                       // SIGTERM on Linux
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child should stop after its current outer step");
+        int at = step(ckpt);
+        assertTrue(Files.readString(log).contains("stopped at outer step " + at + ": checkpoint " + ckpt), Files.readString(log));
+        assertEquals(3L * at, RunDirectoryTest.rows(metrics));
+        String end = Integer.toString(at + 1);
+        assertEquals(0, Main.run("selftrain", "--config", cfg.toString(), "--out", run.toString(), "--no-eval", "--quiet", "--resume",
+                "--outer-steps", end, "--checkpoint-seconds", "0"));
+        Path straight = dir.resolve("straight");
+        assertEquals(0, Main.run("selftrain", "--config", cfg.toString(), "--out", straight.toString(), "--no-eval", "--quiet", "--outer-steps", end));
+        for (int i = 0; i < 3; i++) {
+            double[] want = member(straight.resolve(SelfTrainCheckpoint.FILE), i), got = member(ckpt, i);
+            for (int j = 0; j < want.length; j++) assertEquals(want[j], got[j], 0, "member " + i + " θ[" + j + "]");
+        }
+        assertEquals(3L * (at + 1), RunDirectoryTest.rows(metrics));
     }
 
     @Test void refusesToOverwriteARunAndReportsBadConfigs(@TempDir Path dir) throws Exception {

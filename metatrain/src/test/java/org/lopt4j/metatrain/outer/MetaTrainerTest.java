@@ -101,10 +101,14 @@ class MetaTrainerTest {
             MetaTrainer t = new MetaTrainer(r, ex, ckpt);
             t.run(t.fresh(), -1, null);
         }
-        Recipe other = Recipe.of(tiny(5), null, b);
+        assertEquals(1, MetaCheckpoint.read(ckpt, Recipe.of(tiny(5), null, b)).step());     // a finished run may be extended
+        Recipe other = Recipe.of(tiny(1).with(java.util.Map.of("seed", 8)), null, b);
         var e = assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, other));
-        assertTrue(e.getMessage().contains("different config"), e.getMessage());
+        assertTrue(e.getMessage().contains("different config: seed 7 in the checkpoint, 8 now"), e.getMessage());
         byte[] bytes = Files.readAllBytes(ckpt);
+        bytes[bytes.length - 3] ^= 0x40;                                   // one bit of the last tensor's data
+        Files.write(ckpt, bytes);
+        assertTrue(assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r)).getMessage().contains("data section fails its checksum"));
         Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r));
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(dir.resolve("missing.safetensors"), r));

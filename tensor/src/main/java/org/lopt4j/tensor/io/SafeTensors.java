@@ -34,8 +34,8 @@ import org.lopt4j.tensor.Tensor;
  * Reads and writes safetensors files: an 8-byte little-endian header length N, N bytes of UTF-8 JSON (name → dtype,
  * shape, data_offsets; optional {@code __metadata__} of strings), then the raw little-endian data, which the tensors
  * must cover exactly. Reads validate the whole header before any tensor is built and copy the data through a memory
- * map; writes are atomic. Every failure is a {@link SafeTensorsException} naming the file and, where one is at fault,
- * the tensor.
+ * map; writes are atomic, optionally with a checksum of the data that reads verify ({@link DataChecksum}). Every
+ * failure is a {@link SafeTensorsException} naming the file and, where one is at fault, the tensor.
  */
 public final class SafeTensors {
     /** Most problems listed by one slab mismatch message. */
@@ -70,12 +70,13 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads every tensor into {@code backend}, after validating the whole header against the file's size. */
+    /** Reads every tensor into {@code backend}, after validating the header against the file's size and the data against any checksum. */
     public static Contents read(Path file, Backend backend) throws IOException {
         try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
             Header h = HeaderReader.read(file, ch);
             MemorySegment data = h.dataBytes() == 0 ? MemorySegment.ofArray(new byte[0])
                     : ch.map(FileChannel.MapMode.READ_ONLY, h.dataStart(), h.dataBytes(), arena);
+            DataChecksum.verify(file, h.metadata(), data);
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Entry e : h.entries()) {
                 if (!backend.supports(e.dtype())) {
@@ -107,20 +108,24 @@ public final class SafeTensors {
      * keeping the map's order within each size, so every tensor's data is aligned to its element size (the Rust
      * writer's rule). Tensors may have any strides and live on any backend.
      */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException { write(file, tensors, metadata, false); }
+
+    /** {@link #write(Path, Map, Map)}, with {@code checksum} adding the data section's {@link DataChecksum}, which reads verify. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, boolean checksum) throws IOException {
         List<Map.Entry<String, Tensor>> order = dataOrder(file, tensors);
-        byte[] header = headerBytes(file, tensors, order, metadata);
+        byte[] header = headerBytes(file, tensors, order, checksum ? DataChecksum.withPlaceholder(metadata) : metadata);
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteSink sink = new ByteSink(ch);
                 sink.putLong(header.length);
                 sink.putBytes(header);
                 for (Map.Entry<String, Tensor> kv : order) sink.putTensor(kv.getValue());
                 sink.flush();
+                if (checksum) DataChecksum.fill(ch, 8L + header.length);
                 ch.force(true);
             }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -197,8 +202,8 @@ public final class SafeTensors {
 
     // ------------------------------------------------------------------ slabs
 
-    /** Writes each slab's tensors as {@code <role>/<tensor name>}, roles in the map's order. */
-    public static void writeSlabs(Path file, Map<String, Slab> roles, Map<String, String> metadata) throws IOException {
+    /** Writes each slab's tensors as {@code <role>/<tensor name>}, roles in the map's order; {@code checksum} as in {@link #write}. */
+    public static void writeSlabs(Path file, Map<String, Slab> roles, Map<String, String> metadata, boolean checksum) throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();
         for (Map.Entry<String, Slab> r : roles.entrySet()) {
             SlabLayout l = r.getValue().layout();
@@ -209,7 +214,7 @@ public final class SafeTensors {
                 }
             }
         }
-        write(file, all, metadata);
+        write(file, all, metadata, checksum);
     }
 
     /** Reads role {@code role} of {@code file} into a new slab; see {@link #slab}. */

@@ -37,7 +37,7 @@ class SlabFilesTest {
         roles.put("params", params);
         roles.put("state/m", moments);
         Path p = dir.resolve("s.safetensors");
-        SafeTensors.writeSlabs(p, roles, Map.of("v", "1"));
+        SafeTensors.writeSlabs(p, roles, Map.of("v", "1"), false);
         return p;
     }
 
@@ -94,7 +94,7 @@ class SlabFilesTest {
         roles.put("a", a);
         roles.put("a/b", ab);
         Path p = dir.resolve("c.safetensors");
-        String m = assertThrows(SafeTensorsException.class, () -> SafeTensors.writeSlabs(p, roles, Map.of())).getMessage();
+        String m = assertThrows(SafeTensorsException.class, () -> SafeTensors.writeSlabs(p, roles, Map.of(), false)).getMessage();
         assertTrue(m.contains("'a/b/c'"), m);
     }
 }
