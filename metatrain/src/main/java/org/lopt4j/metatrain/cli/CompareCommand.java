@@ -19,6 +19,8 @@ import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.metatrain.run.AtomicFiles;
 import org.lopt4j.metatrain.run.RunLock;
 import org.lopt4j.metatrain.task.DataCheck;
+import org.lopt4j.metatrain.task.FineTuneTask;
+import org.lopt4j.metatrain.task.PretrainedConv;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.metatrain.train.Comparison;
@@ -42,7 +44,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (needs --lopt-checkpoint except small_fc_lopt).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ of the learned optimizer (lopt.safetensors from `lopt4j metatrain`).") Path loptCheckpoint;
     @Option(names = "--steps", defaultValue = "200,400,800", split = ",", description = "Training lengths (default ${DEFAULT-VALUE}).") int[] steps;
-    @Option(names = "--baselines", defaultValue = "adam,momentum", split = ",", description = "Hand-designed optimizers (default ${DEFAULT-VALUE}; see `lopt4j train --help`).") String[] baselines;
+    @Option(names = "--baselines", defaultValue = "adam,momentum", split = ",", description = "Hand-designed optimizers, or none (default ${DEFAULT-VALUE}; see `lopt4j train --help`).") String[] baselines;
+    @Option(names = "--body", description = "For the FineTune_* tasks: a pretrained body from `lopt4j pretrain` in place of the shipped one.") Path body;
     @Option(names = "--lr-grid", defaultValue = "1e-3:1:7", description = "LO:HI:COUNT, log-spaced learning rates tried for each baseline (default ${DEFAULT-VALUE}).") String lrGrid;
     @Option(names = "--seeds", defaultValue = "5", description = "Held-out seeds, run as one batched model (default ${DEFAULT-VALUE}).") int seeds;
     @Option(names = "--seed", defaultValue = "1000", description = "First key of the held-out seeds (default ${DEFAULT-VALUE}).") long seed;
@@ -55,9 +58,15 @@ final class CompareCommand implements Callable<Integer> {
         double[] lrs = grid(lrGrid);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be positive, got " + seeds);
         for (int s : steps) if (s < 1) throw new IllegalArgumentException("--steps must be positive, got " + s);
+        if (baselines.length == 1 && baselines[0].equals("none")) baselines = new String[0];
         for (String b : baselines) OptimizerOption.of(b, 1e-3);                       // an unknown name fails before any work
+        if (optimizer == null && baselines.length == 0) throw new IllegalArgumentException("nothing to compare: give --optimizer or some --baselines");
         if (optimizer != null && !LearnedOption.isLearned(optimizer)) throw new IllegalArgumentException("--optimizer must be a learned optimizer, got '" + optimizer + "'");
         Task t = Tasks.byName(task, dataDir);
+        if (body != null) {
+            if (!(t instanceof FineTuneTask ft)) throw new IllegalArgumentException("--body applies to the FineTune_* tasks, not " + task);
+            t = ft.withBody(task + " [body " + body.getFileName() + "]", PretrainedConv.read(body));
+        }
         DataCheck.require(t);
         Optimizer<?> learned = optimizer == null ? null : LearnedOption.of(optimizer, loptCheckpoint, seeds);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
@@ -72,6 +81,7 @@ final class CompareCommand implements Callable<Integer> {
                 Arrays.toString(steps), learned == null ? "" : optimizer + " + ", baselines.length, lrs.length, seeds, b.name());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("task", t.name());
+        json.put("body", body == null ? null : body.toString());
         json.put("seeds", seeds);
         json.put("first_seed", seed);
         json.put("score", "train loss averaged over the last " + Comparison.TAIL_PERCENT + "% of the steps, then over seeds");

@@ -49,6 +49,9 @@ public final class FineTuneTask extends BatchedModelTask {
     @Override public String name() { return name; }
     @Override public int batchSize() { return base.batchSize(); }
 
+    /** This task with another pretrained body (e.g. one pretrained from another seed), under {@code name}. */
+    public FineTuneTask withBody(String name, Map<String, float[]> otherBody) { return new FineTuneTask(name, base, classes, otherBody); }
+
     /** The labels this task keeps. */
     public int[] classes() { return classes.clone(); }
 

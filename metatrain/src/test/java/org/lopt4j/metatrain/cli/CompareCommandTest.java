@@ -54,6 +54,25 @@ class CompareCommandTest {
         assertTrue(Files.readString(out.resolve("summary.txt")).contains("12 steps: l3rs"));
     }
 
+    @Test void anotherPretrainedBodyAndNoBaselines(@TempDir Path dir) throws Exception {
+        LearnedOptimizer<?> lo = LearnedOptimizers.named("l3rs");
+        Path theta = dir.resolve("lopt.safetensors");
+        LearnedCheckpoint.save(theta, lo, lo.initTheta(RandomKey.of(0), ScalarBackend.INSTANCE), null);
+        assertEquals(0, Main.run("pretrain", "--steps", "5", "--seed", "1", "--out", dir.resolve("body").toString(), "--quiet"));
+        Path body = dir.resolve("body").resolve(org.lopt4j.metatrain.task.PretrainedConv.RESOURCE);
+        Path out = dir.resolve("out");
+        assertEquals(0, Main.run("compare", "--task", TASK, "--optimizer", "l3rs", "--lopt-checkpoint", theta.toString(), "--steps", "4",
+                "--baselines", "none", "--body", body.toString(), "--seeds", "2", "--out", out.toString(), "--quiet"));
+        JsonNode j = new ObjectMapper().readTree(out.resolve("compare.json").toFile());
+        assertEquals(body.toString(), j.get("body").asText());
+        assertTrue(j.get("task").asText().contains("[body "), j.get("task").asText());
+        JsonNode row = j.get("lengths").get(0);
+        assertTrue(row.get("l3rs").get("score").isNumber());
+        assertFalse(row.has("adam"));
+        assertEquals(1, Main.run("compare", "--task", TASK, "--baselines", "none", "--out", dir.resolve("o2").toString()));
+        assertEquals(1, Main.run("compare", "--task", "ImageMLP_FashionMnist8_Relu32", "--body", body.toString(), "--out", dir.resolve("o3").toString()));
+    }
+
     @Test void refusesBadInputBeforeAnyWork(@TempDir Path dir) {
         Path out = dir.resolve("out");
         assertEquals(1, Main.run("compare", "--task", TASK, "--lr-grid", "1e-3:1", "--out", out.toString()));
