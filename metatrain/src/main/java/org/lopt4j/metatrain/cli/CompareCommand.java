@@ -15,6 +15,8 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.metatrain.run.AtomicFiles;
 import org.lopt4j.metatrain.run.RunLock;
@@ -29,6 +31,8 @@ import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.cpu.ScalarBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +47,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
     @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (needs --lopt-checkpoint except small_fc_lopt).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ of the learned optimizer (lopt.safetensors from `lopt4j metatrain`).") Path loptCheckpoint;
+    @Option(names = "--fresh-theta", description = "Run the learned optimizer with its meta-training initialization (what meta-training starts from) instead of a θ file.") boolean freshTheta;
     @Option(names = "--steps", defaultValue = "200,400,800", split = ",", description = "Training lengths (default ${DEFAULT-VALUE}).") int[] steps;
     @Option(names = "--baselines", defaultValue = "adam,momentum", split = ",", description = "Hand-designed optimizers, or none (default ${DEFAULT-VALUE}; see `lopt4j train --help`).") String[] baselines;
     @Option(names = "--body", description = "For the FineTune_* tasks: a pretrained body from `lopt4j pretrain` in place of the shipped one.") Path body;
@@ -68,7 +73,8 @@ final class CompareCommand implements Callable<Integer> {
             t = ft.withBody(task + " [body " + body.getFileName() + "]", PretrainedConv.read(body));
         }
         DataCheck.require(t);
-        Optimizer<?> learned = optimizer == null ? null : LearnedOption.of(optimizer, loptCheckpoint, seeds);
+        if (freshTheta && (optimizer == null || loptCheckpoint != null)) throw new IllegalArgumentException("--fresh-theta needs --optimizer and no --lopt-checkpoint");
+        Optimizer<?> learned = optimizer == null ? null : freshTheta ? fresh(LearnedOptimizers.named(optimizer)) : LearnedOption.of(optimizer, loptCheckpoint, seeds);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         try (RunLock lock = RunLock.acquire(out, "compare")) {
             return compare(t, learned, b, lrs);
@@ -85,7 +91,7 @@ final class CompareCommand implements Callable<Integer> {
         json.put("seeds", seeds);
         json.put("first_seed", seed);
         json.put("score", "train loss averaged over the last " + Comparison.TAIL_PERCENT + "% of the steps, then over seeds");
-        json.put("learned", optimizer == null ? null : Map.of("optimizer", optimizer, "theta", String.valueOf(loptCheckpoint)));
+        json.put("learned", optimizer == null ? null : Map.of("optimizer", optimizer, "theta", freshTheta ? "fresh (its initialization)" : String.valueOf(loptCheckpoint)));
         json.put("lr_grid", lrs);
         List<Map<String, Object>> lengths = new ArrayList<>();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -144,7 +150,9 @@ final class CompareCommand implements Callable<Integer> {
             for (Map<String, Object> row : lengths) {
                 for (String name : baselines) {
                     Object v = row.get(optimizer + "_vs_" + name);
-                    if (v != null) p.printf("%d steps: %s %s the best-lr %s%n", (Integer) row.get("steps"), optimizer, v, name);
+                    if (v == null) continue;
+                    if (v.equals("diverged")) p.printf("%d steps: %s diverged; the best-lr %s did not%n", (Integer) row.get("steps"), optimizer, name);
+                    else p.printf("%d steps: %s %s the best-lr %s%n", (Integer) row.get("steps"), optimizer, v, name);
                 }
             }
         }
@@ -156,6 +164,10 @@ final class CompareCommand implements Callable<Integer> {
         System.out.print(text.toString(StandardCharsets.UTF_8));
         if (json.get("schedule") instanceof Map<?, ?> sch) schedulePlots(sch);
         return 0;
+    }
+
+    private Optimizer<?> fresh(LearnedOptimizer<?> lo) {
+        return lo.optimizer(lo.population(lo.initTheta(RandomKey.of(0), ScalarBackend.INSTANCE), seeds));
     }
 
     private <S extends OptState<S>> Run runLearned(Task t, Optimizer<S> opt, int steps, Backend b, List<double[][]> schedule) {

@@ -70,6 +70,13 @@ class CompareCommandTest {
         assertTrue(row.get("l3rs").get("score").isNumber());
         assertFalse(row.has("adam"));
         assertEquals(1, Main.run("compare", "--task", TASK, "--baselines", "none", "--out", dir.resolve("o2").toString()));
+        // the meta-training initialization is the θ file written from it
+        Path fresh = dir.resolve("fresh");
+        assertEquals(0, Main.run("compare", "--task", TASK, "--optimizer", "l3rs", "--fresh-theta", "--steps", "4", "--baselines", "none",
+                "--body", body.toString(), "--seeds", "2", "--out", fresh.toString(), "--quiet"));
+        assertEquals(row.get("l3rs").get("score").asDouble(), new ObjectMapper().readTree(fresh.resolve("compare.json").toFile())
+                .get("lengths").get(0).get("l3rs").get("score").asDouble());
+        assertEquals(1, Main.run("compare", "--task", TASK, "--optimizer", "l3rs", "--fresh-theta", "--lopt-checkpoint", theta.toString(), "--out", dir.resolve("o4").toString()));
         assertEquals(1, Main.run("compare", "--task", "ImageMLP_FashionMnist8_Relu32", "--body", body.toString(), "--out", dir.resolve("o3").toString()));
     }
 
