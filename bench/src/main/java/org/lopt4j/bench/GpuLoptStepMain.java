@@ -30,7 +30,7 @@ public final class GpuLoptStepMain {
         }
         Backend b = found.get();
         System.out.printf("%s, %d timed steps per case (median), cold L2%n", b.name(), runs);
-        List<String> optimizers = List.of("adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo");
+        List<String> optimizers = List.of("adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo", "l3rs");
         record Case(String name, SlabLayout layout) {}
         List<Case> cases = List.of(new Case("1M", LoptStepBench.layout(1_000_000)), new Case("10M", LoptStepBench.layout(10_000_000)),
                 new Case("gpt2-small", BackendLoptStepBench.gpt2Small()));
@@ -40,7 +40,8 @@ public final class GpuLoptStepMain {
                 Slab p = LoptStepBench.random(b, c.layout(), 1), g = LoptStepBench.random(b, c.layout(), 2);
                 double adamw = Double.NaN;
                 for (String name : optimizers) {
-                    LoptStepBench.Stepper<?> stepper = LoptStepBench.Stepper.of(LoptStepBench.optimizer(name, b), p);
+                    String which = name.equals("l3rs") ? "l3rs:" + c.layout().count() : name;        // L3RS is made for its model's tensor count
+                    LoptStepBench.Stepper<?> stepper = LoptStepBench.Stepper.of(LoptStepBench.optimizer(which, b), p);
                     double ms = timer.medianMillis(() -> stepper.step(p, g, info), 3, runs);
                     if (name.equals("adamw")) adamw = ms;
                     System.out.printf("%-10s %,13d params %4d tensors | %-16s %10.4f ms %8.3f ns/param %7.2f x AdamW%n", c.name(),

@@ -2,6 +2,7 @@ package org.lopt4j.bench;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.learned.velo.Velo;
@@ -69,8 +70,15 @@ public class LoptStepBench {
         return s;
     }
 
-    /** The benchmarked optimizer {@code name}, learned ones with θ from their meta-training initialization. */
+    /**
+     * The benchmarked optimizer {@code name}, learned ones with θ from their meta-training initialization;
+     * {@code l3rs:N} is L3RS for a model of N tensors.
+     */
     static Optimizer<?> optimizer(String name, Backend b) {
+        if (name.startsWith("l3rs:")) {
+            L3rs l3 = L3rs.of(Integer.parseInt(name.substring(5)));
+            return l3.optimizer(l3.initTheta(RandomKey.of(3), b));
+        }
         return switch (name) {
             case "adamw" -> AdamW.of(1e-3, 1e-2);
             case "small_fc_lopt4" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b));
