@@ -3,15 +3,11 @@ package org.lopt4j.metatrain.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.lopt4j.metatrain.data.BatchStream;
 import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.optim.OptState;
 import org.lopt4j.optim.Optimizer;
-import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
-import org.lopt4j.tensor.RandomKey;
-import org.lopt4j.tensor.Slab;
 
 /**
  * One optimizer on one task for a planned number of steps, on held-out seeds run as members of one batched model:
@@ -36,27 +32,18 @@ public final class Comparison {
      */
     public static <S extends OptState<S>> Run run(Task task, Optimizer<S> opt, int steps, long seed, int seeds, Backend backend,
                                                   Consumer<S> afterStep) {
-        RandomKey key = RandomKey.of(seed);
-        Slab params = task.init(key.child(0), backend, seeds), grads = params.zerosLike();
-        S state = opt.init(params);
-        BatchStream[] streams = new BatchStream[seeds];
-        int n = task.examples(Split.TRAIN);
-        for (int m = 0; m < seeds; m++) streams[m] = n == 0 ? null : new BatchStream(n, task.batchSize(), key.child(1).child(m));
         double[] curve = new double[steps];
-        int tail = Math.max(1, steps * TAIL_PERCENT / 100);
-        double score = 0;
-        for (int s = 0; s < steps; s++) {
-            double[] losses = task.lossAndGrad(params, seeds, InnerTrainer.next(task, backend, streams), grads);
+        InnerTrainer.Result r = InnerTrainer.train(task, opt, steps, seed, seeds, backend, (s, losses) -> {
             double mean = 0;
             for (double l : losses) mean += l / seeds;
             curve[s] = mean;
-            if (s >= steps - tail) score += mean / tail;
-            state = opt.update(state, params, grads, new StepInfo(s, mean, steps, losses, null));
-            if (afterStep != null) afterStep.accept(state);
-        }
+        }, () -> false, afterStep);
+        int tail = Math.max(1, steps * TAIL_PERCENT / 100);
+        double score = 0;
+        for (int s = steps - tail; s < steps; s++) score += curve[s] / tail;
         Split held = task.examples(Split.TEST) > 0 ? Split.TEST : Split.TRAIN;
         double test = 0;
-        for (double l : InnerTrainer.evaluate(task, params, seeds, held, 10, seed + 1, backend)) test += l / seeds;
+        for (double l : InnerTrainer.evaluate(task, r.params(), seeds, held, 10, seed + 1, backend)) test += l / seeds;
         return new Run(curve, score, test);
     }
 

@@ -34,6 +34,16 @@ public final class InnerTrainer {
     /** {@link #train(Task, Optimizer, int, long, int, Backend, Listener)} that ends early, without the update, at the first step after which {@code stop} holds. */
     public static <S extends OptState<S>> Result train(Task task, Optimizer<S> opt, int steps, long seed, int members, Backend backend,
                                                        Listener onStep, java.util.function.BooleanSupplier stop) {
+        return train(task, opt, steps, seed, members, backend, onStep, stop, null);
+    }
+
+    /**
+     * The same, with {@code afterUpdate} (null for none) seeing the optimizer state after every update. Each member's
+     * own loss goes to the optimizer (VeLO and L3RS read it), the members' mean as the step's loss.
+     */
+    public static <S extends OptState<S>> Result train(Task task, Optimizer<S> opt, int steps, long seed, int members, Backend backend,
+                                                       Listener onStep, java.util.function.BooleanSupplier stop,
+                                                       java.util.function.Consumer<S> afterUpdate) {
         RandomKey key = RandomKey.of(seed);
         Slab params = task.init(key.child(0), backend, members), grads = params.zerosLike();
         S state = opt.init(params);
@@ -48,7 +58,8 @@ public final class InnerTrainer {
             if (stop.getAsBoolean()) break;
             double mean = 0;
             for (double l : losses) mean += l / members;
-            state = opt.update(state, params, grads, new StepInfo(s, mean, steps));
+            state = opt.update(state, params, grads, new StepInfo(s, mean, steps, losses, null));
+            if (afterUpdate != null) afterUpdate.accept(state);
         }
         return new Result(params, state, losses);
     }
