@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class LoptStepBench {
     @Param({"1000000"}) int params;
-    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo"}) String optimizer;
+    @Param({"adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo", "l3rs:4"}) String optimizer;
 
     Slab p, g;
     Stepper<?> stepper;
