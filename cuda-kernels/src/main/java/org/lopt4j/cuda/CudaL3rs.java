@@ -4,7 +4,6 @@ import static org.lopt4j.cuda.CudaSmallFcLopt.f32;
 import static org.lopt4j.cuda.CudaSmallFcLopt.i32;
 
 import jcuda.driver.CUdeviceptr;
-import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps.L3rsArgs;
 import org.lopt4j.tensor.cpu.ref.RefFusedOps;
 
@@ -29,19 +28,18 @@ final class CudaL3rs {
         CUdeviceptr offsets = i32(b, a.offsets(), "offsets"), sizes = i32(b, a.sizes(), "sizes");
         CUdeviceptr gradStats = f32(b, a.gradStats(), "gradStats"), layerOut = f32(b, a.layerOut(), "layerOut");
         LaunchGeometry perChunk = new LaunchGeometry(chunks, 1, 1, threads);
-        CudaStorage partials = new CudaStorage(b, DType.F32, chunks * L3rsArgs.SUMS);
-        try {
-            b.launch(Kernels.L3RS_ACCUMULATE, perChunk, new LearnedArgs.L3rsAccumulate(params, grads, hb, m, v, partials.ptr(), count,
-                    a.countStride(), tensorOf, startOf, offsets, sizes, a.chunk(), gradStats, a.skipNonFinite(), f32(b, a.skips(), "skips")));
-            b.launch(Kernels.L3RS_LAYER, new LaunchGeometry(Math.ceilDiv(tensors, threads), 1, 1, threads), new LearnedArgs.L3rsLayer(
-                    partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.ema(), "ema"), a.emaStride(), f32(b, a.losses(), "losses"),
-                    f32(b, a.theta(), "theta"), a.thetaStride(), a.thetaStride() - a.perMember() * L3rsArgs.EMBED, i32(b, a.widths(), "widths"),
-                    layers, a.perMember(), count, a.countStride(), a.numSteps(), a.lambda0(), a.scaleByNorm(), layerOut, tensors, gradStats,
-                    a.skipNonFinite()));
-            b.launch(Kernels.L3RS_APPLY, perChunk, new LearnedArgs.L3rsApply(params, grads, hb, m, v, layerOut, count, a.countStride(),
-                    tensorOf, startOf, offsets, sizes, a.chunk(), gradStats, a.skipNonFinite()));
-        } finally {
-            partials.release();   // stream-ordered: the allocator reuses it only for later work
+        if (a.partials().numel() < chunks * L3rsArgs.SUMS) {
+            throw new IllegalArgumentException("l3rs on " + b.name() + ": partials hold " + a.partials().numel() + " floats, the chunks need " + chunks * L3rsArgs.SUMS);
         }
+        CUdeviceptr partials = f32(b, a.partials(), "partials");                 // the state's scratch: nothing allocated per step
+        b.launch(Kernels.L3RS_ACCUMULATE, perChunk, new LearnedArgs.L3rsAccumulate(params, grads, hb, m, v, partials, count,
+                a.countStride(), tensorOf, startOf, offsets, sizes, a.chunk(), gradStats, a.skipNonFinite(), f32(b, a.skips(), "skips")));
+        b.launch(Kernels.L3RS_LAYER, new LaunchGeometry(Math.ceilDiv(tensors, threads), 1, 1, threads), new LearnedArgs.L3rsLayer(
+                partials, 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, a.ema(), "ema"), a.emaStride(), f32(b, a.losses(), "losses"),
+                f32(b, a.theta(), "theta"), a.thetaStride(), a.thetaStride() - a.perMember() * L3rsArgs.EMBED, i32(b, a.widths(), "widths"),
+                layers, a.perMember(), count, a.countStride(), a.numSteps(), a.lambda0(), a.scaleByNorm(), layerOut, tensors, gradStats,
+                a.skipNonFinite()));
+        b.launch(Kernels.L3RS_APPLY, perChunk, new LearnedArgs.L3rsApply(params, grads, hb, m, v, layerOut, count, a.countStride(),
+                tensorOf, startOf, offsets, sizes, a.chunk(), gradStats, a.skipNonFinite()));
     }
 }

@@ -192,7 +192,7 @@ public record L3rs(int layers, int hidden, double lambda0, boolean scaleByNorm, 
             NonFiniteGuard.onDevice(lopt.policy(), params, grads, c, 0, 0, w.gradStats());
             params.backend().fused().learned().l3rs(new L3rsArgs(params.layout(), params.flat(), grads.flat(), s.b().flat(), s.m().flat(),
                     s.v().flat(), s.ema().flat(), UpdateCounts.stride(s.ema()), w.scratch(LOSSES), w.theta(0), theta.stride(), t.widths(),
-                    java.util.Arrays.stream(lopt.widths()).max().orElseThrow(), t.perMember(), c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), t.firstChunk(),
+                    Math.max(L3rsArgs.FEATURES, lopt.hidden()), t.perMember(), c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), t.firstChunk(),
                     w.scratch(PARTIALS), w.scratch(LAYER_OUT), info.numSteps(), lopt.lambda0(), lopt.scaleByNorm() ? 1 : 0, s.count().flat(),
                     UpdateCounts.stride(s.count()), w.gradStats(), NonFiniteGuard.skipOnDevice(lopt.policy()), w.skips()));
             return s.applied();

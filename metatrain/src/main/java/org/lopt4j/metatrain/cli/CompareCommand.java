@@ -112,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
                     row.put(optimizer, runJson(mine, null));
                     curves.put(optimizer, Comparison.thinned(mine.curve(), Math.max(1, T / 200)));
                     p.printf("%-7d %-36s %-10s %10s %10s%n", T, optimizer, "-", fmt(mine.score()), fmt(mine.testLoss()));
-                    if (!schedule.isEmpty() && T == steps[0]) scheduleJson(json, schedule, T);
+                    if (!schedule.isEmpty() && T == steps[0]) scheduleJson(json, schedule, T, t.layout().names());
                 }
                 for (String name : baselines) {
                     List<Run> runs = new ArrayList<>();
@@ -177,12 +177,10 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** L3RS's λ per layer and μ per direction of seed 0, step by step. */
-    private void scheduleJson(Map<String, Object> json, List<double[][]> schedule, int steps) {
+    private void scheduleJson(Map<String, Object> json, List<double[][]> schedule, int steps, List<String> names) {
         int layers = schedule.get(0).length / seeds;
         Map<String, Object> sch = new LinkedHashMap<>();
         sch.put("steps", steps);
-        List<String> names = new ArrayList<>();
-        for (String n : Tasks.byName(task, dataDir).layout().names()) names.add(n);
         sch.put("layers", names);
         double[][] lambda = new double[layers][schedule.size()];
         double[][][] mu = new double[layers][4][schedule.size()];

@@ -69,11 +69,9 @@ public final class FineTuneTask extends BatchedModelTask {
         Slab pop = super.init(key, backend, members);
         SlabLayout one = layout();
         for (var e : body.entrySet()) {
-            int i = one.index(e.getKey());
-            for (int m = 0; m < members; m++) {
-                pop.flat().slice(0, m * one.size() + one.offset(i), m * one.size() + one.offset(i) + e.getValue().length, 1)
-                        .assign(org.lopt4j.tensor.Tensor.of(backend, e.getValue(), e.getValue().length));
-            }
+            int i = one.index(e.getKey()), n = e.getValue().length;
+            org.lopt4j.tensor.Tensor values = org.lopt4j.tensor.Tensor.of(backend, e.getValue(), n);
+            for (int m = 0; m < members; m++) pop.flat().slice(0, m * one.size() + one.offset(i), m * one.size() + one.offset(i) + n, 1).assign(values);
         }
         return pop;
     }
