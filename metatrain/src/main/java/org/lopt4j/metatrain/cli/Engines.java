@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
 import org.lopt4j.metatrain.outer.UnitExecutor;
+import org.lopt4j.metatrain.selftrain.MemberUnitExecutor;
+import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 
 /** The unit executors the command line offers: a thread pool, or Spark when its classes are on the class path. */
 final class Engines {
@@ -16,11 +18,30 @@ final class Engines {
                 try {
                     yield org.lopt4j.metatrain.spark.SparkUnitExecutor.start(master, r, dataDir);
                 } catch (NoClassDefFoundError e) {
-                    throw new IllegalStateException("--engine spark needs Apache Spark (spark-core_2.13 4.2.0) on the class path: "
-                            + "the launcher includes it; under spark-submit the cluster provides it (" + e.getMessage() + ")");
+                    throw sparkMissing(e);
                 }
             }
             default -> throw new IllegalArgumentException("unknown engine '" + engine + "'; known: threads, spark");
         };
+    }
+
+    /** Where self-training's member units run. */
+    static MemberUnitExecutor members(String engine, String master, int threads, SelfTrainConfig c, Path dataDir) {
+        return switch (engine) {
+            case "threads" -> MemberUnitExecutor.threads(threads);
+            case "spark" -> {
+                try {
+                    yield org.lopt4j.metatrain.spark.SparkMemberUnitExecutor.start(master, c, dataDir);
+                } catch (NoClassDefFoundError e) {
+                    throw sparkMissing(e);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + engine + "'; known: threads, spark");
+        };
+    }
+
+    private static IllegalStateException sparkMissing(NoClassDefFoundError e) {
+        return new IllegalStateException("--engine spark needs Apache Spark (spark-core_2.13 4.2.0) on the class path: "
+                + "the launcher includes it; under spark-submit the cluster provides it (" + e.getMessage() + ")");
     }
 }

@@ -20,6 +20,7 @@ import org.lopt4j.metatrain.run.MetricsLog;
 import org.lopt4j.metatrain.run.RunLock;
 import org.lopt4j.metatrain.run.StopSignal;
 import org.lopt4j.metatrain.selftrain.Generation;
+import org.lopt4j.metatrain.selftrain.MemberUnitExecutor;
 import org.lopt4j.metatrain.selftrain.SelfTrainCheckpoint;
 import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 import org.lopt4j.metatrain.selftrain.SelfTrainState;
@@ -63,6 +64,10 @@ final class SelfTrainCommand implements Callable<Integer> {
     @Option(names = "--final-seeds", description = "Held-out seeds in the final evaluation.") Integer finalSeeds;
     @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
     @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, opencl, cuda.") String device;
+    @Option(names = "--engine", defaultValue = "threads", description = "Where member units run: threads (a pool over the cores) or spark (default ${DEFAULT-VALUE}).") String engine;
+    @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2,4] (default: what spark-submit sets).") String master;
+    @Option(names = "--threads", description = "Unit threads (default: one per core).") Integer threads;
+    @Option(names = "--members-per-unit", description = "Members per unit of work (default: all in one batched unit); smaller units spread over threads or Spark tasks and give the same result.") Integer membersPerUnit;
     @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
     @Option(names = "--out", defaultValue = "runs/selftrain", description = "Directory for the checkpoint, metrics.jsonl, plots, lopt.safetensors, summary.txt (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.") boolean resume;
@@ -79,15 +84,22 @@ final class SelfTrainCommand implements Callable<Integer> {
                 .put("exploitEvery", "--exploit-every", exploitEvery).put("seed", "--seed", seed)
                 .put("initTheta", "--init-theta", initTheta == null ? null : initTheta.toString()).put("finalSteps", "--final-steps", finalSteps)
                 .put("finalSeeds", "--final-seeds", finalSeeds).put("checkpointSeconds", "--checkpoint-seconds", checkpointSeconds)
-                .put("device", "--device", device).applyTo(c::with);
+                .put("device", "--device", device).put("membersPerUnit", "--members-per-unit", membersPerUnit).applyTo(c::with);
     }
 
     @Override public Integer call() throws Exception {
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be positive, got " + threads);
         SelfTrainConfig c = resolve();
-        Backend b = c.device().equals("auto") ? Backends.best() : Backends.named(c.device());
-        Path ckpt = out.resolve(SelfTrainCheckpoint.FILE), metrics = out.resolve("metrics.jsonl");
-        SelfTrainer trainer = new SelfTrainer(c, dataDir, b, ckpt);
-        trainer.checkData();
+        Backend b = SelfTrainer.backend(c);
+        Path ckpt = out.resolve(SelfTrainCheckpoint.FILE);
+        new SelfTrainer(c, dataDir, b, null).checkData();
+        try (MemberUnitExecutor ex = Engines.members(engine, master, threads != null ? threads : Runtime.getRuntime().availableProcessors(), c, dataDir)) {
+            return run(c, b, new SelfTrainer(c, dataDir, b, ckpt, ex), ckpt, ex);
+        }
+    }
+
+    private int run(SelfTrainConfig c, Backend b, SelfTrainer trainer, Path ckpt, MemberUnitExecutor ex) throws Exception {
+        Path metrics = out.resolve("metrics.jsonl");
         Task finalTask = noEval ? null : Tasks.byName(c.finalTask(), dataDir);
         if (finalTask != null) DataCheck.require(finalTask);
         try (RunLock lock = RunLock.acquire(out, "selftrain")) {
@@ -97,6 +109,8 @@ final class SelfTrainCommand implements Callable<Integer> {
             System.err.printf("self-training %d × %s (θ: %,d values) from %s: outer rule %s, %s, %d ES pairs per member, %d outer steps on %s; backend %s%n",
                     c.members(), c.lopt(), trainer.lopt().thetaLayout().paramCount(), c.initTheta().isEmpty() ? "random initializations" : c.initTheta(),
                     c.outerRule(), c.selection(), c.pairs(), c.outerSteps(), c.task(), b.name());
+            int units = (c.members() + c.unitSize() - 1) / c.unitSize();
+            if (units > 1) System.err.printf("%d units of ≤ %d members per step on %s%n", units, c.unitSize(), ex.describe());
             try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, s.step()) : MetricsLog.create(metrics);
                  ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("selftrain").setInitialMax(c.outerSteps())
                          .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().startsFrom(s.step(), java.time.Duration.ZERO).build()) {

@@ -36,6 +36,16 @@ public record PopulationEs(TruncatedUnroll base, FullEs.LossType lossType, int r
      * initializations from {@code key.child(3)} and its steps from {@code key.child(1)}.
      */
     public MemberEstimate[] estimate(double[][] thetas, double[] sigmas, int[] lengths, int pairs, RandomKey key) {
+        return estimate(thetas, sigmas, lengths, pairs, key, 0);
+    }
+
+    /**
+     * The estimates of members {@code first … first + thetas.length − 1} of a larger population from the same
+     * {@code key}: each equals that member's estimate in one call over the whole population, so members can be
+     * estimated in separate units (threads, Spark tasks) with the same result.
+     */
+    public MemberEstimate[] estimate(double[][] thetas, double[] sigmas, int[] lengths, int pairs, RandomKey key, int first) {
+        if (first < 0) throw new IllegalArgumentException("first member index " + first + " < 0");
         int members = thetas.length, n = members * pairs, longest = 0;
         if (sigmas.length != members || lengths.length != members) throw new IllegalArgumentException("one σ and one length per θ");
         for (int p = 0; p < members; p++) {
@@ -43,9 +53,10 @@ public record PopulationEs(TruncatedUnroll base, FullEs.LossType lossType, int r
             if (lossType == FullEs.LossType.LAST_RECOMPUTE && lengths[p] != lengths[0]) throw new IllegalArgumentException("last_recompute needs equal unroll lengths");
             longest = Math.max(longest, lengths[p]);
         }
-        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, longest, base.backend(), base.metaLossSplit(), base.family());
+        TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, longest, base.backend(), base.metaLossSplit(),
+                base.family(), first * pairs);
         double[][] eps = new double[n][];
-        for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(i), sigmas[i / pairs]);
+        for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(first * pairs + i), sigmas[i / pairs]);
         Slab pop = Perturbations.population(base.lopt(), thetas, pairs, eps);
         UnrollState s = u.init(key.child(3), pop);
         Trajectory tr = Trajectory.run(u, s, pop, key.child(1), longest);

@@ -17,9 +17,13 @@ public record PopulationValue(Task task, LearnedOptimizer<?> lopt, int problems,
     static final int BATCHES = 2;
 
     /** The value of each θ, from {@code key}: initializations from {@code key.child(3)}, steps from {@code key.child(1)}. */
-    public double[] values(double[][] thetas, RandomKey key) {
+    public double[] values(double[][] thetas, RandomKey key) { return values(thetas, key, 0); }
+
+    /** The values of members {@code first …} of a larger population: each equals its value in one call over all of them. */
+    public double[] values(double[][] thetas, RandomKey key, int first) {
         int members = thetas.length, n = members * problems;
-        TruncatedUnroll u = new TruncatedUnroll(task, lopt, new TruncationSchedule.NeverEnding(), n, 1, 0, steps, backend);
+        TruncatedUnroll u = new TruncatedUnroll(task, lopt, new TruncationSchedule.NeverEnding(), n, 1, 0, steps, backend)
+                .numberedFrom(first * problems);
         Slab pop = Perturbations.population(lopt, thetas, problems);
         UnrollState s = u.init(key.child(3), pop);
         Trajectory.run(u, s, pop, key.child(1), steps);

@@ -2,6 +2,7 @@ package org.lopt4j.metatrain.outer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,11 +27,18 @@ public final class ThreadPoolUnitExecutor implements UnitExecutor {
     public static ThreadPoolUnitExecutor perCore() { return new ThreadPoolUnitExecutor(Runtime.getRuntime().availableProcessors()); }
 
     @Override public List<UnitResult> runAll(List<EstimatorUnit> units) {
-        List<Future<UnitResult>> fs = new ArrayList<>();
-        for (EstimatorUnit u : units) fs.add(pool.submit(u::run));
-        List<UnitResult> out = new ArrayList<>();
+        List<Callable<UnitResult>> calls = new ArrayList<>();
+        for (EstimatorUnit u : units) calls.add(u::run);
+        return invokeAll(calls);
+    }
+
+    /** Runs every call on the pool; results in the calls' order. A call's exception fails the whole call. */
+    public <R> List<R> invokeAll(List<? extends Callable<R>> calls) {
+        List<Future<R>> fs = new ArrayList<>();
+        for (Callable<R> c : calls) fs.add(pool.submit(c));
+        List<R> out = new ArrayList<>();
         try {
-            for (Future<UnitResult> f : fs) out.add(f.get());
+            for (Future<R> f : fs) out.add(f.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running units", e);
@@ -39,6 +47,8 @@ public final class ThreadPoolUnitExecutor implements UnitExecutor {
             if (c instanceof RuntimeException r) throw r;
             if (c instanceof Error err) throw err;
             throw new IllegalStateException("unit failed: " + c, c);
+        } finally {
+            for (Future<R> f : fs) f.cancel(true);
         }
         return out;
     }

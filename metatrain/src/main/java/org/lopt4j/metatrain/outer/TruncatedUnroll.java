@@ -29,14 +29,31 @@ import org.lopt4j.tensor.SlabLayout;
  * With a task {@code family}, every problem has its own task sample (all with {@code task}'s parameter layout), and a
  * reset draws a fresh task as well: losses and gradients are then computed problem by problem, the learned optimizer
  * still updates all members in one fused call (this mode takes the default meta-loss only).
+ * <p>
+ * Problem i draws every key of its own (initialization, batches, resets, lengths) as child {@code firstProblem + i}, so
+ * an unroll of problems {@code a … b−1} given {@code firstProblem = a} computes exactly those problems of a larger
+ * unroll from the same keys: a population can be split into units that run apart.
  */
 public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies,
-                              int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family) {
+                              int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family,
+                              int firstProblem) {
     public TruncatedUnroll {
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
+        if (firstProblem < 0) throw new IllegalArgumentException("first problem index " + firstProblem + " < 0");
         if (metaLossSplit == null) metaLossSplit = "";
         if (!metaLossSplit.isEmpty() && !metaLossSplit.equals("same_data")) split(metaLossSplit);
         if (family != null && !metaLossSplit.isEmpty()) throw new IllegalArgumentException("a task-family unroll takes the default meta-loss only");
+    }
+
+    /** Problems numbered from 0. */
+    public TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
+                           int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family) {
+        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, 0);
+    }
+
+    /** This unroll with its problems numbered from {@code first}. */
+    public TruncatedUnroll numberedFrom(int first) {
+        return new TruncatedUnroll(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, first);
     }
 
     /** One fixed task for every problem. */
@@ -73,7 +90,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
         Slab params = Slab.zeros(backend, DType.F32, task.layout().repeat(members()));
         int[] it = new int[problems], len = new int[problems], taskKeys = new int[family == null ? 0 : 2 * problems];
         for (int i = 0; i < problems; i++) {
-            RandomKey k = key.child(i);
+            RandomKey k = key.child(firstProblem + i);
             len[i] = numStepsOverride > 0 && schedule instanceof TruncationSchedule.NeverEnding ? numStepsOverride : schedule.sampleLength(k.child(3));
             if (family != null) setKey(taskKeys, i, k.child(5));
             initMember(params, i, k.child(2), taskOf(taskKeys, i));
@@ -123,7 +140,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
         int bs = task.batchSize();
         int[][] idx = new int[members()][];
         for (int i = 0; i < problems; i++) {
-            RandomKey k = key.child(i);
+            RandomKey k = key.child(firstProblem + i);
             int[] b = new int[bs];
             for (int j = 0; j < bs; j++) b[j] = (int) Math.min(n - 1, Math.floor(k.sample(Op.Dist.UNIFORM, DType.F64, j) * n));
             for (int c = 0; c < copies; c++) idx[c * problems + i] = b;
@@ -179,7 +196,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
         for (int i = 0; i < problems; i++) {
             int nextStep;
             if (s.done()[i]) {                                         // reset step: no training, masked out
-                RandomKey k = key.child(1).child(i);
+                RandomKey k = key.child(1).child(firstProblem + i);
                 if (family != null) setKey(s.taskKeys(), i, k.child(5));              // a fresh task sample as well
                 initMember(s.params(), i, k.child(2), taskOf(s.taskKeys(), i));
                 for (int c = 0; c < copies; c++) MemberSlabs.zero(s.opt(), c * problems + i, per);
@@ -192,7 +209,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
                 nextStep = s.iteration()[i] + 1;
             }
             done[i] = schedule.done(s.length()[i], nextStep);
-            if (done[i]) s.length()[i] = schedule.sampleLength(key.child(2).child(i));
+            if (done[i]) s.length()[i] = schedule.sampleLength(key.child(2).child(firstProblem + i));
             mask[i] = nextStep != 0;
             s.iteration()[i] = nextStep;
             s.done()[i] = done[i];
@@ -217,7 +234,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
             int n = t.examples(Split.TRAIN);
             if (n > 0) {
                 int[] idx = new int[t.batchSize()];
-                for (int j = 0; j < idx.length; j++) idx[j] = (int) Math.min(n - 1, Math.floor(key.child(i).sample(Op.Dist.UNIFORM, DType.F64, j) * n));
+                for (int j = 0; j < idx.length; j++) idx[j] = (int) Math.min(n - 1, Math.floor(key.child(firstProblem + i).sample(Op.Dist.UNIFORM, DType.F64, j) * n));
                 int[][] all = new int[copies][];
                 java.util.Arrays.fill(all, idx);
                 b = t.batch(backend, Split.TRAIN, all);

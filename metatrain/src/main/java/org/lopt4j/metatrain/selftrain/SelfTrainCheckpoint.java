@@ -29,8 +29,8 @@ public final class SelfTrainCheckpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Config fields a resumed run may change: none of them changes the outer steps still to run. */
-    public static final List<String> RESUMABLE = List.of("outerSteps", "checkpointSeconds", "finalTask", "finalSteps", "finalSeeds");
+    /** Config fields a resumed run may change: none of them changes what the outer steps still to run compute. */
+    public static final List<String> RESUMABLE = List.of("outerSteps", "checkpointSeconds", "finalTask", "finalSteps", "finalSeeds", "membersPerUnit");
 
     private SelfTrainCheckpoint() {}
 

@@ -43,12 +43,14 @@ import org.lopt4j.metatrain.outer.FullEs;
  * @param finalSeeds      held-out seeds in the final evaluation
  * @param checkpointSeconds checkpoint interval in seconds (0 = after every outer step)
  * @param device          backend: {@code auto}, {@code simd}, {@code scalar}, {@code opencl}, {@code cuda}
+ * @param membersPerUnit  members per unit of work (0 = all in one): units run apart (threads, Spark tasks) and give
+ *                        the same result as one unit, so this changes where work runs, never what it computes
  */
 public record SelfTrainConfig(String lopt, String task, int members, String outerRule, String selection, int outerSteps, int pairs,
                               double sigma, int unrollLength, String lossType, double stepMultMin, double stepMultMax,
                               List<String> mutate, int evalEvery, int evalProblems, int evalLength, int exploitEvery, double adamLr,
                               long seed, String initTheta, String finalTask, int finalSteps, int finalSeeds,
-                              double checkpointSeconds, String device) {
+                              double checkpointSeconds, String device, int membersPerUnit) {
     /** The hyperparameters explore can perturb. */
     public static final List<String> MUTABLE = List.of("step_mult", "sigma", "unroll");
 
@@ -66,6 +68,7 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
         ConfigChecks.finitePositive("sigma", sigma);
         ConfigChecks.finitePositive("adamLr", adamLr);
         ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
+        if (membersPerUnit < 0) throw new IllegalArgumentException("self-training config: membersPerUnit must be ≥ 0 (0 = all members in one unit), got " + membersPerUnit);
         if (!(stepMultMin >= 0) || !(stepMultMax >= stepMultMin) || Double.isInfinite(stepMultMax) || (stepMultMin == 0 && stepMultMax > 0))
             throw new IllegalArgumentException("self-training config: the step multiplier range needs 0 < stepMultMin ≤ stepMultMax (or both 0)");
         if (lossType == null || lossType.isEmpty()) lossType = "avg";
@@ -81,7 +84,7 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
     /** The spec's smallest CPU version (§4). */
     public static SelfTrainConfig defaults() {
         return new SelfTrainConfig("small_fc_lopt", "mlp8", 6, "self", "winner_take_all", 400, 4, 0.01, 50, "avg",
-                1e-2, 1e1, MUTABLE, 5, 4, 100, 25, 3e-3, 0, "", "ImageMLP_FashionMnist8_Relu32", 2000, 5, 60, "auto");
+                1e-2, 1e1, MUTABLE, 5, 4, 100, 25, 3e-3, 0, "", "ImageMLP_FashionMnist8_Relu32", 2000, 5, 60, "auto", 0);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -120,6 +123,9 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
 
     /** Parses {@link #toJson()}'s output. */
     public static SelfTrainConfig fromJson(String json) throws IOException { return JSON.readValue(json, SelfTrainConfig.class); }
+
+    /** Members in each unit of work: {@code membersPerUnit}, or all of them for 0. */
+    public int unitSize() { return membersPerUnit == 0 ? members : Math.min(members, membersPerUnit); }
 
     /** The meta-loss of an unroll. */
     public FullEs.LossType loss() { return FullEs.LossType.parse(lossType); }

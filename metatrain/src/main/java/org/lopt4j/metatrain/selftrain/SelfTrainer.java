@@ -19,6 +19,7 @@ import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.TaskFamily;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.Backends;
 import org.lopt4j.tensor.RandomKey;
 
 /**
@@ -29,7 +30,9 @@ import org.lopt4j.tensor.RandomKey;
  * generation has run {@code exploitEvery} steps, the {@link Selection} copies θs between slots and explore mutates the
  * copies' hyperparameters. Checkpoints are atomic; every key derives from the seed and the step (runKey children: 0
  * initial θs, 1 initial hyperparameters, 2 ES, 3 tasks, 4 evaluations, 5 evaluation tasks, 6 explore, 7 the held-out
- * task of the final evaluation), so a resumed run continues exactly as an uninterrupted one.
+ * task of the final evaluation), so a resumed run continues exactly as an uninterrupted one. ES and evaluations run
+ * as {@link MemberUnit}s of {@link SelfTrainConfig#unitSize()} members on a {@link MemberUnitExecutor}; every key
+ * derives from a member's index, never from its unit, so the split does not change the result.
  */
 public final class SelfTrainer {
     /** Sees each finished outer step. */
@@ -52,9 +55,15 @@ public final class SelfTrainer {
     private final Task fixed;
     private final TaskFamily family;
     private final Path checkpoint;
+    private final MemberUnitExecutor executor;
 
-    /** {@code dataDir} null = embedded data; {@code checkpoint} null = no checkpoints. */
+    /** {@code dataDir} null = embedded data; {@code checkpoint} null = no checkpoints; units run in the calling thread. */
     public SelfTrainer(SelfTrainConfig c, Path dataDir, Backend backend, Path checkpoint) {
+        this(c, dataDir, backend, checkpoint, MemberUnitExecutor.inline());
+    }
+
+    /** A trainer whose units ({@link SelfTrainConfig#membersPerUnit()} members each) run on {@code executor}. */
+    public SelfTrainer(SelfTrainConfig c, Path dataDir, Backend backend, Path checkpoint, MemberUnitExecutor executor) {
         this.config = c;
         this.lopt = LearnedOptimizers.named(c.lopt());
         this.rule = OuterRule.of(c, lopt);
@@ -62,6 +71,7 @@ public final class SelfTrainer {
         this.family = family(c.task(), dataDir);
         this.fixed = family == null ? Tasks.byName(c.task(), dataDir) : null;
         this.checkpoint = checkpoint;
+        this.executor = executor;
     }
 
     /** The task families self-training knows by name; null for a fixed task's name. */
@@ -74,6 +84,9 @@ public final class SelfTrainer {
     }
 
     public SelfTrainConfig config() { return config; }
+
+    /** The backend {@code c.device()} names ({@code auto}: the best that starts). */
+    public static Backend backend(SelfTrainConfig c) { return c.device().equals("auto") ? Backends.best() : Backends.named(c.device()); }
 
     /** Loads the training data of the task or of every dataset of the family, so a missing file is reported before any work. */
     public void checkData() throws IOException {
@@ -95,6 +108,32 @@ public final class SelfTrainer {
 
     /** A task of the family drawn with a key no outer step or evaluation uses (runKey child 7); null for a fixed task. */
     public Task heldOutTask() { return family == null ? null : family.sample(runKey().child(7)); }
+
+    /** The ES estimates of members {@code first …} at outer step {@code step} (a {@link MemberUnit}'s work). */
+    PopulationEs.MemberEstimate[] estimates(int step, double[][] thetas, double[] sigmas, int[] lengths, int first) {
+        PopulationEs es = new PopulationEs(new TruncatedUnroll(task(step), lopt, new TruncationSchedule.NeverEnding(), config.pairs(), 2, 0, 0, backend),
+                config.loss(), 50, 0, 0);
+        return es.estimate(thetas, sigmas, lengths, config.pairs(), runKey().child(2).fold(step).child(0), first);
+    }
+
+    /** The held-out values of members {@code first …} in the evaluation after outer step {@code step}. */
+    double[] values(int step, double[][] thetas, int first) {
+        return new PopulationValue(evalTask(step), lopt, config.evalProblems(), config.evalLength(), backend).values(thetas, runKey().child(4).fold(step), first);
+    }
+
+    /** The units of one step's ES ({@code evaluation} false) or evaluation over all members. */
+    private List<MemberUnit.Result> runUnits(int step, boolean evaluation, double[][] thetas, double[] sigmas, int[] lengths) {
+        int n = thetas.length, per = config.unitSize();
+        List<MemberUnit> units = new ArrayList<>();
+        for (int a = 0; a < n; a += per) {
+            int b = Math.min(n, a + per);
+            units.add(new MemberUnit(step, evaluation, a, java.util.Arrays.copyOfRange(thetas, a, b),
+                    evaluation ? new double[0] : java.util.Arrays.copyOfRange(sigmas, a, b), evaluation ? new int[0] : java.util.Arrays.copyOfRange(lengths, a, b)));
+        }
+        List<MemberUnit.Result> out = executor.runAll(this, units);
+        if (out.size() != units.size()) throw new IllegalStateException(units.size() + " units ran, " + out.size() + " results came back");
+        return out;
+    }
 
     /** A fresh run: P random initializations (or the config's θ file), hyperparameters drawn, generations 0..P−1. */
     public SelfTrainState fresh() throws IOException {
@@ -144,9 +183,16 @@ public final class SelfTrainer {
             sigmas[i] = before[i].hyper().sigma();
             lengths[i] = before[i].hyper().unrollLength();
         }
-        PopulationEs es = new PopulationEs(new TruncatedUnroll(task, lopt, new TruncationSchedule.NeverEnding(), config.pairs(), 2, 0, 0, backend),
-                config.loss(), 50, 0, 0);
-        PopulationEs.MemberEstimate[] est = es.estimate(thetas, sigmas, lengths, config.pairs(), runKey().child(2).fold(step).child(0));
+        double[] esLoss = new double[n];
+        double[][] esGrad = new double[n][];
+        int at = 0;
+        for (MemberUnit.Result r : runUnits(step, false, thetas, sigmas, lengths)) {
+            for (int k = 0; k < r.metaLoss().length; k++, at++) {
+                esLoss[at] = r.metaLoss()[k];
+                esGrad[at] = r.grad()[k];
+            }
+        }
+        if (at != n) throw new IllegalStateException(at + " ES estimates came back for " + n + " members");
         int best = s.best();
         long nanLosses = s.nanLosses(), bad = s.nonFiniteGrads(), skippedUpdates = s.skippedUpdates();
         int skipped = 0;
@@ -154,9 +200,9 @@ public final class SelfTrainer {
         Member[] after = new Member[n];
         for (int i = 0; i < n; i++) {
             Member m = before[i];
-            double loss = est[i].meanLoss();
+            double loss = esLoss[i];
             if (Double.isNaN(loss)) { loss = MetaTrainer.NAN_LOSS; nanLosses++; }
-            double[] grad = est[i].grad().clone();
+            double[] grad = esGrad[i].clone();
             for (int j = 0; j < grad.length; j++) if (!Double.isFinite(grad[j])) { grad[j] = 0; bad++; }
             double[] ruleTheta = rule.kind() == OuterRule.Kind.BEST && best >= 0 ? thetas[best] : thetas[i];
             double[] theta = m.theta().clone();
@@ -177,7 +223,10 @@ public final class SelfTrainer {
         if ((step + 1) % config.evalEvery() == 0) {
             double[][] now = new double[n][];
             for (int i = 0; i < n; i++) now[i] = after[i].theta();
-            value = new PopulationValue(evalTask(step), lopt, config.evalProblems(), config.evalLength(), backend).values(now, runKey().child(4).fold(step));
+            value = new double[n];
+            int v = 0;
+            for (MemberUnit.Result r : runUnits(step, true, now, null, null)) for (double x : r.value()) value[v++] = x;
+            if (v != n) throw new IllegalStateException(v + " values came back for " + n + " members");
             for (int i = 0; i < n; i++) after[i] = new Member(after[i].theta(), after[i].hyper(), after[i].outer(), after[i].generation(), after[i].generationStart(), value[i]);
             boolean ripe = true;
             for (Member m : after) ripe &= step + 1 - m.generationStart() >= config.exploitEvery();

@@ -50,12 +50,17 @@ public final class SparkUnitExecutor implements UnitExecutor {
 
     /** A context of its own on {@code master} (e.g. {@code local[2,4]}), logging at WARN, running {@code r}'s units. */
     public static SparkUnitExecutor start(String master, Recipe r, java.nio.file.Path dataDir) {
-        SparkConf conf = new SparkConf().setAppName("lopt4j-metatrain").set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
+        return new SparkUnitExecutor(context("lopt4j-metatrain", master), r, runnerFor(r, dataDir), true);
+    }
+
+    /** A context of its own named {@code app} on {@code master} (null: what spark-submit sets), logging at WARN. */
+    static JavaSparkContext context(String app, String master) {
+        SparkConf conf = new SparkConf().setAppName(app).set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
         if (master != null) conf.setMaster(master);
         if (master != null && master.startsWith("local-cluster")) localCluster(conf);
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");
-        return new SparkUnitExecutor(sc, r, runnerFor(r, dataDir), true);
+        return sc;
     }
 
     /**

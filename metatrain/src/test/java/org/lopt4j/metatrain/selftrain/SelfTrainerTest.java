@@ -167,6 +167,29 @@ class SelfTrainerTest {
         }
     }
 
+    @Test void unitsOnThreadsGiveTheRunOfOneBatchedPopulation() throws Exception {
+        SelfTrainConfig c = tiny(4);
+        List<SelfTrainer.StepReport> whole = new java.util.ArrayList<>();
+        SelfTrainer t = new SelfTrainer(c, null, b, null);
+        SelfTrainState straight = t.run(t.fresh(), -1, whole::add);
+        assertTrue(whole.stream().anyMatch(r -> r.exploitSource() != null), "the run includes an exploit");
+        for (int per : new int[] {1, 2}) {
+            SelfTrainConfig split = c.with(Map.of("membersPerUnit", per));
+            List<SelfTrainer.StepReport> parts = new java.util.ArrayList<>();
+            SelfTrainState s;
+            try (MemberUnitExecutor ex = MemberUnitExecutor.threads(2)) {
+                SelfTrainer u = new SelfTrainer(split, null, b, null, ex);
+                s = u.run(u.fresh(), -1, parts::add);
+            }
+            assertEquals(straight.lineage(), s.lineage(), per + " per unit: lineage");
+            for (int k = 0; k < whole.size(); k++) {
+                assertArrayEquals(whole.get(k).metaLoss(), parts.get(k).metaLoss(), 0, per + " per unit: meta-losses of step " + k);
+                assertArrayEquals(whole.get(k).value(), parts.get(k).value(), 0, per + " per unit: values of step " + k);
+            }
+            for (int i = 0; i < 3; i++) assertArrayEquals(straight.members()[i].theta(), s.members()[i].theta(), 0, per + " per unit: member " + i);
+        }
+    }
+
     @Test void checkpointsRefuseAnotherConfigAndOtherFiles(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("s.safetensors");
         SelfTrainer t = new SelfTrainer(tiny(1), null, b, ckpt);
