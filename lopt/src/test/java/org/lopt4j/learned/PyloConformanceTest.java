@@ -39,16 +39,29 @@ class PyloConformanceTest {
     @Test void matchesPyloTrajectory() throws Exception {
         Backend b = Backends.best();
         Path file = Path.of(getClass().getResource("/fixtures/pylo_adafaclo.safetensors").toURI());
-        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
         SmallFcLopt lo = SmallFcLopt.mulo();
-        Slab theta = PyloImport.fromStateDict(lo, t, "theta/", file.toString(), b);
+        follows(lo.optimizer(PyloImport.fromStateDict(lo, SafeTensors.read(file, b).tensors(), "theta/", file.toString(), b)), b);
+    }
+
+    /** The same weights as PyLO's hub layout (make_pylo_hub_fixtures.py), read by {@link Pretrained#load}. */
+    @Test void hubDirectoryFollowsThePyloTrajectory() throws Exception {
+        Pretrained p = Pretrained.load(Path.of(getClass().getResource("/fixtures/pylo_hub/mulo").toURI()));
+        assertEquals(SmallFcLopt.mulo(), p.lopt());
+        follows(p.optimizer(), Backends.best());
+    }
+
+    /** {@code opt} steps the fixture's parameters as PyLO's AdafacLO_naive did, 5 steps. */
+    @SuppressWarnings("unchecked")
+    static void follows(Optimizer<?> opt, Backend b) throws Exception {
+        Path file = Path.of(PyloConformanceTest.class.getResource("/fixtures/pylo_adafaclo.safetensors").toURI());
+        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
         List<String> names = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
         for (int i = 0; t.containsKey("p0/" + i); i++) { names.add("t" + i); shapes.add(t.get("p0/" + i).shape()); }
         SlabLayout l = SlabLayout.of(names, shapes);
         Slab p = Slab.zeros(b, DType.F32, l), g = p.zerosLike();
         for (int i = 0; i < l.count(); i++) p.tensor(i).assign(t.get("p0/" + i));
-        Optimizer<SmallFcLopt.State> o = lo.optimizer(theta);
+        Optimizer<SmallFcLopt.State> o = (Optimizer<SmallFcLopt.State>) opt;
         SmallFcLopt.State s = o.init(p);
         double worst = 0;
         for (int step = 0; step < 5; step++) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.learned.PyloImport;
+import org.lopt4j.learned.Pretrained;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
@@ -34,16 +35,32 @@ class PyloVeloConformanceTest {
     @Test void matchesPyloTrajectory() throws Exception {
         Backend b = Backends.best();
         Path file = Path.of(getClass().getResource("/fixtures/pylo_velo.safetensors").toURI());
-        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
         Velo vl = new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT);
-        Slab theta = PyloImport.velo(vl, t, "rnn/", "mlp/", file.toString(), b);
+        follows(vl.optimizer(PyloImport.velo(vl, SafeTensors.read(file, b).tensors(), "rnn/", "mlp/", file.toString(), b)), b);
+    }
+
+    /** The same weights as PyLO's two hub directories (make_pylo_hub_fixtures.py), read by {@link Pretrained#load}. */
+    @Test void hubDirectoriesFollowThePyloTrajectory() throws Exception {
+        Path dir = Path.of(getClass().getResource("/fixtures/pylo_hub/velo").toURI());
+        for (Path p : List.of(dir, dir.resolve("VeLO_RNN"), dir.resolve("VeLO_MLP"))) {
+            Pretrained loaded = Pretrained.load(p);
+            assertEquals(new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE), loaded.lopt(), p.toString());
+            follows(loaded.optimizer(), Backends.best());
+        }
+    }
+
+    /** {@code opt} steps the fixture's parameters as PyLO's VeLO_naive did. */
+    @SuppressWarnings("unchecked")
+    static void follows(Optimizer<?> opt, Backend b) throws Exception {
+        Path file = Path.of(PyloVeloConformanceTest.class.getResource("/fixtures/pylo_velo.safetensors").toURI());
+        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
         List<String> names = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
         for (int i = 0; t.containsKey("p0/" + i); i++) { names.add("t" + i); shapes.add(t.get("p0/" + i).shape()); }
         SlabLayout l = SlabLayout.of(names, shapes);
         Slab p = Slab.zeros(b, DType.F32, l), g = p.zerosLike();
         for (int i = 0; i < l.count(); i++) p.tensor(i).assign(t.get("p0/" + i));
-        Optimizer<Velo.State> o = vl.optimizer(theta);
+        Optimizer<Velo.State> o = (Optimizer<Velo.State>) opt;
         Velo.State s = o.init(p);
         double worst = 0;
         for (int step = 0; t.containsKey("loss/" + step); step++) {

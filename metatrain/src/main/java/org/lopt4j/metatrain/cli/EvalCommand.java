@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.metatrain.outer.MetaCheckpoint;
 import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.Perturbations;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a meta-trained learned optimizer against Adam on held-out seeds. "
         + "A run whose loss is not finite or exceeds " + Divergence.DEFAULT_FACTOR + "× its initial loss is marked diverged and wins no comparison.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--lopt", required = true, description = "metatrain.safetensors, or any learned optimizer's lopt.safetensors (`lopt4j metatrain`, `selftrain`).") Path lopt;
+    @Option(names = "--lopt", required = true, description = "The learned optimizer's θ: metatrain.safetensors, any lopt.safetensors (`lopt4j metatrain`, `selftrain`), or a PyLO small_fc_lopt/μLO or VeLO checkpoint directory.") Path lopt;
     @Option(names = "--task", description = "Task name (default: the task it was meta-trained on).") String task;
     @Option(names = "--steps", defaultValue = "2000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seeds", defaultValue = "5", description = "Held-out seeds (default ${DEFAULT-VALUE}).") int seeds;
@@ -51,17 +50,17 @@ final class EvalCommand implements Callable<Integer> {
      * stores its learned optimizer's architecture, which names the optimizer (the default recipe's other parts apply).
      */
     static MetaConfig config(Path file) throws IOException {
-        Map<String, String> meta = SafeTensors.header(file).metadata();
-        if (meta.get("config") != null && MetaCheckpoint.FORMAT.equals(meta.get("format"))) return MetaConfig.fromJson(meta.get("config"));
-        String arch = meta.get("architecture");
-        if (arch == null) return MetaConfig.defaults();
-        for (String name : LearnedOptimizers.NAMES) {
-            if (LearnedOptimizers.named(name).toString().equals(arch)) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("lopt", name);
-                return MetaConfig.defaults().with(o);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            Map<String, String> meta;
+            try {
+                meta = SafeTensors.header(file).metadata();
+            } catch (IOException notSafetensors) {
+                meta = Map.of();
             }
+            if (meta.get("config") != null && MetaCheckpoint.FORMAT.equals(meta.get("format"))) return MetaConfig.fromJson(meta.get("config"));
         }
-        throw new IOException(file + ": a learned optimizer lopt4j does not know (" + arch + ")");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("lopt", LearnedOption.nameOf(LearnedOption.load(null, file).lopt(), file));
+        return MetaConfig.defaults().with(o);
     }
 }

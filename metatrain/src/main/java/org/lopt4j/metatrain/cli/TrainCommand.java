@@ -35,8 +35,8 @@ final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 3;
 
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer (no --lr): small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small (θ from --lopt-checkpoint) (default ${DEFAULT-VALUE}).") String optimizer;
-    @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer (lopt.safetensors from `lopt4j metatrain`); default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
+    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer (no --lr): small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
+    @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer, recognised by content: a lopt.safetensors or meta-training checkpoint from lopt4j, a PyLO small_fc_lopt/μLO directory, PyLO's VeLO (a directory with VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ (with --optimizer). Default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
     @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3); learned optimizers take none.") Double lr;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
@@ -53,9 +53,13 @@ final class TrainCommand implements Callable<Integer> {
         if (members <= 0) throw new IllegalArgumentException("--members must be positive, got " + members);
         if (logEvery <= 0) throw new IllegalArgumentException("--log-every must be positive, got " + logEvery);
         if (!(divergenceFactor >= 0) || Double.isInfinite(divergenceFactor)) throw new IllegalArgumentException("--divergence-factor must be a finite number ≥ 0, got " + divergenceFactor);
-        boolean learned = LearnedOption.isLearned(optimizer);
+        String optimizer = this.optimizer == null && loptCheckpoint == null ? "adam" : this.optimizer;
+        boolean learned = loptCheckpoint != null || LearnedOption.isLearned(optimizer);
+        if (loptCheckpoint != null && optimizer != null && !LearnedOption.isLearned(optimizer)) {
+            throw new IllegalArgumentException("--lopt-checkpoint is a learned optimizer's θ; --optimizer " + optimizer + " is not a learned optimizer");
+        }
         if (learned && lr != null) {
-            throw new IllegalArgumentException("--lr does not apply to " + optimizer + ": a learned optimizer's step sizes come from its θ; drop --lr");
+            throw new IllegalArgumentException("--lr does not apply to " + (optimizer == null ? "a learned optimizer" : optimizer) + ": a learned optimizer's step sizes come from its θ; drop --lr");
         }
         double rate = lr == null ? 1e-3 : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--lr must be a finite number above 0, got " + rate);
@@ -96,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
                     members, log.file(), out.resolve("loss.png"));
             if (diverged[0] != null) System.out.println(diverged[0] + (keepGoing ? " (kept going: --keep-going)" : ""));
             System.out.flush();
-            Plots.losses(out.resolve("loss.png"), t.name() + " / " + optimizer + (learned ? "" : " lr " + rate), Map.of("train loss (mean of members)", curve));
+            Plots.losses(out.resolve("loss.png"), t.name() + " / " + (optimizer == null ? opt.name() : optimizer) + (learned ? "" : " lr " + rate), Map.of("train loss (mean of members)", curve));
             return diverged[0] == null ? 0 : DIVERGED;
         }
     }

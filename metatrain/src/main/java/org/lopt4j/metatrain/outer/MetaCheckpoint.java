@@ -136,11 +136,9 @@ public final class MetaCheckpoint {
         return t;
     }
 
-    /** θ from either a meta-training checkpoint or a learned-optimizer file ({@code lopt.safetensors}). */
+    /** {@code lo}'s θ from any format {@link org.lopt4j.metatrain.io.LoptCheckpoints} reads (a meta-training checkpoint included). */
     public static Slab anyTheta(Path file, org.lopt4j.learned.LearnedOptimizer<?> lo, Backend b) throws IOException {
-        String format = SafeTensors.header(file).metadata().get("format");
-        if (FORMAT.equals(format)) return theta(file, lo, b);
-        return org.lopt4j.learned.LearnedCheckpoint.load(file, lo, null, b).theta();
+        return org.lopt4j.metatrain.io.LoptCheckpoints.theta(file, lo, b);
     }
 
     /** The learned optimizer's θ stored in a checkpoint (role {@code theta}), checked against its layout. */

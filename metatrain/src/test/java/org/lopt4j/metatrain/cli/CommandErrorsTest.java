@@ -84,7 +84,7 @@ class CommandErrorsTest {
     /** The θ lopt4j ships, as a file. */
     Path shippedTheta() throws Exception {
         Path f = dir.resolve("shipped.safetensors");
-        try (var in = LearnedOption.class.getResourceAsStream(LearnedOption.SHIPPED)) {
+        try (var in = org.lopt4j.learned.Pretrained.class.getResourceAsStream(org.lopt4j.learned.Pretrained.resource("small_fc_lopt"))) {
             Files.write(f, in.readAllBytes());
         }
         return f;

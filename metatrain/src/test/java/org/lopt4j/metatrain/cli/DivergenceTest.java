@@ -45,7 +45,7 @@ class DivergenceTest {
 
     @Test void evalMarksADivergedAdamRowAndDeclaresNoWinnerOverIt() throws Exception {
         Path theta = dir.resolve("lopt.safetensors"), out = dir.resolve("e");
-        Files.write(theta, LearnedOption.class.getResourceAsStream(LearnedOption.SHIPPED).readAllBytes());
+        Files.write(theta, org.lopt4j.learned.Pretrained.class.getResourceAsStream(org.lopt4j.learned.Pretrained.resource("small_fc_lopt")).readAllBytes());
         Cli r = Cli.run("eval", "--lopt", theta.toString(), "--steps", "30", "--seeds", "1", "--adam-lr", "1e3", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         String summary = Files.readString(out.resolve("summary.txt"));
