@@ -1,4 +1,5 @@
-// small_fc_lopt.cu: small_fc_lopt's step (small_fc_lopt.md) over a whole population slab in four launches, whatever the
+// small_fc_lopt.cu: small_fc_lopt's step (small_fc_lopt.md) over a whole population slab in four launches (six with a
+// gradient norm limit: grad_norms and clip first), whatever the
 // number of tensors or members (F32): accumulate (momenta, RMS, accumulators; it advances the update counts),
 // row_means, feature_sums (per-chunk partial sums of the 28 features' squares) and apply (each block forms its tensor's
 // feature scales and time features, then every element goes through its member's MLP). VeLO runs accumulate and
@@ -131,9 +132,39 @@ extern "C" __global__ void small_fc_lopt_feature_sums(const float* params, const
     block_sums<SFL_FEATURES>(acc, warp_sums, partials + (long long)blockIdx.x * SFL_FEATURES);
 }
 
+// grad_norms (with a gradient norm limit, before accumulate): the sum of g^2 of each chunk-table entry, one float per
+// entry. A step the policy skips changes nothing.
+extern "C" __global__ void small_fc_lopt_grad_norms(const float* grads, float* norm_partials, const int* tensor_of,
+                                                      const int* start_of, const int* offsets, const int* sizes, int chunk,
+                                                      const float* grad_stats, int skip_nonfinite) {
+    __shared__ float warp_sums[32][1];
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    float acc[1] = {0.f};
+    CHUNK_LOOP(i, begin, end) acc[0] += grads[i] * grads[i];
+    block_sums<1>(acc, warp_sums, norm_partials + blockIdx.x);
+}
+
+// clip: each block sums its tensor's chunk sums in table order and scales its chunk's gradient by
+// min(1, max_norm / (||g|| + 1e-6)) in place: torch's clip_grad_norm_ on each tensor alone (PyLO's max_grad_norm).
+extern "C" __global__ void small_fc_lopt_clip(float* grads, const float* norm_partials, const int* first_chunk, double max_norm,
+                                                const int* tensor_of, const int* start_of, const int* offsets, const int* sizes,
+                                                int chunk, const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
+    long long begin, end;
+    chunk_range(tensor_of, start_of, offsets, sizes, chunk, &begin, &end);
+    const int t = tensor_of[blockIdx.x];
+    float sum = 0.f;
+    for (int c = first_chunk[t]; c < first_chunk[t + 1]; c++) sum += norm_partials[c];
+    const float f = fminf(1.0f, (float)max_norm / (sqrtf(sum) + 1e-6f));
+    if (f == 1.0f) return;
+    CHUNK_LOOP(i, begin, end) grads[i] = grads[i] * f;
+}
+
 // apply: normalized features (scales formed per block) and the time features of the tensor's update count before
-// this step (count - 1, accumulate having advanced it) through the member's MLP; p <- p - step_scale * dir * exp(exp_mult
-// * mag).
+// this step (count - 1, accumulate having advanced it) through the member's MLP; q = p - step_scale * dir *
+// exp(exp_mult * mag), p <- q - param_decay * q (PyLO's weight decay, lr * wd).
 extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads, const float* m0, const float* m1,
                                                   const float* m2, const float* v, const float* r0, const float* r1,
                                                   const float* r2, const float* c0, const float* c1, const float* c2,
@@ -141,8 +172,8 @@ extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads
                                                   const float* partials, int per_chunk, const int* first_chunk,
                                                   const float* theta, int theta_stride,
                                                   const float* count, int count_stride, int hidden, int layers, double exp_mult,
-                                                  double step_scale, const int* tensor_of, const int* start_of,
-                                                  const int* offsets, const int* sizes, int chunk,
+                                                  double step_scale, double param_decay, const int* tensor_of,
+                                                  const int* start_of, const int* offsets, const int* sizes, int chunk,
                                                   const float* grad_stats, int skip_nonfinite) {
     if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     long long begin, end;
@@ -154,7 +185,7 @@ extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads
     const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
     const float* w = theta + (long long)member * theta_stride;
-    const float em = (float)exp_mult, ss = (float)step_scale;
+    const float em = (float)exp_mult, ss = (float)step_scale, pd = (float)param_decay;
     float x[SFL_INPUTS], out[2];
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);
@@ -166,6 +197,7 @@ extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads
         if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
         else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
         else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
-        params[i] = params[i] - ss * (out[0] * expf(em * out[1]));
+        const float q = params[i] - ss * (out[0] * expf(em * out[1]));
+        params[i] = pd != 0.0f ? q - pd * q : q;
     }
 }

@@ -102,13 +102,13 @@ extern "C" __global__ void velo_feature_sums(const float* params, const float* g
 }
 
 // apply: normalized features through tensor t's mixed MLP (mixed + t * VELO_MLP, 30 -> 4 -> 4 -> 3);
-// p <- p - step[t] * out0 * exp(0.001 * out1), step[t] = lr multiplier * parameter scale * 0.001.
+// q = p - lr * step[t] * out0 * exp(0.001 * out1), step[t] = lr multiplier * parameter scale * 0.001; p <- q - param_decay * q.
 extern "C" __global__ void velo_apply(float* params, const float* grads, const float* m0, const float* m1,
                                               const float* m2, const float* v, const float* r0, const float* r1,
                                               const float* r2, const float* c0, const float* c1, const float* c2,
                                               const float* row_mean, int mean_total, const int* info,
                                               const float* partials, int per_chunk, const int* first_chunk,
-                                              const float* mixed, const float* step,
+                                              const float* mixed, const float* step, double lr, double param_decay,
                                               const int* tensor_of, const int* start_of, const int* offsets,
                                               const int* sizes, int chunk, const float* grad_stats,
                                               int skip_nonfinite) {
@@ -120,13 +120,14 @@ extern "C" __global__ void velo_apply(float* params, const float* grads, const f
     const float* w = mixed + (long long)t * VELO_MLP;
     __shared__ float sc[VELO_FEATURES];
     tensor_scales(sc, VELO_FEATURES, partials, per_chunk, first_chunk, sizes, t);
-    const float st = step[t];
+    const float st = (float)lr * step[t], pd = (float)param_decay;
     float x[VELO_FEATURES], out[2];
     CHUNK_LOOP(i, begin, end) {
         velo_load_features(in, (int)(i - offsets[t]), i, params, grads, m0, m1, m2, v, r0, r1, r2, c0, c1, c2, row_mean,
                            mean_total, x);
         for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * sc[q];
         velo_mlp(w, x, out);
-        params[i] = params[i] - st * (out[0] * expf(0.001f * out[1]));
+        const float q = params[i] - st * (out[0] * expf(0.001f * out[1]));
+        params[i] = pd != 0.0f ? q - pd * q : q;
     }
 }

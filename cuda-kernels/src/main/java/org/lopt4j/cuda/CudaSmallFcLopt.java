@@ -40,6 +40,13 @@ final class CudaSmallFcLopt {
         if (a.tensorOf().numel() == 0) return;
         checkMlp(b, sa.hidden(), sa.layers());
         Bufs d = Bufs.of(b, a, "small_fc_lopt");
+        if (sa.maxGradNorm() > 0) {
+            CUdeviceptr norms = f32(b, sa.normPartials(), "normPartials"), stats = f32(b, a.gradStats(), "gradStats");
+            b.launch(Kernels.SMALL_FC_LOPT_GRAD_NORMS, d.perChunk(), new LearnedArgs.SmallFcGradNorms(d.grads(), norms, d.tensorOf(),
+                    d.startOf(), d.offsets(), d.sizes(), a.chunk(), stats, a.skipNonFinite()));
+            b.launch(Kernels.SMALL_FC_LOPT_CLIP, d.perChunk(), new LearnedArgs.SmallFcClip(d.grads(), norms, i32(b, a.firstChunk(), "firstChunk"),
+                    sa.maxGradNorm(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(), stats, a.skipNonFinite()));
+        }
         accumulators(b, a, d);
         CudaStorage partials = new CudaStorage(b, DType.F32, a.tensorOf().numel() * FEATURES);
         try {
@@ -49,7 +56,7 @@ final class CudaSmallFcLopt {
             b.launch(Kernels.SMALL_FC_LOPT_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
                     d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(),
-                    f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), d.tensorOf(), d.startOf(),
+                    f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), sa.paramDecay(), d.tensorOf(), d.startOf(),
                     d.offsets(), d.sizes(), a.chunk(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work

@@ -69,7 +69,7 @@ final class CudaVelo {
             b.launch(Kernels.VELO_APPLY, d.perChunk(), new LearnedArgs.VeloApply(d.params(), d.grads(), d.m0(), d.m1(), d.m2(),
                     d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), 1, CudaSmallFcLopt.i32(b, a.firstChunk(), "firstChunk"), CudaSmallFcLopt.f32(b, v.mixed(), "mixed"),
-                    CudaSmallFcLopt.f32(b, v.step(), "step"), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(),
+                    CudaSmallFcLopt.f32(b, v.step(), "step"), v.lr(), v.paramDecay(), d.tensorOf(), d.startOf(), d.offsets(), d.sizes(), a.chunk(),
                     CudaSmallFcLopt.f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();

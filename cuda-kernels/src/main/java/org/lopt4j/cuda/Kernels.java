@@ -31,6 +31,8 @@ public final class Kernels {
     static final KernelSpec SMALL_FC_LOPT_ROW_MEANS = smallFc("row_means", LearnedArgs.SmallFcRowMeans.class);
     static final KernelSpec SMALL_FC_LOPT_FEATURE_SUMS = smallFc("feature_sums", LearnedArgs.SmallFcFeatureSums.class);
     static final KernelSpec SMALL_FC_LOPT_APPLY = smallFc("apply", LearnedArgs.SmallFcApply.class);
+    static final KernelSpec SMALL_FC_LOPT_GRAD_NORMS = smallFc("grad_norms", LearnedArgs.SmallFcGradNorms.class);
+    static final KernelSpec SMALL_FC_LOPT_CLIP = smallFc("clip", LearnedArgs.SmallFcClip.class);
     static final KernelSpec MLP_LOPT_ACCUMULATE = new KernelSpec("mlp_lopt_accumulate", LearnedArgs.MlpAccumulate.class, "mlp_lopt.ptx");
     static final KernelSpec MLP_LOPT_APPLY = new KernelSpec("mlp_lopt_apply", LearnedArgs.MlpApply.class, "mlp_lopt.ptx");
     static final KernelSpec VELO_LOSS_FEATURES = velo("loss_features", LearnedArgs.VeloLossFeatures.class);
@@ -48,7 +50,7 @@ public final class Kernels {
             ELEMENTWISE_FILL, ELEMENTWISE_COPY, REDUCE_BLOCKS, REDUCE_SERIAL, MATMUL_SGEMM, GATHER_ROWS, RANDOM_FILL,
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, MLP_LOPT_ACCUMULATE, MLP_LOPT_APPLY, SMALL_FC_LOPT_ACCUMULATE,
-            SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, VELO_LOSS_FEATURES, VELO_STATS,
+            SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, SMALL_FC_LOPT_GRAD_NORMS, SMALL_FC_LOPT_CLIP, VELO_LOSS_FEATURES, VELO_STATS,
             VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY, L3RS_ACCUMULATE, L3RS_LAYER, L3RS_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */

@@ -38,9 +38,17 @@ final class LearnedArgs {
                         CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                         CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
                         int perChunk, CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr count,
-                        int countStride, int hidden, int layers, double expMult, double stepScale, CUdeviceptr tensorOf,
+                        int countStride, int hidden, int layers, double expMult, double stepScale, double paramDecay, CUdeviceptr tensorOf,
                         CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
                         int skipNonfinite) {}
+
+    /** small_fc_lopt_grad_norms. */
+    record SmallFcGradNorms(CUdeviceptr grads, CUdeviceptr normPartials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                            CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
+
+    /** small_fc_lopt_clip. */
+    record SmallFcClip(CUdeviceptr grads, CUdeviceptr normPartials, CUdeviceptr firstChunk, double maxNorm, CUdeviceptr tensorOf,
+                       CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
 
     /** mlp_lopt_accumulate. */
     record MlpAccumulate(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2,
@@ -71,7 +79,7 @@ final class LearnedArgs {
     record VeloApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
                      CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
                      CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials, int perChunk,
-                     CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, CUdeviceptr tensorOf, CUdeviceptr startOf,
+                     CUdeviceptr firstChunk, CUdeviceptr mixed, CUdeviceptr step, double lr, double paramDecay, CUdeviceptr tensorOf, CUdeviceptr startOf,
                      CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
 
     /** velo_loss_features. */

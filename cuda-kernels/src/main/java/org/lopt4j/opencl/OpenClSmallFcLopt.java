@@ -8,7 +8,7 @@ import org.lopt4j.tensor.Tensor;
 /**
  * small_fc_lopt's step on OpenCL (small_fc_lopt.cl with learned_rule.cuh, the code the CUDA kernels share, and
  * learned.cl): six launches for every tensor of every member, whatever their number (two more than CUDA: the feature
- * scales and time features are passes of their own). The per-group feature partials are scratch of each call. The
+ * scales and time features are passes of their own; three more with a gradient norm limit). The per-group feature partials are scratch of each call. The
  * accumulator passes and the feature-scale pass serve VeLO too ({@link OpenClVelo}).
  */
 final class OpenClSmallFcLopt {
@@ -23,9 +23,10 @@ final class OpenClSmallFcLopt {
             throw new IllegalArgumentException("small_fc_lopt kernels on " + b.name() + " take hidden widths up to " + SmallFcLoptArgs.MAX_WIDTH
                     + " and up to " + (SmallFcLoptArgs.MAX_LAYERS - 1) + " hidden layers, got " + sa.hidden() + " x " + sa.layers());
         }
-        accumulators(b, ClProgram.SMALL_FC_LOPT, a);
         LaunchSize elements = elements(b, a);
         int perChunk = Math.toIntExact(elements.global()[0] / b.groupSize());
+        if (sa.maxGradNorm() > 0) clip(b, a, sa.maxGradNorm(), elements, perChunk);
+        accumulators(b, ClProgram.SMALL_FC_LOPT, a);
         OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk * FEATURES);
         try {
             b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_feature_sums", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
@@ -37,7 +38,7 @@ final class OpenClSmallFcLopt {
                 time(b, ClProgram.SMALL_FC_LOPT, a.count(), a.countStride(), a.sizes().numel(), time);
                 b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                         .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(time)
-                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()), a)
+                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()).real(DType.F32, sa.paramDecay()), a)
                         .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();
@@ -45,6 +46,26 @@ final class OpenClSmallFcLopt {
             }
         } finally {
             partials.release();   // freed by OpenCL once the queued launches are done
+        }
+    }
+
+    /**
+     * PyLO's max_grad_norm before the step: per-group sums of g², per-tensor sums (learned_feature_scales), then each
+     * gradient scaled in place; three launches, their scratch per call like the feature partials.
+     */
+    private static void clip(OpenClBackend b, FactoredArgs a, double maxNorm, LaunchSize elements, int perChunk) {
+        OpenClStorage partials = new OpenClStorage(b, DType.F32, a.tensorOf().numel() * perChunk);
+        OpenClStorage sums = new OpenClStorage(b, DType.F32, a.sizes().numel());
+        try {
+            OpenClStorage grads = f32(b, a.grads(), "grads"), stats = f32(b, a.gradStats(), "gradStats");
+            b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_grad_norms", elements, table(b, new KernelArgs().mem(grads).mem(partials), a)
+                    .local((long) b.groupSize() * Float.BYTES).mem(stats).i32(a.skipNonFinite()));
+            scale(b, ClProgram.SMALL_FC_LOPT, partials, perChunk, 1, false, a.firstChunk(), a.sizes(), sums);
+            b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_clip", elements, table(b, new KernelArgs().mem(grads).mem(sums)
+                    .real(DType.F32, maxNorm), a).mem(stats).i32(a.skipNonFinite()));
+        } finally {
+            partials.release();
+            sums.release();
         }
     }
 

@@ -73,7 +73,8 @@ final class OpenClVelo {
                 OpenClSmallFcLopt.scale(b, ClProgram.VELO, partials, perChunk, FEATURES, true, a.firstChunk(), a.sizes(), scale);
                 b.launch(ClProgram.VELO, DType.F32, "velo_apply", elements, OpenClSmallFcLopt.table(b,
                         OpenClSmallFcLopt.state(b, a).mem(i32(b, a.info(), "info")).mem(scale)
-                                .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")), a)
+                                .mem(f32(b, v.mixed(), "mixed")).mem(f32(b, v.step(), "step")).real(DType.F32, v.lr())
+                                .real(DType.F32, v.paramDecay()), a)
                         .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();

@@ -121,8 +121,32 @@ __kernel void small_fc_lopt_feature_sums(__global const float* params, __global 
     group_sums(x, SFL_FEATURES, scratch, partials + ((long)get_global_id(1) * get_num_groups(0) + get_group_id(0)) * SFL_FEATURES);
 }
 
+// grad_norms (with a gradient norm limit, before accumulate): g^2 summed per work-group, group g of chunk c into
+// norm_partials[c * groups + g]; learned_feature_scales then sums them per tensor. A skipped step changes nothing.
+__kernel void small_fc_lopt_grad_norms(__global const float* grads, __global float* norm_partials, SFL_TABLE,
+                                          __local float* scratch, __global const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
+    int t;
+    long e, i;
+    float x[1] = {0.0f};
+    if (sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) x[0] = grads[i] * grads[i];
+    group_sums(x, 1, scratch, norm_partials + (long)get_global_id(1) * get_num_groups(0) + get_group_id(0));
+}
+
+// clip: g <- g * min(1, max_norm / (||g|| + 1e-6)) from its tensor's sum of squares: torch's clip_grad_norm_ on each
+// tensor alone (PyLO's max_grad_norm).
+__kernel void small_fc_lopt_clip(__global float* grads, __global const float* norm_sums, float max_norm, SFL_TABLE,
+                                    __global const float* grad_stats, int skip_nonfinite) {
+    if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
+    int t;
+    long e, i;
+    if (!sfl_element(tensor_of, start_of, offsets, sizes, chunk, &t, &e, &i)) return;
+    const float f = fmin(1.0f, max_norm / (sqrt(norm_sums[t]) + 1e-6f));
+    if (f != 1.0f) grads[i] = grads[i] * f;
+}
+
 // apply: normalized features (learned_feature_scales) and the tensor's time features (learned_time_features) through the member's MLP;
-// p <- p - step_scale * dir * exp(exp_mult * mag).
+// q = p - step_scale * dir * exp(exp_mult * mag), p <- q - param_decay * q (PyLO's weight decay, lr * wd).
 __kernel void small_fc_lopt_apply(__global float* params, __global const float* grads, __global const float* m0,
                                      __global const float* m1, __global const float* m2, __global const float* v,
                                      __global const float* r0, __global const float* r1, __global const float* r2,
@@ -130,7 +154,8 @@ __kernel void small_fc_lopt_apply(__global float* params, __global const float* 
                                      __global const float* row_mean, int mean_total, __global const int* info,
                                      __global const float* scale, __global const float* theta, int theta_stride,
                                      __global const float* time, int hidden, int layers, float exp_mult,
-                                     float step_scale, SFL_TABLE, __global const float* grad_stats, int skip_nonfinite) {
+                                     float step_scale, float param_decay, SFL_TABLE, __global const float* grad_stats,
+                                     int skip_nonfinite) {
     if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
     long e, i;
@@ -147,5 +172,6 @@ __kernel void small_fc_lopt_apply(__global float* params, __global const float* 
     if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
     else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
     else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
-    params[i] = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
+    const float q = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
+    params[i] = param_decay != 0.0f ? q - param_decay * q : q;
 }

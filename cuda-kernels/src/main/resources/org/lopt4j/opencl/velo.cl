@@ -85,14 +85,14 @@ __kernel void velo_feature_sums(__global const float* params, __global const flo
 }
 
 // apply: normalized features through tensor t's mixed MLP (mixed + t * VELO_MLP, 30 -> 4 -> 4 -> 3);
-// p <- p - step[t] * out0 * exp(0.001 * out1).
+// q = p - lr * step[t] * out0 * exp(0.001 * out1), p <- q - param_decay * q.
 __kernel void velo_apply(__global float* params, __global const float* grads, __global const float* m0,
                                  __global const float* m1, __global const float* m2, __global const float* v,
                                  __global const float* r0, __global const float* r1, __global const float* r2,
                                  __global const float* c0, __global const float* c1, __global const float* c2,
                                  __global const float* row_mean, int mean_total, __global const int* info,
                                  __global const float* scale, __global const float* mixed, __global const float* step,
-                                 SFL_TABLE, __global const float* grad_stats, int skip_nonfinite) {
+                                 float lr, float param_decay, SFL_TABLE, __global const float* grad_stats, int skip_nonfinite) {
     if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
     long e, i;
@@ -102,5 +102,6 @@ __kernel void velo_apply(__global float* params, __global const float* grads, __
                        mean_total, x);
     for (int q = 0; q < VELO_FEATURES; q++) x[q] = x[q] * scale[t * VELO_FEATURES + q];
     velo_mlp(mixed + (long)t * VELO_MLP, x, out);
-    params[i] = params[i] - step[t] * (out[0] * exp(0.001f * out[1]));
+    const float q = params[i] - lr * step[t] * (out[0] * exp(0.001f * out[1]));
+    params[i] = param_decay != 0.0f ? q - param_decay * q : q;
 }

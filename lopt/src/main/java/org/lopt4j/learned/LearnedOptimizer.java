@@ -33,6 +33,20 @@ public interface LearnedOptimizer<S extends OptState<S>> {
     /** The optimizer with meta-parameters {@code theta} (one member's layout, or repeated for a population). */
     Optimizer<S> optimizer(Slab theta);
 
+    /**
+     * The optimizer with meta-parameters {@code theta}, its update applied with PyLO's {@code options}; optimizers that
+     * take none accept only {@link UpdateOptions#NONE}.
+     */
+    default Optimizer<S> optimizer(Slab theta, UpdateOptions options) {
+        if (!options.equals(UpdateOptions.NONE)) throw new IllegalArgumentException(name() + " takes no lr, weight decay or gradient norm options");
+        return optimizer(theta);
+    }
+
+    /** This optimizer with every update applied with {@code options} ({@link OptionedLopt}); itself for the defaults. */
+    default LearnedOptimizer<S> withOptions(UpdateOptions options) {
+        return options.equals(UpdateOptions.NONE) ? this : new OptionedLopt<>(this, options);
+    }
+
     /** The state record's type, so callers holding states of several optimizers can hand each back to its own. */
     Class<S> stateType();
 

@@ -81,10 +81,12 @@ public interface LearnedOps {
      * Arguments of {@link #smallFcLopt}: the accumulator state; {@code theta} each member's MLP packed layer by layer
      * (weights [in × out], then bias), {@code thetaStride} floats apart, {@code layers} layers of width {@code hidden}
      * after the input; the 11 time features come from each tensor's update count before the step;
-     * {@code p ← p − stepScale·d·exp(expMult·m)}.
+     * {@code q = p − stepScale·d·exp(expMult·m)}, {@code p ← q − paramDecay·q} (PyLO's weight decay: lr·wd). With
+     * {@code maxGradNorm > 0} each tensor's g is first scaled in place by {@code min(1, maxGradNorm/(‖g‖ + 1e-6))}
+     * (torch's clip_grad_norm_ per tensor; {@code normPartials}, a float per chunk, its scratch, else null).
      */
     record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, int hidden, int layers,
-                           double expMult, double stepScale) {
+                           double expMult, double stepScale, double paramDecay, double maxGradNorm, Tensor normPartials) {
         /** The widest MLP layer and the most layers the kernels take; the features normalized per tensor. */
         public static final int MAX_WIDTH = 64, MAX_LAYERS = 8, FEATURES = 28;
     }
@@ -111,17 +113,17 @@ public interface LearnedOps {
      * {@link #veloLossFeatures} leaves; {@code stats} (tensors × 9) the statistics; {@code lstmInputs} (tensors × 30) and
      * {@code paramScale} (tensors) what {@link #veloLstmFeatures} leaves; {@code numSteps} the planned steps;
      * {@code mixed} each tensor's mixed MLP (159 floats: w0 30×4, b0, w1 4×4, b1, w2 4×3, b2) and {@code step} each
-     * tensor's step multiplier, from the tensor network (null before it).
+     * tensor's step multiplier, from the tensor network (null before it); {@code q = p − lr·step}, {@code p ← q − paramDecay·q}.
      */
     record VeloArgs(FactoredArgs state, Tensor lossBuffer, int lossStride, Tensor losses, Tensor lossFeatures, Tensor fresh,
-                    Tensor stats, Tensor lstmInputs, Tensor paramScale, int numSteps, Tensor mixed, Tensor step) {
+                    Tensor stats, Tensor lstmInputs, Tensor paramScale, int numSteps, Tensor mixed, Tensor step, double lr, double paramDecay) {
         /** Statistics and loss features per tensor, LSTM inputs, floats of a loss buffer and a mixed MLP, MLP features. */
         public static final int STATS = 9, LOSS_FEATURES = 9, LSTM_INPUTS = 30, LOSS_BUFFER = 21, MIXED = 159, FEATURES = 30;
 
         /** The same buffers with the tensor network's outputs. */
         public VeloArgs withMlp(Tensor mixed, Tensor step) {
             return new VeloArgs(state, lossBuffer, lossStride, losses, lossFeatures, fresh, stats, lstmInputs, paramScale, numSteps,
-                    mixed, step);
+                    mixed, step, lr, paramDecay);
         }
     }
 

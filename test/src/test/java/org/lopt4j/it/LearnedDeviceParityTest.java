@@ -14,6 +14,7 @@ import org.lopt4j.cuda.CudaBackendProvider;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
 import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.opencl.OpenClBackendProvider;
@@ -56,6 +57,21 @@ class LearnedDeviceParityTest {
     @Test void cudaMatchesTwin() {
         Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
         for (LearnedOptimizer<?> lo : optimizers()) check(b, lo);
+    }
+
+    /** PyLO's options: lr 0.5, weight decay 0.1 and a gradient norm limit of 20 (it clips the outlier tensors). */
+    static final UpdateOptions OPTIONS = new UpdateOptions(0.5, 0.1, 20);
+
+    @Test void openClPyloOptionsMatchTwin() {
+        Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");
+        check(b, new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT), OPTIONS);
+        veloCheck(b, new UpdateOptions(0.3, 0.05, 0));
+    }
+
+    @Test void cudaPyloOptionsMatchTwin() {
+        Backend b = device(new CudaBackendProvider(), "lopt4j.gpu.required", "CUDA");
+        check(b, new SmallFcLopt(4, 2, 0.1, 0.5, 1, NonFinitePolicy.SKIP_AND_COUNT), OPTIONS);
+        veloCheck(b, new UpdateOptions(0.3, 0.05, 0));
     }
 
     @Test void openClL3rsMatchesTwin() {
@@ -232,10 +248,14 @@ class LearnedDeviceParityTest {
      * the LSTM state within 1e-3 relative (float32 1024-term dot products and a one-pass variance against the twin's
      * double two-pass one).
      */
-    static void veloCheck(Backend device) {
+    static void veloCheck(Backend device) { veloCheck(device, UpdateOptions.NONE); }
+
+    static void veloCheck(Backend device, UpdateOptions o) {
         record Case(Velo velo, int members) {}
-        for (Case cs : List.of(new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 1),
-                new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 2), new Case(Velo.velo(), 1))) {
+        List<Case> cases = o.equals(UpdateOptions.NONE) ? List.of(new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 1),
+                new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 2), new Case(Velo.velo(), 1))
+                : List.of(new Case(new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT), 2));
+        for (Case cs : cases) {
             Velo vl = cs.velo();
             int members = cs.members();
             SlabLayout one = vl.thetaLayout();
@@ -252,7 +272,7 @@ class LearnedDeviceParityTest {
                 }
             }
             SlabLayout l = SlabLayout.of(names, shapes);
-            Optimizer<Velo.State> onDevice = vl.optimizer(theta), onHost = vl.optimizer(theta);
+            Optimizer<Velo.State> onDevice = vl.optimizer(theta, o), onHost = vl.optimizer(theta, o);
             Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
             double[] p0 = ph.flat().toDoubleArray();
             Velo.State sd = onDevice.init(pd), sh = onHost.init(ph);
@@ -268,7 +288,7 @@ class LearnedDeviceParityTest {
                 sd = onDevice.update(sd, pd, random(device, DType.F32, l, seed), info);
                 sh = onHost.update(sh, ph, random(ScalarBackend.INSTANCE, DType.F64, l, seed), info);
             }
-            String what = "velo(" + vl.lstmHidden() + ", " + vl.paramInits() + ") x" + members + " on " + device.name();
+            String what = "velo(" + vl.lstmHidden() + ", " + vl.paramInits() + o.describe() + ") x" + members + " on " + device.name();
             double[] dh = ph.flat().toDoubleArray(), dd = pd.flat().to(ScalarBackend.INSTANCE).toDoubleArray();
             for (int i = 0; i < p0.length; i++) {
                 dh[i] -= p0[i];
@@ -333,11 +353,14 @@ class LearnedDeviceParityTest {
         return t;
     }
 
-    static <S extends OptState<S>> void check(Backend device, LearnedOptimizer<S> lo) {
-        String what = lo instanceof MlpLopt m ? "mlp_lopt " + java.util.Arrays.toString(m.hidden()) : "small_fc_lopt " + ((SmallFcLopt) lo).hiddenSize();
+    static <S extends OptState<S>> void check(Backend device, LearnedOptimizer<S> lo) { check(device, lo, UpdateOptions.NONE); }
+
+    static <S extends OptState<S>> void check(Backend device, LearnedOptimizer<S> lo, UpdateOptions o) {
+        String what = (lo instanceof MlpLopt m ? "mlp_lopt " + java.util.Arrays.toString(m.hidden()) : "small_fc_lopt " + ((SmallFcLopt) lo).hiddenSize())
+                + o.describe();
         Slab theta = theta(lo);
         SlabLayout l = layout();
-        Optimizer<S> onDevice = lo.optimizer(theta), onHost = lo.optimizer(theta);
+        Optimizer<S> onDevice = lo.optimizer(theta, o), onHost = lo.optimizer(theta, o);
         Slab pd = random(device, DType.F32, l, 1), ph = random(ScalarBackend.INSTANCE, DType.F64, l, 1);
         S sd = onDevice.init(pd), sh = onHost.init(ph);
         for (int step = 0; step < STEPS; step++) {

@@ -105,7 +105,8 @@ public final class LaneRule {
      * layer widths {@code widths}), whose inputs are the normalized features then {@code time[mlp]} (null: none);
      * {@code p ← p − stepOf[t]·dir·exp(expMult·mag)}.
      */
-    public record Rule(Slots slots, int[] widths, float[][][] w, float[][][] b, int[] mlpOf, float[][] time, float expMult, float[] stepOf) {}
+    public record Rule(Slots slots, int[] widths, float[][][] w, float[][][] b, int[] mlpOf, float[][] time, float expMult, float[] stepOf,
+                       float paramDecay) {}
 
     /** The feature_sums and apply passes of {@code rule} over every tensor of the slab, after the accumulate pass. */
     public static void apply(Rule rule, FactoredArgs args, Factors[] aux) {
@@ -184,7 +185,7 @@ public final class LaneRule {
             maxRows = Math.max(maxRows, plan.rows());
         }
         int rowsMax = Math.max(maxRows, maxw);
-        float expMult = rule.expMult();
+        float expMult = rule.expMult(), decay = rule.paramDecay();
         Parallel.forBatches(units.size(), 4, () -> new ApplyScratch(rowsMax * bl4, lanes, h, blocks, widths), (sc, from, to) -> {
             float[] x = sc.x(), y = sc.y(), tmp = sc.tmp(), unitBias = sc.unitBias(), lb0 = sc.firstBias();
             float[][] wl = sc.wl(), bl = sc.bl();
@@ -223,10 +224,14 @@ public final class LaneRule {
                         FloatVector stepV = dir.mul(org.lopt4j.tensor.cpu.VecMath.exp(mag.mul(expMult))).mul(stepScale);
                         int at = gt.off() + eh;
                         if (n == lanes) {
-                            FloatVector.fromArray(S, p, at).sub(stepV).intoArray(p, at);
+                            FloatVector q = FloatVector.fromArray(S, p, at).sub(stepV);
+                            (decay == 0 ? q : q.sub(q.mul(decay))).intoArray(p, at);
                         } else {
                             stepV.intoArray(tmp, 0);
-                            for (int j = 0; j < n; j++) p[at + j] -= tmp[j];
+                            for (int j = 0; j < n; j++) {
+                                float q = p[at + j] - tmp[j];
+                                p[at + j] = decay == 0 ? q : q - decay * q;
+                            }
                         }
                     }
                 }

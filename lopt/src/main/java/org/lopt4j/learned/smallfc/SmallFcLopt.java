@@ -6,6 +6,7 @@ import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.PackedMlp;
 import org.lopt4j.learned.TimeFeatures;
 import org.lopt4j.learned.UpdateCounts;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.optim.NonFiniteGuard;
 import org.lopt4j.optim.NonFinitePolicy;
@@ -117,7 +118,10 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         private static float clip01(float x) { return Math.min(1f, Math.max(0f, x)); }
     }
 
-    @Override public Optimizer<State> optimizer(Slab theta) { return new Opt(this, Packed.of(this, theta)); }
+    @Override public Optimizer<State> optimizer(Slab theta) { return optimizer(theta, UpdateOptions.NONE); }
+
+    /** PyLO's {@code AdafacLO_naive} options: {@code lr}, {@code weight_decay}, {@code max_grad_norm}. */
+    @Override public Optimizer<State> optimizer(Slab theta, UpdateOptions options) { return new Opt(this, Packed.of(this, theta), options); }
 
     /**
      * small_fc_lopt's state: the accumulators, the members' update counts ({@link UpdateCounts}), the layout's tables
@@ -149,11 +153,12 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
     }
 
     /** small_fc_lopt with fixed θ as an ordinary optimizer: one call of the backend's learned passes per step. */
-    record Opt(SmallFcLopt lopt, Packed theta) implements Optimizer<State> {
+    record Opt(SmallFcLopt lopt, Packed theta, UpdateOptions options) implements Optimizer<State> {
         @Override public State init(Slab params) {
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), theta.mlp().members());
             Workspace w = new Workspace(params.backend(), params.dtype(), lopt.policy() == NonFinitePolicy.SKIP_AND_COUNT,
-                    new int[] {theta.mlp().values().length, theta.decays().length}, 3 * tables.meanTotal());
+                    new int[] {theta.mlp().values().length, theta.decays().length}, 3 * tables.meanTotal(),
+                    options.maxGradNorm() > 0 ? tables.chunks().tensorOf().numel() : 0);
             w.load(theta, theta.mlp().values(), theta.decays());
             return new State(Accumulators.zeros(params), UpdateCounts.zeros(params), tables, w, 0, 0);
         }
@@ -171,14 +176,16 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
             NonFiniteGuard.onDevice(lopt.policy(), params, grads, s.tables().chunks(), 0, 0, w.gradStats());
             params.backend().fused().learned().smallFcLopt(new LearnedOps.SmallFcLoptArgs(
                     s.tables().args(params, grads, s.acc(), w.theta(1), w.scratch(0), s.count(), w, NonFiniteGuard.skipOnDevice(lopt.policy())),
-                    w.theta(0), theta.mlp().stride(), lopt.hiddenSize(), lopt.hiddenLayers(), lopt.expMult(), lopt.stepMult() * lopt.lr()));
+                    w.theta(0), theta.mlp().stride(), lopt.hiddenSize(), lopt.hiddenLayers(), lopt.expMult(), lopt.stepMult() * lopt.lr() * options.lr(),
+                    options.paramDecay(), options.maxGradNorm(), options.maxGradNorm() > 0 ? w.scratch(1) : null));
             return s.applied();
         }
 
         @Override public String name() { return "small_fc_lopt"; }
 
         @Override public String describe() {
-            return "small_fc_lopt(hidden=" + lopt.hiddenSize() + "x" + lopt.hiddenLayers() + ", step_mult=" + lopt.stepMult() + ", exp_mult=" + lopt.expMult() + ")";
+            return "small_fc_lopt(hidden=" + lopt.hiddenSize() + "x" + lopt.hiddenLayers() + ", step_mult=" + lopt.stepMult() + ", exp_mult=" + lopt.expMult()
+                    + options.describe() + ")";
         }
     }
 }

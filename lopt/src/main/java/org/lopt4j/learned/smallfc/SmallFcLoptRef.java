@@ -16,7 +16,8 @@ import org.lopt4j.tensor.cpu.Parallel;
  * small_fc_lopt's twin: its three passes (small_fc_lopt.md §5–§7) as plain loops in double, each value rounded once to
  * the slab's dtype on store — accumulate (momenta, RMS, the row/column means of g² + 1e-30 and the factored or
  * diagonal accumulators, then row/column factors), feature_sums (the 28 features' sums of squares per tensor, chunk by
- * chunk in table order) and apply (normalized features and time features through the member's MLP, then the update).
+ * chunk in table order) and apply (normalized features and time features through the member's MLP, then the update
+ * and the decay); with a gradient norm limit, each tensor's gradient is clipped first ({@link GradNormClip#ref}).
  * The definition {@link SmallFcLoptSimd} and small_fc_lopt.cu / .cl are tested against; it calls none of them.
  */
 public final class SmallFcLoptRef {
@@ -45,6 +46,7 @@ public final class SmallFcLoptRef {
 
     /** One step of small_fc_lopt for every tensor of every member of {@code a}. */
     public static void step(SmallFcLoptArgs a) {
+        if (a.maxGradNorm() > 0) GradNormClip.ref(a.state(), a.maxGradNorm());
         Factors[] fac = accumulate(a.state());
         if (fac == null) return;
         int[] widths = widths(a);
@@ -177,7 +179,8 @@ public final class SmallFcLoptRef {
                     for (int f = 0; f < x.length; f++) in[f] = x[f] * scale[t][f];
                     for (int k = 0; k < nt; k++) in[SmallFcLopt.NORMALIZED + k] = time[t][k];
                     double[] o = PlainMlp.eval(w[m], b[m], widths, in);
-                    p.set(off + e, p.get(off + e) - a.stepScale() * o[0] * Math.exp(a.expMult() * o[1]));
+                    double q = p.get(off + e) - a.stepScale() * o[0] * Math.exp(a.expMult() * o[1]);
+                    p.set(off + e, a.paramDecay() == 0 ? q : q - a.paramDecay() * q);
                 }
             }
         });

@@ -20,6 +20,7 @@ public final class SmallFcLoptSimd {
     /** One step for every tensor of every member of {@code a}. */
     public static void step(SmallFcLoptArgs a) {
         FactoredArgs s = a.state();
+        if (a.maxGradNorm() > 0) GradNormClip.simd(s, a.maxGradNorm());
         Factors[] aux = LaneAccumulate.accumulate(s, null);
         if (aux == null) return;
         int count = s.layout().count(), members = s.members(), perMember = count / members;
@@ -39,6 +40,6 @@ public final class SmallFcLoptSimd {
         int[] mlpOf = new int[count];
         float[] stepOf = new float[count];
         for (int t = 0; t < count; t++) { mlpOf[t] = t / perMember; stepOf[t] = (float) a.stepScale(); }
-        LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.SMALL_FC, widths, w, b, mlpOf, times, (float) a.expMult(), stepOf), s, aux);
+        LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.SMALL_FC, widths, w, b, mlpOf, times, (float) a.expMult(), stepOf, (float) a.paramDecay()), s, aux);
     }
 }

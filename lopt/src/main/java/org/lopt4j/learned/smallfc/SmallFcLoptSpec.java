@@ -3,6 +3,7 @@ package org.lopt4j.learned.smallfc;
 import java.util.ArrayList;
 import java.util.List;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.tensor.Shape;
 import org.lopt4j.tensor.Slab;
@@ -33,6 +34,15 @@ public final class SmallFcLoptSpec {
      * member's θ (layout {@link SmallFcLopt#thetaLayout()}), {@code t} the update count.
      */
     public static void update(SmallFcLopt lo, Slab theta, Tensor p0, Tensor g0, Tensor[] m, Tensor v, Tensor[] r, Tensor[] c, int t) {
+        update(lo, UpdateOptions.NONE, theta, p0, g0, m, v, r, c, t);
+    }
+
+    /**
+     * {@link #update} with PyLO's options: the gradient clipped to norm {@code o.maxGradNorm()} first (in place, as
+     * torch's clip_grad_norm_), the step scaled by {@code o.lr()}, then {@code p ← p − lr·wd·p}.
+     */
+    public static void update(SmallFcLopt lo, UpdateOptions o, Slab theta, Tensor p0, Tensor g0, Tensor[] m, Tensor v, Tensor[] r, Tensor[] c,
+                              int t) {
         float[] mom = new float[3], ada = new float[3], mo = theta.tensor("momentum_decays").toFloatArray();
         float[] ao = theta.tensor("adafactor_decays").toFloatArray();
         for (int k = 0; k < 3; k++) {
@@ -41,6 +51,10 @@ public final class SmallFcLoptSpec {
         }
         float rms = Math.min(1f, Math.max(0f, SmallFcLopt.decay(SmallFcLopt.RMS_DECAYS[0], theta.tensor("rms_decays").toFloatArray()[0])));
         Tensor p = p0.rank() == 0 ? p0.reshape(1) : p0, g = g0.rank() == 0 ? g0.reshape(1) : g0;
+        if (o.maxGradNorm() > 0) {                                         // torch's clip_grad_norm_ on this tensor, in place
+            Tensor norm = g.square().reshape(g.numel()).sumKeep(0).sqrt();
+            g.assign(g.mul(norm.scalar(o.maxGradNorm()).div(norm.add(norm.scalar(1e-6))).minimum(norm.scalar(1))));
+        }
         Shape s = p.shape();
         FactoredDims f = FactoredDims.of(s);
         List<Tensor> mk = new ArrayList<>();
@@ -103,7 +117,8 @@ public final class SmallFcLoptSpec {
             if (i < layers - 1) h = h.maximum(h.scalar(0));
         }
         Tensor dir = h.slice(1, 0, 1, 1), mag = h.slice(1, 1, 2, 1);
-        Tensor step = dir.mul(mag.mul(mag.scalar(lo.expMult())).exp()).mul(dir.scalar(lo.stepMult() * lo.lr()));
-        p.assign(p.sub(step.reshape(s.dims())));
+        Tensor step = dir.mul(mag.mul(mag.scalar(lo.expMult())).exp()).mul(dir.scalar(lo.stepMult() * lo.lr() * o.lr()));
+        Tensor q = p.sub(step.reshape(s.dims()));
+        p.assign(q.sub(q.mul(q.scalar(o.lr() * o.weightDecay()))));
     }
 }

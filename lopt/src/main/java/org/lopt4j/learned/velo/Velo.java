@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.UpdateCounts;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.learned.smallfc.Accumulators;
 import org.lopt4j.learned.smallfc.FactoredTables;
@@ -83,7 +84,13 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
 
     @Override public Class<State> stateType() { return State.class; }
 
-    @Override public Optimizer<State> optimizer(Slab theta) { return new Opt(this, theta, Packed.of(this, theta)); }
+    @Override public Optimizer<State> optimizer(Slab theta) { return optimizer(theta, UpdateOptions.NONE); }
+
+    /** PyLO's {@code VeLO_naive} options: {@code lr} and {@code weight_decay} (VeLO clips gradients itself, to ±1000). */
+    @Override public Optimizer<State> optimizer(Slab theta, UpdateOptions options) {
+        if (options.maxGradNorm() > 0) throw new IllegalArgumentException("VeLO takes no max gradient norm (PyLO's VeLO_naive has none; VeLO clips gradients to ±1000)");
+        return new Opt(this, theta, Packed.of(this, theta), options);
+    }
 
     /** Member {@code m}'s θ (a view of a population θ). */
     Slab memberTheta(Slab theta, int m) {
@@ -181,7 +188,7 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
      * first operation) instead of copying it; F64 slabs run the twin {@link VeloRef}. A non-finite loss of any member
      * applies the non-finite policy to the whole step.
      */
-    record Opt(Velo velo, Slab theta, Packed packed) implements Optimizer<State> {
+    record Opt(Velo velo, Slab theta, Packed packed, UpdateOptions options) implements Optimizer<State> {
         @Override public State init(Slab params) {
             int members = packed.members();
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), members);
@@ -221,17 +228,17 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
             }
             if (params.dtype() == DType.F64) {
                 if (!org.lopt4j.optim.NonFiniteGuard.admit(velo.policy(), params, grads, s.tables().chunks())) return s.skip();
-                VeloRef.applyPopulation(velo, theta, members, params, grads, s, info);
+                VeloRef.applyPopulation(velo, options, theta, members, params, grads, s, info);
                 if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
                 UpdateCounts.advance(s.count().flat(), params.layout().count(), UpdateCounts.stride(s.count()));
                 return s.applied();
             }
-            VeloNetwork.step(velo, packed, s, params, grads, info);
+            VeloNetwork.step(velo, options, packed, s, params, grads, info);
             return s.applied();
         }
 
         @Override public String name() { return "velo"; }
 
-        @Override public String describe() { return "velo(lstm=" + velo.lstmHidden() + ", inits=" + velo.paramInits() + ")"; }
+        @Override public String describe() { return "velo(lstm=" + velo.lstmHidden() + ", inits=" + velo.paramInits() + options.describe() + ")"; }
     }
 }

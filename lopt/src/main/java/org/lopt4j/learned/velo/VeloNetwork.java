@@ -38,7 +38,7 @@ final class VeloNetwork {
     }
 
     /** One step (a step the policy skips for non-finite gradients changes nothing but the clipping and the skip count). */
-    static void step(Velo vl, Velo.Packed th, Velo.State s, Slab params, Slab grads, StepInfo info) {
+    static void step(Velo vl, org.lopt4j.learned.UpdateOptions o, Velo.Packed th, Velo.State s, Slab params, Slab grads, StepInfo info) {
         SlabLayout layout = params.layout();
         Backend backend = params.backend();
         int members = th.members(), tensors = layout.count(), per = tensors / members, hidden = vl.lstmHidden(), banks = vl.paramInits();
@@ -53,7 +53,7 @@ final class VeloNetwork {
         LearnedOps ops = backend.fused().learned();
         VeloArgs args = new VeloArgs(s.tables().args(params, grads, s.acc(), w.theta(Velo.NETWORK.length + 1), w.scratch(ROW_MEAN), s.count(), w, skip),
                 s.lossBuffer().flat(), UpdateCounts.stride(s.lossBuffer()), w.scratch(LOSSES), w.scratch(LOSS_FEATURES), w.scratch(FRESH),
-                s.stats(), w.scratch(LSTM_INPUTS), w.scratch(PARAM_SCALE), info.numSteps(), null, null);
+                s.stats(), w.scratch(LSTM_INPUTS), w.scratch(PARAM_SCALE), info.numSteps(), null, null, o.lr(), o.paramDecay());
         ops.veloLossFeatures(args);
         ops.veloAccumulate(args);
         ops.veloLstmFeatures(args);

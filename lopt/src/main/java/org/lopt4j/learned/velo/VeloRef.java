@@ -1,6 +1,7 @@
 package org.lopt4j.learned.velo;
 
 import org.lopt4j.learned.UpdateCounts;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.learned.Workspace;
 import org.lopt4j.learned.smallfc.Accumulators;
 import org.lopt4j.learned.smallfc.FactoredTables;
@@ -49,6 +50,12 @@ public final class VeloRef {
      */
     public static void step(Velo vl, Slab theta, Slab params, Slab grads, Accumulators acc, Slab lstmH, Slab lstmC, Slab lossBuffer,
                             int step, StepInfo info) {
+        step(vl, UpdateOptions.NONE, theta, params, grads, acc, lstmH, lstmC, lossBuffer, step, info);
+    }
+
+    /** {@link #step} with PyLO's lr and weight decay ({@code q = p − lr·step}, {@code p ← q − lr·wd·q}). */
+    public static void step(Velo vl, UpdateOptions opts, Slab theta, Slab params, Slab grads, Accumulators acc, Slab lstmH, Slab lstmC,
+                            Slab lossBuffer, int step, StepInfo info) {
         SlabLayout l = params.layout();
         int tensors = l.count(), hid = vl.lstmHidden(), bank = vl.paramInits();
         // 1. loss buffer (a fresh member, counter 0, also gets its LSTM state from θ)
@@ -101,7 +108,8 @@ public final class VeloRef {
                 mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
                 for (int q = 0; q < f.length; q++) f[q] *= 1 / Math.sqrt(1e-5 + sumsq[q] / nn);
                 double[] o = mlp(w, f);
-                p.set(off + e, p.get(off + e) - lrm[t] * o[0] * scale * Math.exp(0.001 * o[1]) * 0.001);
+                double q = p.get(off + e) - opts.lr() * lrm[t] * o[0] * scale * Math.exp(0.001 * o[1]) * 0.001;
+                p.set(off + e, opts.paramDecay() == 0 ? q : q - opts.paramDecay() * q);
             }
         }
     }
@@ -147,10 +155,10 @@ public final class VeloRef {
      * The twin for a population: member after member, VeLO's step on copies of the member's tensors, state and loss
      * buffer with its own θ, loss and step count, written back. One member runs in place.
      */
-    public static void applyPopulation(Velo vl, Slab theta, int members, Slab params, Slab grads, Velo.State s, StepInfo info) {
+    public static void applyPopulation(Velo vl, UpdateOptions o, Slab theta, int members, Slab params, Slab grads, Velo.State s, StepInfo info) {
         if (members == 1) {
             int step = info.stepOf(0, s.step());
-            step(vl, vl.memberTheta(theta, 0), params, grads, s.acc(), s.lstmH(), s.lstmC(), s.lossBuffer(), step,
+            step(vl, o, vl.memberTheta(theta, 0), params, grads, s.acc(), s.lstmH(), s.lstmC(), s.lossBuffer(), step,
                     new StepInfo(step, info.lossOf(0), info.numSteps()));
             return;
         }
@@ -163,7 +171,7 @@ public final class VeloRef {
             int step = info.stepOf(m, s.step());
             Accumulators acc = new Accumulators(part.get("m0"), part.get("m1"), part.get("m2"), part.get("v"), part.get("r0"), part.get("r1"),
                     part.get("r2"), part.get("c0"), part.get("c1"), part.get("c2"));
-            step(vl, vl.memberTheta(theta, m), pm, gm, acc, part.get("lstm_h"), part.get("lstm_c"), part.get("loss_buffer"), step,
+            step(vl, o, vl.memberTheta(theta, m), pm, gm, acc, part.get("lstm_h"), part.get("lstm_c"), part.get("loss_buffer"), step,
                     new StepInfo(step, info.lossOf(m), info.numSteps()));
             writeBack(params, pm, m * per);
             for (var e : all.entrySet()) writeBack(e.getValue(), part.get(e.getKey()), m * per);

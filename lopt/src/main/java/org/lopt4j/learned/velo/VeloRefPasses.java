@@ -60,7 +60,7 @@ public final class VeloRefPasses {
     /**
      * The scalar backend's second per-element pass, after the tensor network: each tensor's 30 MLP features from the
      * clipped gradient and the updated accumulators, normalized per tensor, through its mixed MLP ({@code a.mixed()},
-     * 159 floats per tensor), then {@code p ← p − step[t]·out0·exp(0.001·out1)}.
+     * 159 floats per tensor), then {@code q = p − lr·step[t]·out0·exp(0.001·out1)}, {@code p ← q − paramDecay·q}.
      */
     public static void apply(VeloArgs a) {
         FactoredArgs s = a.state();
@@ -84,7 +84,8 @@ public final class VeloRefPasses {
                 VeloRef.mlpFeatures(f, e, off, rl.offset(t), cl.offset(t), aux[t], p, g, v, m, r, c);
                 for (int q = 0; q < f.length; q++) f[q] *= 1 / Math.sqrt(1e-5 + sumsq[q] / nn);
                 double[] o = VeloRef.mlp(w, f);
-                p.set(off + e, p.get(off + e) - step[t] * o[0] * Math.exp(0.001 * o[1]));
+                double q = p.get(off + e) - a.lr() * step[t] * o[0] * Math.exp(0.001 * o[1]);
+                p.set(off + e, a.paramDecay() == 0 ? q : q - a.paramDecay() * q);
             }
         }
     }

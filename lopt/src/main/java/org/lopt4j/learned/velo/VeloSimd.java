@@ -25,7 +25,7 @@ public final class VeloSimd {
         VeloRefPasses.writeStats(a.stats(), flat);
     }
 
-    /** Every element through its tensor's mixed MLP ({@code a.mixed()}) with step multiplier {@code a.step()[t]}. */
+    /** Every element through its tensor's mixed MLP ({@code a.mixed()}) with step multiplier {@code a.lr()·a.step()[t]}, then the decay. */
     public static void apply(VeloArgs a) {
         if (UpdateCounts.skips(a.state().gradStats(), a.state().skipNonFinite())) return;
         Factors[] aux = LaneAccumulate.factors(a.state());
@@ -44,7 +44,8 @@ public final class VeloSimd {
                 at += out;
             }
             mlpOf[t] = t;
+            step[t] = (float) (a.lr() * step[t]);
         }
-        LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.VELO, widths, w, b, mlpOf, null, 0.001f, step), a.state(), aux);
+        LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.VELO, widths, w, b, mlpOf, null, 0.001f, step, (float) a.paramDecay()), a.state(), aux);
     }
 }

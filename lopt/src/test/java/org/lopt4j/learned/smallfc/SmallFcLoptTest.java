@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.learned.TimeFeatures;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.StepInfo;
@@ -70,11 +71,19 @@ class SmallFcLoptTest {
         return s;
     }
 
-    @Test void kernelMatchesSpec() {
+    @Test void kernelMatchesSpec() { matchesSpec(UpdateOptions.NONE); }
+
+    /**
+     * PyLO's options on the same tensors: lr 0.5, weight decay 0.1 and a gradient norm limit of 20 that clips the
+     * large-gradient tensor (norm ≈ 30·√512) and the unit-normal ones above 20 elements, and leaves the tiny ones.
+     */
+    @Test void kernelMatchesSpecWithPyloOptions() { matchesSpec(new UpdateOptions(0.5, 0.1, 20)); }
+
+    static void matchesSpec(UpdateOptions o) {
         Slab theta = LO.initTheta(RandomKey.of(7), ScalarBackend.INSTANCE);
         // non-zero decay offsets so the reparameterization is exercised
         theta.tensor("momentum_decays").assign(Tensor.of(ScalarBackend.INSTANCE, new float[] {0.15f, 0.14f, 0.07f}, 3));
-        Optimizer<SmallFcLopt.State> opt = LO.optimizer(theta);
+        Optimizer<SmallFcLopt.State> opt = LO.optimizer(theta, o);
         for (DType d : new DType[] {DType.F64, DType.F32}) {
             Backend b = d == DType.F64 ? ScalarBackend.INSTANCE : Backends.best();
             Slab pSpec = random(ScalarBackend.INSTANCE, DType.F64, 1), p = random(b, d, 1), start = pSpec.copy();
@@ -88,13 +97,13 @@ class SmallFcLoptTest {
                         r[k] = sSpec.acc().r(k).tensor(i);
                         c[k] = sSpec.acc().c(k).tensor(i);
                     }
-                    SmallFcLoptSpec.update(LO, theta, pSpec.tensor(i), gSpec.tensor(i), m, sSpec.acc().v().tensor(i), r, c, t);
+                    SmallFcLoptSpec.update(LO, o, theta, pSpec.tensor(i), gSpec.tensor(i), m, sSpec.acc().v().tensor(i), r, c, t);
                 }
                 s = opt.update(s, p, g, StepInfo.NONE);
                 double[] want = pSpec.flat().toDoubleArray(), got = p.flat().toDoubleArray(), p0 = start.flat().toDoubleArray();
                 for (int e = 0; e < want.length; e++) {
                     double tol = d == DType.F64 ? F64_TOL : F32_REL * Math.max(Math.abs(want[e] - p0[e]), 1e-2) + 1e-6 * Math.abs(want[e]);
-                    assertEquals(want[e], got[e], tol, d + " step " + t + " [" + e + "]");
+                    assertEquals(want[e], got[e], tol, o + " " + d + " step " + t + " [" + e + "]");
                 }
             }
         }

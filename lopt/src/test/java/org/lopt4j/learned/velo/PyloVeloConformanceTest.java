@@ -36,7 +36,17 @@ class PyloVeloConformanceTest {
         Backend b = Backends.best();
         Path file = Path.of(getClass().getResource("/fixtures/pylo_velo.safetensors").toURI());
         Velo vl = new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT);
-        follows(vl.optimizer(PyloImport.velo(vl, SafeTensors.read(file, b).tensors(), "rnn/", "mlp/", file.toString(), b)), b);
+        follows(vl.optimizer(PyloImport.velo(vl, SafeTensors.read(file, b).tensors(), "rnn/", "mlp/", file.toString(), b)), "pylo_velo", b);
+    }
+
+    /** PyLO's options: lr 0.3, weight_decay 0.01, num_steps 250, on the SIMD backend and the scalar twin. */
+    @Test void pyloOptionsFollowThePyloTrajectory() throws Exception {
+        for (Backend b : List.of(Backends.best(), org.lopt4j.tensor.cpu.ScalarBackend.INSTANCE)) {
+            Path file = Path.of(getClass().getResource("/fixtures/pylo_velo_options.safetensors").toURI());
+            Velo vl = new Velo(32, 8, NonFinitePolicy.SKIP_AND_COUNT);
+            Slab theta = PyloImport.velo(vl, SafeTensors.read(file, b).tensors(), "rnn/", "mlp/", file.toString(), b);
+            follows(vl.optimizer(theta, new org.lopt4j.learned.UpdateOptions(0.3, 0.01, 0)), "pylo_velo_options", b);
+        }
     }
 
     /** The same weights as PyLO's two hub directories (make_pylo_hub_fixtures.py), read by {@link Pretrained#load}. */
@@ -45,15 +55,17 @@ class PyloVeloConformanceTest {
         for (Path p : List.of(dir, dir.resolve("VeLO_RNN"), dir.resolve("VeLO_MLP"))) {
             Pretrained loaded = Pretrained.load(p);
             assertEquals(new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE), loaded.lopt(), p.toString());
-            follows(loaded.optimizer(), Backends.best());
+            follows(loaded.optimizer(), "pylo_velo", Backends.best());
         }
     }
 
     /** {@code opt} steps the fixture's parameters as PyLO's VeLO_naive did. */
     @SuppressWarnings("unchecked")
-    static void follows(Optimizer<?> opt, Backend b) throws Exception {
-        Path file = Path.of(PyloVeloConformanceTest.class.getResource("/fixtures/pylo_velo.safetensors").toURI());
-        Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
+    static void follows(Optimizer<?> opt, String fixture, Backend b) throws Exception {
+        Path file = Path.of(PyloVeloConformanceTest.class.getResource("/fixtures/" + fixture + ".safetensors").toURI());
+        SafeTensors.Contents contents = SafeTensors.read(file, b);
+        Map<String, Tensor> t = contents.tensors();
+        int numSteps = Integer.parseInt(contents.metadata().getOrDefault("num_steps", "100"));
         List<String> names = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
         for (int i = 0; t.containsKey("p0/" + i); i++) { names.add("t" + i); shapes.add(t.get("p0/" + i).shape()); }
@@ -65,7 +77,7 @@ class PyloVeloConformanceTest {
         double worst = 0;
         for (int step = 0; t.containsKey("loss/" + step); step++) {
             for (int i = 0; i < l.count(); i++) g.tensor(i).assign(t.get("g/" + step + "/" + i));
-            s = o.update(s, p, g, new StepInfo(t.get("loss/" + step).item(), 100));
+            s = o.update(s, p, g, new StepInfo(t.get("loss/" + step).item(), numSteps));
             for (int i = 0; i < l.count(); i++) {
                 float[] want = t.get("p/" + step + "/" + i).toFloatArray(), got = p.tensor(i).toFloatArray();
                 for (int e = 0; e < want.length; e++) {
@@ -74,6 +86,6 @@ class PyloVeloConformanceTest {
                 }
             }
         }
-        System.out.println("VeLO vs PyLO VeLO_naive: worst |Δp| = " + worst);
+        System.out.println("VeLO vs PyLO VeLO_naive (" + fixture + ", " + b.name() + "): worst |Δp| = " + worst);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.learned.Pretrained;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.metatrain.io.LoptCheckpoints;
 import org.lopt4j.optim.Optimizer;
 
@@ -19,8 +20,12 @@ final class LearnedOption {
     static boolean isLearned(String name) { return LearnedOptimizers.NAMES.contains(name); }
 
     /** The learned optimizer {@code name} (null: the checkpoint's) with θ from {@code file} (null: the shipped θ), one θ per member. */
-    static Optimizer<?> of(String name, Path file, int members) throws IOException {
-        return load(name, file).optimizer(members);
+    static Optimizer<?> of(String name, Path file, int members) throws IOException { return of(name, file, members, UpdateOptions.NONE); }
+
+    /** {@link #of(String, Path, int)} with PyLO's options for how each update is applied. */
+    static Optimizer<?> of(String name, Path file, int members, UpdateOptions options) throws IOException {
+        Pretrained p = load(name, file);
+        return p.lopt().optimizer(p.lopt().population(p.theta(), members), options);
     }
 
     /** {@link #of}'s optimizer and θ. */

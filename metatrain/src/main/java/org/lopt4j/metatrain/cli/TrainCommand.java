@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.learned.UpdateOptions;
 import org.lopt4j.metatrain.data.Split;
 import org.lopt4j.metatrain.run.MetricsLog;
 import org.lopt4j.metatrain.run.RunLock;
@@ -35,9 +36,11 @@ final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 3;
 
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer (no --lr): small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
+    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer, recognised by content: a lopt.safetensors or meta-training checkpoint from lopt4j, a PyLO small_fc_lopt/μLO directory, PyLO's VeLO (a directory with VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ (with --optimizer). Default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
-    @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3); learned optimizers take none.") Double lr;
+    @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3), or PyLO's lr of a learned one: it scales the learned step (default 1).") Double lr;
+    @Option(names = "--weight-decay", description = "A learned optimizer's decoupled weight decay, applied after its step as PyLO does: p <- p - lr*wd*p (default 0).") Double weightDecay;
+    @Option(names = "--max-grad-norm", description = "A learned optimizer's per-tensor gradient norm limit before its features, as PyLO's max_grad_norm (default: none; small_fc_lopt only).") Double maxGradNorm;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--members", defaultValue = "1", description = "Independent copies trained as one batched model (default ${DEFAULT-VALUE}).") int members;
@@ -58,16 +61,17 @@ final class TrainCommand implements Callable<Integer> {
         if (loptCheckpoint != null && optimizer != null && !LearnedOption.isLearned(optimizer)) {
             throw new IllegalArgumentException("--lopt-checkpoint is a learned optimizer's θ; --optimizer " + optimizer + " is not a learned optimizer");
         }
-        if (learned && lr != null) {
-            throw new IllegalArgumentException("--lr does not apply to " + (optimizer == null ? "a learned optimizer" : optimizer) + ": a learned optimizer's step sizes come from its θ; drop --lr");
+        if (!learned && (weightDecay != null || maxGradNorm != null)) {
+            throw new IllegalArgumentException("--weight-decay and --max-grad-norm are a learned optimizer's options (PyLO's); " + optimizer + " is not one");
         }
-        double rate = lr == null ? 1e-3 : lr;
+        double rate = lr == null ? (learned ? 1 : 1e-3) : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--lr must be a finite number above 0, got " + rate);
         if (!learned) OptimizerOption.of(optimizer, rate);                // an unknown name is refused before any data is read
         Task t = Tasks.byName(task, dataDir);
         DataCheck.require(t);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
-        Optimizer<?> opt = learned ? LearnedOption.of(optimizer, loptCheckpoint, members) : OptimizerOption.of(optimizer, rate);
+        Optimizer<?> opt = learned ? LearnedOption.of(optimizer, loptCheckpoint, members,
+                new UpdateOptions(rate, weightDecay == null ? 0 : weightDecay, maxGradNorm == null ? 0 : maxGradNorm)) : OptimizerOption.of(optimizer, rate);
         Divergence rule = new Divergence(divergenceFactor);
         try (RunLock lock = RunLock.acquire(out, "train"); MetricsLog log = MetricsLog.create(out.resolve("metrics.jsonl"))) {
             List<double[]> curve = new ArrayList<>();
@@ -100,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
                     members, log.file(), out.resolve("loss.png"));
             if (diverged[0] != null) System.out.println(diverged[0] + (keepGoing ? " (kept going: --keep-going)" : ""));
             System.out.flush();
-            Plots.losses(out.resolve("loss.png"), t.name() + " / " + (optimizer == null ? opt.name() : optimizer) + (learned ? "" : " lr " + rate), Map.of("train loss (mean of members)", curve));
+            Plots.losses(out.resolve("loss.png"), t.name() + " / " + (optimizer == null ? opt.name() : optimizer) + (learned && lr == null ? "" : " lr " + rate), Map.of("train loss (mean of members)", curve));
             return diverged[0] == null ? 0 : DIVERGED;
         }
     }

@@ -19,7 +19,7 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer<?> lopt, Gra
     public static Recipe of(MetaConfig c, Path dataDir, Backend backend) {
         TaskSampler family = family(c.task(), backend);
         Task task = family != null ? family.task(RandomKey.of(c.seed()).child(7)) : Tasks.byName(c.task(), dataDir);
-        LearnedOptimizer<?> lo = LearnedOptimizers.named(c.lopt());
+        LearnedOptimizer<?> lo = LearnedOptimizers.named(c.lopt()).withOptions(c.loptOptions());
         return new Recipe(c, task, lo, estimator(c, task, family, lo, backend), backend);
     }
 

@@ -38,11 +38,16 @@ class CommandErrorsTest {
         assertFalse(Files.exists(dir.resolve("out")), "a refused command creates no --out");
     }
 
-    @Test void learningRatesMustBeFiniteAndLearnedOptimizersTakeNone() {
+    @Test void learningRatesMustBeFiniteAndPyloOptionsOnlyForLearnedOptimizers() {
         assertEquals("--lr must be a finite number above 0, got Infinity", Cli.run("train", "--task", TASK, "--lr", "Infinity", "--out", out()).error());
         assertEquals("--lr must be a finite number above 0, got NaN", Cli.run("train", "--task", TASK, "--lr", "NaN", "--out", out()).error());
-        assertEquals("--lr does not apply to small_fc_lopt: a learned optimizer's step sizes come from its θ; drop --lr",
-                Cli.run("train", "--task", TASK, "--optimizer", "small_fc_lopt", "--lr", "0.5", "--out", out()).error());
+        assertEquals("--weight-decay and --max-grad-norm are a learned optimizer's options (PyLO's); adam is not one",
+                Cli.run("train", "--task", TASK, "--optimizer", "adam", "--weight-decay", "0.1", "--out", out()).error());
+        assertEquals("max gradient norm must be a finite number ≥ 0 (0 = off), got -1.0",
+                Cli.run("train", "--task", TASK, "--optimizer", "small_fc_lopt", "--max-grad-norm", "-1", "--out", out()).error());
+        assertEquals("VeLO takes no max gradient norm (PyLO's VeLO_naive has none; VeLO clips gradients to ±1000)",
+                Cli.run("train", "--task", TASK, "--optimizer", "velo_small", "--lopt-checkpoint", "../lopt/src/test/resources/fixtures/pylo_hub/velo",
+                        "--max-grad-norm", "1", "--out", out()).error());
         assertEquals("--adam-lr must be a finite number above 0, got -1.0", Cli.run("eval", "--lopt", "x", "--adam-lr", "-1", "--out", out()).error());
         assertEquals("--adam-lr must be a finite number above 0, got NaN", Cli.run("eval", "--lopt", "x", "--adam-lr", "NaN", "--out", out()).error());
         assertFalse(Files.exists(dir.resolve("out")));

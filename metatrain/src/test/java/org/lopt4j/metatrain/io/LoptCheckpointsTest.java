@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lopt4j.learned.LearnedOptimizers;
@@ -83,6 +84,25 @@ class LoptCheckpointsTest {
         assertEquals(0, train(dir.resolve("flax"), "--optimizer", "small_fc_lopt", "--lopt-checkpoint", flax.toString()));
         m = assertThrows(IOException.class, () -> LoptCheckpoints.load(flax, LearnedOptimizers.named("small_fc_lopt32"))).getMessage();
         assertTrue(m.contains("not a small_fc_lopt checkpoint"), m);
+    }
+
+    /** The last logged training loss of a run. */
+    static double lastLoss(Path out) throws IOException {
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(lines.size() - 1)).get("loss").asDouble();
+    }
+
+    @Test void pyloOptionsReachTheLearnedUpdate() throws Exception {
+        assertEquals(0, train(dir.resolve("plain"), "--optimizer", "small_fc_lopt", "--log-every", "1"));
+        assertEquals(0, train(dir.resolve("options"), "--optimizer", "small_fc_lopt", "--log-every", "1", "--lr", "3", "--weight-decay", "0.05",
+                "--max-grad-norm", "0.5"));
+        assertTrue(lastLoss(dir.resolve("plain")) != lastLoss(dir.resolve("options")), "the options change the run");
+        Path config = dir.resolve("meta.json");
+        Files.writeString(config, "{\"outerSteps\": 1, \"truncLength\": 4, \"problems\": 1, \"estimators\": 1, \"schedule\": \"constant:8\","
+                + " \"loptOptions\": {\"lr\": 0.5, \"weightDecay\": 0.01, \"maxGradNorm\": 1.0}}");
+        org.lopt4j.metatrain.outer.MetaConfig c = org.lopt4j.metatrain.outer.MetaConfig.read(config);
+        assertEquals(new org.lopt4j.learned.UpdateOptions(0.5, 0.01, 1.0), c.loptOptions());
+        assertEquals(0, Main.run("metatrain", "--config", config.toString(), "--out", dir.resolve("meta").toString(), "--no-eval", "--quiet"));
     }
 
     @Test void theShippedThetaLoadsFromTheLoptJarAlone() throws Exception {

@@ -1,0 +1,120 @@
+"""Writes conformance fixtures for PyLO's optimizer options by running PyLO's own AdafacLO_naive and VeLO_naive (not
+copied here) with lr, weight_decay and (AdafacLO) max_grad_norm set.
+
+Usage (Debian's torch 1.13, CPU), with a PyLO checkout at d05c6c1 extracted to /tmp/pylo:
+    /usr/bin/python3 lopt/src/test/python/make_pylo_option_fixtures.py /tmp/pylo
+A stand-in PyTorchModelHubMixin replaces huggingface_hub; the models get seeded random weights (MetaMLP(39, 32, 1);
+VeLORNN(30, 32, 8) and VeLOMLP(8)). Output in lopt/src/test/resources/fixtures/:
+- pylo_adafaclo_options.safetensors: AdafacLO_naive(lr=0.5, weight_decay=0.01, max_grad_norm=1.0) for 5 steps on
+  shapes with tied dimensions (8x8, 4x6x6, 16x16x3x3, 3x3x5x5), a 0-d parameter and a gradient outlier (2,500);
+- pylo_velo_options.safetensors: VeLO_naive(lr=0.3, weight_decay=0.01, num_steps=250) for 5 steps.
+Each holds theta/<name> (AdafacLO: the MetaMLP) or rnn/<name> and mlp/<name> (VeLO), p0/<i>, g/<s>/<i> (the gradient
+before clipping), loss/<s> (VeLO) and p/<s>/<i>.
+"""
+import importlib.util
+import json
+import os
+import struct
+import sys
+import types
+
+import numpy as np
+import torch
+
+PYLO = sys.argv[1]
+HERE = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures")
+
+hub = types.ModuleType("huggingface_hub")
+
+
+class PyTorchModelHubMixin:  # stand-in: only the class-keyword interface PyLO's models use
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__()
+
+
+hub.PyTorchModelHubMixin = PyTorchModelHubMixin
+sys.modules["huggingface_hub"] = hub
+for pkg in ("pylo", "pylo.models", "pylo.optim"):
+    sys.modules[pkg] = types.ModuleType(pkg)
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def write_safetensors(path, tensors, metadata):
+    header, offset, blobs = {"__metadata__": metadata}, 0, []
+    for name, arr in tensors.items():
+        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def run(opt, ps, gen, out, losses=None):
+    for s in range(5):
+        for i, p in enumerate(ps):
+            g = torch.randn(p.shape, generator=gen)
+            if s == 2 and i == 0:
+                g.view(-1)[0] = 2500.0                   # an outlier the clip must tame
+            p.grad = g
+            out[f"g/{s}/{i}"] = g.numpy().copy()
+        if losses is None:
+            opt.step()
+        else:
+            out[f"loss/{s}"] = np.array([losses[s]], dtype=np.float32)
+            opt.step(torch.tensor(losses[s]))
+        for i, p in enumerate(ps):
+            out[f"p/{s}/{i}"] = p.detach().numpy().copy()
+
+
+# AdafacLO_naive: tied dimensions, a 0-d parameter, an outlier, lr, weight decay and the per-tensor clip
+meta = load("pylo.models.Meta_MLP", os.path.join(PYLO, "pylo/models/Meta_MLP.py"))
+torch.manual_seed(7)
+net = meta.MetaMLP(39, 32, 1)
+meta.MetaMLP.from_pretrained = classmethod(lambda cls, key: net)
+adafac = load("pylo.optim.AdafacLO_naive", os.path.join(PYLO, "pylo/optim/AdafacLO_naive.py"))
+gen = torch.Generator().manual_seed(4321)
+shapes = [(32, 16), (8, 8), (4, 6, 6), (16, 16, 3, 3), (3, 3, 5, 5), (), (16,)]
+ps = [torch.randn(s, generator=gen).requires_grad_(True) for s in shapes]
+out = {f"theta/{k}": v.detach().numpy().copy() for k, v in net.state_dict().items()}
+out.update({f"p0/{i}": p.detach().numpy().copy() for i, p in enumerate(ps)})
+run(adafac.AdafacLO_naive(ps, lr=0.5, weight_decay=0.01, max_grad_norm=1.0, hf_key=None), ps, gen, out)
+write_safetensors(os.path.join(HERE, "pylo_adafaclo_options.safetensors"), out,
+                  {"pylo": "d05c6c1", "optimizer": "AdafacLO_naive", "lr": "0.5", "weight_decay": "0.01", "max_grad_norm": "1.0",
+                   "torch": torch.__version__})
+
+# VeLO_naive: lr, weight decay, num_steps other than 100
+rnn_mod = load("pylo.models.VeLO_RNN", os.path.join(PYLO, "pylo/models/VeLO_RNN.py"))
+mlp_mod = load("pylo.models.VeLO_MLP", os.path.join(PYLO, "pylo/models/VeLO_MLP.py"))
+torch.manual_seed(11)
+rnn = rnn_mod.VeLORNN(30, 32, 8)
+with torch.no_grad():
+    rnn.lstm_init_state[0].normal_(0, 0.1)
+    rnn.lstm_init_state[1].normal_(0, 0.1)
+mlp = mlp_mod.VeLOMLP(param_inits=8)
+with torch.no_grad():
+    for p in mlp.parameters():
+        p.mul_(0.1)
+rnn_mod.VeLORNN.from_pretrained = classmethod(lambda cls, key: rnn)
+mlp_mod.VeLOMLP.from_pretrained = classmethod(lambda cls, key: mlp)
+velo = load("pylo.optim.Velo_naive", os.path.join(PYLO, "pylo/optim/Velo_naive.py"))
+gen = torch.Generator().manual_seed(99)
+ps = [torch.randn(s, generator=gen).requires_grad_(True) for s in [(16, 8), (8,), (3, 3, 2, 4), (5, 1)]]
+out = {f"rnn/{k}": v.detach().numpy().copy() for k, v in rnn.state_dict().items()}
+out.update({f"mlp/{k}": v.detach().numpy().copy() for k, v in mlp.state_dict().items() if k.endswith("_") or "_." in k})
+out.update({f"p0/{i}": p.detach().numpy().copy() for i, p in enumerate(ps)})
+run(velo.VeLO_naive(ps, lr=0.3, weight_decay=0.01, lstm_hidden_size=32, param_inits=8, num_steps=250), ps, gen, out,
+    losses=[2.30, 2.10, 1.95, 4.60, 1.80])
+write_safetensors(os.path.join(HERE, "pylo_velo_options.safetensors"), out,
+                  {"pylo": "d05c6c1", "optimizer": "VeLO_naive", "lr": "0.3", "weight_decay": "0.01", "num_steps": "250",
+                   "torch": torch.__version__})
+print("wrote", HERE)
