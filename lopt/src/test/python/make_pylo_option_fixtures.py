@@ -118,3 +118,37 @@ write_safetensors(os.path.join(HERE, "pylo_velo_options.safetensors"), out,
                   {"pylo": "d05c6c1", "optimizer": "VeLO_naive", "lr": "0.3", "weight_decay": "0.01", "num_steps": "250",
                    "torch": torch.__version__})
 print("wrote", HERE)
+
+# VeLO_naive at its full size (LSTM 512, bank 256), num_steps 333, weight decay 0.01. The weights are not stored (8 MB):
+# entry i of state-dict tensor k (in the order the metadata lists) is ((7919 i + 104729 k) mod 2001 - 1000) / 1000
+# times 2^-e, e = round(log2(sqrt(fan_in))), fan_in the tensor's last dimension (1 for vectors), which Java recomputes
+# exactly; lstm_init_state gets the same rule.
+def formula(shape, k):
+    n = int(np.prod(shape)) if len(shape) else 1
+    fan = shape[-1] if len(shape) >= 2 else 1
+    e = int(round(np.log2(np.sqrt(fan))))
+    i = np.arange(n, dtype=np.int64)
+    v = (((7919 * i + 104729 * k) % 2001) - 1000) / 1000.0 * 2.0 ** -e
+    return torch.tensor(v.astype(np.float32).reshape(shape))
+
+
+rnn = rnn_mod.VeLORNN(30, 512, 256)
+mlp = mlp_mod.VeLOMLP(param_inits=256)
+listing = []
+with torch.no_grad():
+    for prefix, model in (("rnn/", rnn), ("mlp/", mlp)):
+        for name, t in model.state_dict().items():
+            k = len(listing)
+            listing.append([prefix + name, list(t.shape)])
+            t.copy_(formula(tuple(t.shape), k))
+rnn_mod.VeLORNN.from_pretrained = classmethod(lambda cls, key: rnn)
+mlp_mod.VeLOMLP.from_pretrained = classmethod(lambda cls, key: mlp)
+gen = torch.Generator().manual_seed(5)
+ps = [torch.randn(s, generator=gen).requires_grad_(True) for s in [(16, 8), (8,), (3, 3, 2, 4), (5, 1)]]
+out = {f"p0/{i}": p.detach().numpy().copy() for i, p in enumerate(ps)}
+run(velo.VeLO_naive(ps, lr=1.0, weight_decay=0.01, lstm_hidden_size=512, param_inits=256, num_steps=333), ps, gen, out,
+    losses=[2.30, 2.10, 1.95, 4.60, 1.80])
+write_safetensors(os.path.join(HERE, "pylo_velo_full.safetensors"), out,
+                  {"pylo": "d05c6c1", "optimizer": "VeLO_naive", "lr": "1.0", "weight_decay": "0.01", "num_steps": "333",
+                   "weights": json.dumps(listing), "torch": torch.__version__})
+print("wrote full-size VeLO")

@@ -39,6 +39,9 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
     /** The optimizer for one set of parameters. */
     public Optimizer<?> optimizer() { return lopt.optimizer(theta); }
 
+    /** The optimizer for one set of parameters, its updates applied with PyLO's {@code options}. */
+    public Optimizer<?> optimizer(UpdateOptions options) { return lopt.optimizer(theta, options); }
+
     /** The optimizer for a population of {@code members} models that all use this θ. */
     public Optimizer<?> optimizer(int members) { return lopt.optimizer(lopt.population(theta, members)); }
 

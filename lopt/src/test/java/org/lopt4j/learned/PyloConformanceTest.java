@@ -55,6 +55,9 @@ class PyloConformanceTest {
             Slab theta = PyloImport.fromStateDict(lo, SafeTensors.read(file, b).tensors(), "theta/", file.toString(), b);
             follows(lo.optimizer(theta, new UpdateOptions(0.5, 0.01, 1.0)), "pylo_adafaclo_options", b);
         }
+        // the same weights from PyLO's hub layout, through the one-call API
+        Pretrained p = Pretrained.load(Path.of(getClass().getResource("/fixtures/pylo_hub/mulo").toURI()));
+        follows(p.optimizer(new UpdateOptions(0.5, 0.01, 1.0)), "pylo_adafaclo_options", Backends.best());
     }
 
     /** The same weights as PyLO's hub layout (make_pylo_hub_fixtures.py), read by {@link Pretrained#load}. */

@@ -59,6 +59,38 @@ class PyloVeloConformanceTest {
         }
     }
 
+    /**
+     * VeLO at its full size (LSTM 512, bank 256) with num_steps 333 and weight decay 0.01: the fixture holds the
+     * trajectory, not the 8 MB of weights, which both sides compute from the rule in make_pylo_option_fixtures.py.
+     */
+    @Test void fullSizeVeloFollowsThePyloTrajectory() throws Exception {
+        Backend b = Backends.best();
+        Path file = Path.of(getClass().getResource("/fixtures/pylo_velo_full.safetensors").toURI());
+        Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        List<?> listing = (List<?>) org.lopt4j.tensor.io.Json.parse(SafeTensors.header(file).metadata().get("weights"));
+        for (int k = 0; k < listing.size(); k++) {
+            List<?> entry = (List<?>) listing.get(k);
+            List<?> dims = (List<?>) entry.get(1);
+            int[] shape = new int[dims.size()];
+            for (int d = 0; d < shape.length; d++) shape[d] = ((Long) dims.get(d)).intValue();
+            sd.put((String) entry.get(0), formula(b, shape, k));
+        }
+        Velo vl = new Velo(512, 256, NonFinitePolicy.SKIP_AND_COUNT);
+        follows(vl.optimizer(PyloImport.velo(vl, sd, "rnn/", "mlp/", file.toString(), b), new org.lopt4j.learned.UpdateOptions(1, 0.01, 0)),
+                "pylo_velo_full", b);
+    }
+
+    /** The fixture script's weight rule: ((7919 i + 104729 k) mod 2001 − 1000)/1000 · 2^−e, e = rint(log2 √fan_in). */
+    static Tensor formula(Backend b, int[] shape, int k) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        int fan = shape.length >= 2 ? shape[shape.length - 1] : 1;
+        int e = (int) Math.rint(Math.log(Math.sqrt(fan)) / Math.log(2));
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) ((((7919L * i + 104729L * k) % 2001) - 1000) / 1000.0 * Math.scalb(1.0, -e));
+        return Tensor.of(b, v, shape);
+    }
+
     /** {@code opt} steps the fixture's parameters as PyLO's VeLO_naive did. */
     @SuppressWarnings("unchecked")
     static void follows(Optimizer<?> opt, String fixture, Backend b) throws Exception {
