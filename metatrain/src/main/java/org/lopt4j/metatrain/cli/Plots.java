@@ -63,6 +63,18 @@ final class Plots {
         save(c, png);
     }
 
+    /** One bar per category with a reference line at {@code reference} (e.g. speedup 1). */
+    static void bars(Path png, String title, String yTitle, List<String> categories, List<Double> values, double reference) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        org.knowm.xchart.CategoryChart c = new org.knowm.xchart.CategoryChartBuilder().width(900).height(560).title(title).yAxisTitle(yTitle).build();
+        c.getStyler().setXAxisLabelRotation(20);
+        c.getStyler().setOverlapped(true);
+        c.addSeries(yTitle, categories, values);
+        c.addSeries("= " + reference, categories, java.util.Collections.nCopies(categories.size(), reference))
+                .setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+        AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
     private static void save(XYChart c, Path png) throws IOException {
         AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
     }

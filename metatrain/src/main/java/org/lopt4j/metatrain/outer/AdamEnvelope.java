@@ -22,6 +22,36 @@ public record AdamEnvelope(double[] steps, double[] losses) {
         return new AdamEnvelope(s, l);
     }
 
+    /**
+     * The envelope of measured Adam runs, tasks.md §5's procedure at reduced size: each curve ({@code curve[s]} the
+     * seed-averaged loss at step s) smoothed by an EMA ({@code y0 = x0, y = 0.95·y + 0.05·x}), the minimum over curves
+     * taken pointwise, then a running minimum. Non-finite points of a diverged run do not count.
+     */
+    public static AdamEnvelope fromCurves(java.util.List<double[]> curves) {
+        int n = curves.get(0).length;
+        double[] steps = new double[n], env = new double[n];
+        java.util.Arrays.fill(env, Double.POSITIVE_INFINITY);
+        for (double[] c : curves) {
+            double[] y = smoothed(c);
+            for (int s = 0; s < n; s++) if (Double.isFinite(y[s])) env[s] = Math.min(env[s], y[s]);
+        }
+        for (int s = 0; s < n; s++) {
+            steps[s] = s;
+            if (s > 0) env[s] = Math.min(env[s], env[s - 1]);
+        }
+        return new AdamEnvelope(steps, env);
+    }
+
+    /** tasks.md §5's smoothing of a loss curve: {@code y0 = x0}, {@code y_k = 0.95·y_{k−1} + 0.05·x_k}. */
+    public static double[] smoothed(double[] curve) {
+        double[] y = new double[curve.length];
+        for (int s = 0; s < y.length; s++) y[s] = s == 0 ? curve[0] : 0.95 * y[s - 1] + 0.05 * curve[s];
+        return y;
+    }
+
+    /** Whether {@code loss} lies below the envelope's last point: Adam did not reach it within the envelope's steps. */
+    public boolean beyond(double loss) { return loss < losses[losses.length - 1]; }
+
     /** A⁻¹(l): steps at which the envelope reaches loss l, clamped to [0, last step]. */
     public double stepsToReach(double loss) {
         if (Double.isNaN(loss)) return Double.NaN;

@@ -22,6 +22,7 @@ public final class Tasks {
         m.put("ImageMLP_Mnist_128x128x128_Relu", d -> new ImageMlpTask("ImageMLP_Mnist_128x128x128_Relu", "mnist", 28, new int[] {128, 128, 128}, Activation.RELU, 128, false, need(d)));
         m.put("ImageMLPAE_Mnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_Mnist_128x32x128_bs128", "mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
         m.put("ImageMLPAE_FashionMnist_128x32x128_bs128", d -> new ImageMlpTask("ImageMLPAE_FashionMnist_128x32x128_bs128", "fashion_mnist", 28, new int[] {128, 32, 128}, Activation.RELU, 128, true, need(d)));
+        m.put("ImageMLPAE_FashionMnist8_32x8x32", d -> new ImageMlpTask("ImageMLPAE_FashionMnist8_32x8x32", "fashion_mnist", 8, new int[] {32, 8, 32}, Activation.RELU, 128, true, d));
         m.put("Conv_FashionMnist8_16x32", d -> new ConvTask("Conv_FashionMnist8_16x32", "fashion_mnist", 8, new int[] {16, 32}, 128, d));
         m.put("FineTune_Conv8_Mnist0to4_Mnist5to9", d -> new FineTuneTask("FineTune_Conv8_Mnist0to4_Mnist5to9",
                 PretrainedConv.architecture("FineTune_Conv8_Mnist0to4_Mnist5to9", "mnist", d), new int[] {5, 6, 7, 8, 9}, PretrainedConv.shipped()));
