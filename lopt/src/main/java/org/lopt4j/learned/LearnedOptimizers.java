@@ -1,6 +1,7 @@
 package org.lopt4j.learned;
 
 import java.util.List;
+import org.lopt4j.learned.celo2.Celo2;
 import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
@@ -13,7 +14,7 @@ import org.lopt4j.optim.NonFinitePolicy;
  */
 public final class LearnedOptimizers {
     /** Every name {@link #named} knows. */
-    public static final List<String> NAMES = List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small", "l3rs");
+    public static final List<String> NAMES = List.of("small_fc_lopt", "small_fc_lopt32", "mlp_lopt", "velo", "velo_small", "l3rs", "celo2", "elo_celo2");
 
     private LearnedOptimizers() {}
 
@@ -43,6 +44,8 @@ public final class LearnedOptimizers {
             case "velo" -> new Velo(512, 256, NonFinitePolicy.ZERO_NONFINITE);
             case "velo_small" -> new Velo(32, 8, NonFinitePolicy.ZERO_NONFINITE);
             case "l3rs" -> new L3rs(L3RS_LAYERS, 16, L3RS_LAMBDA0, true, NonFinitePolicy.ZERO_NONFINITE);
+            case "celo2" -> Celo2.celo2();
+            case "elo_celo2" -> Celo2.eloCelo2();
             default -> throw new IllegalArgumentException("unknown learned optimizer '" + name + "'; known: " + String.join(", ", NAMES) + ", l3rs:N");
         };
     }

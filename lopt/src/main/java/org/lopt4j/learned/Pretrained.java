@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lopt4j.learned.celo2.Celo2;
 import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.optim.NonFinitePolicy;
 import org.lopt4j.optim.Optimizer;
@@ -22,7 +23,7 @@ import org.lopt4j.tensor.io.SafeTensors;
  * ships in this jar, {@code Pretrained.load(path).optimizer()} for a checkpoint, its format recognised by content: a
  * lopt4j {@code lopt.safetensors}; a PyLO small_fc_lopt / μLO hub directory ({@code config.json} +
  * {@code model.safetensors}); PyLO's VeLO (a directory holding the hub directories {@code VeLO_RNN} and
- * {@code VeLO_MLP}, or either of them beside the other).
+ * {@code VeLO_MLP}, or either of them beside the other); a PyLO CELO2 hub directory.
  *
  * @param lopt   the learned optimizer, hyperparameters included
  * @param theta  one member's θ (on the CPU)
@@ -33,7 +34,7 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
     public static final List<String> SHIPPED = List.of("small_fc_lopt");
 
     /** What {@link #load} reads, for error messages. */
-    static final String FORMATS = "a lopt4j lopt.safetensors, a PyLO small_fc_lopt/μLO directory (config.json + model.safetensors), "
+    static final String FORMATS = "a lopt4j lopt.safetensors, a PyLO small_fc_lopt/μLO or CELO2 directory (config.json + model.safetensors), "
             + "or PyLO's VeLO (a directory holding VeLO_RNN/ and VeLO_MLP/, each config.json + model.safetensors)";
 
     /** The optimizer for one set of parameters. */
@@ -96,12 +97,27 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
         Map<?, ?> config = config(dir);
         if (config.containsKey("lstm_hidden_size")) return velo(dir, sibling(dir, "VeLO_MLP"), dir, b);
         if (config.containsKey("param_inits") && config.containsKey("output_size")) return velo(sibling(dir, "VeLO_RNN"), dir, dir, b);
-        if (config.containsKey("feature_dims")) throw new IOException(dir + ": a PyLO CELO2 checkpoint; lopt4j does not read CELO2 (expected " + FORMATS + ")");
+        if (config.containsKey("feature_dims")) return celo2(dir, config, b);
         if (config.containsKey("input_size") && config.containsKey("hidden_size") && config.containsKey("hidden_layers")) {
             PyloImport.Imported i = PyloImport.smallFcLopt(dir, b);
             return new Pretrained(i.lopt(), i.theta(), dir + " (PyLO small_fc_lopt)");
         }
         throw new IOException(dir.resolve("config.json") + ": fields " + config.keySet() + " match no PyLO model lopt4j reads (expected " + FORMATS + ")");
+    }
+
+    /** PyLO's CELO2MLP (CELO2 and ELO-CELO2 share it; read as CELO2, {@code --optimizer elo_celo2} picks the other). */
+    private static Pretrained celo2(Path dir, Map<?, ?> config, Backend b) throws IOException {
+        Celo2 c = Celo2.celo2();
+        Object dims = config.get("feature_dims");
+        List<Long> want = java.util.Arrays.stream(Celo2.GROUPS).mapToObj(x -> (long) x).toList();
+        if (!want.equals(dims)) throw new IOException(dir.resolve("config.json") + ": feature_dims " + dims + ", CELO2 has " + want);
+        if (integer(config, "hidden_size", dir) != c.hidden() || integer(config, "hidden_layers", dir) != 2 || integer(config, "output_size", dir) != Celo2.OUTPUTS
+                || !"relu".equals(config.get("activation"))) {
+            throw new IOException(dir.resolve("config.json") + ": CELO2MLP " + config + "; lopt4j's CELO2 is hidden 8, 2 hidden layers, 3 outputs, relu");
+        }
+        Path model = dir.resolve("model.safetensors");
+        Slab theta = LearnedCheckpoint.requireFinite(model, "theta", PyloImport.celo2(c, SafeTensors.read(model, b).tensors(), "", model.toString(), b));
+        return new Pretrained(c, theta, dir + " (PyLO CELO2)");
     }
 
     private static Path sibling(Path dir, String name) {

@@ -103,6 +103,21 @@ public final class PyloImport {
         return theta;
     }
 
+    /**
+     * CELO2's θ from PyLO's {@code CELO2MLP} state dict (keys under {@code prefix}): {@code w0.<i>} ([k_i, hidden], PyLO
+     * multiplies {@code x @ w}, so no transpose), {@code b0}, {@code dense_w.<j>}, {@code dense_b.<j>}.
+     */
+    public static Slab celo2(org.lopt4j.learned.celo2.Celo2 c, Map<String, Tensor> sd, String prefix, String where, Backend b) throws IOException {
+        Slab theta = Slab.zeros(b, DType.F32, c.thetaLayout());
+        for (int i = 0; i < theta.layout().count(); i++) {
+            String name = theta.layout().names().get(i), key = prefix + name.replace('/', '.');
+            Tensor t = need(sd, key, where);
+            if (!t.shape().equals(theta.layout().shape(i))) throw new IOException(where + ": " + key + " has shape " + t.shape() + ", expected " + theta.layout().shape(i));
+            theta.tensor(i).assign(t.to(b));
+        }
+        return theta;
+    }
+
     private static Tensor need(Map<String, Tensor> sd, String key, String where) throws IOException {
         Tensor t = sd.get(key);
         if (t == null) throw new IOException(where + ": missing tensor '" + key + "'");

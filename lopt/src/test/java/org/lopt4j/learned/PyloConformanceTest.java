@@ -60,6 +60,19 @@ class PyloConformanceTest {
         follows(p.optimizer(new UpdateOptions(0.5, 0.01, 1.0)), "pylo_adafaclo_options", Backends.best());
     }
 
+    /**
+     * ELO (celo2.md §3) is small_fc_lopt with raw decays (zero offsets in θ), width 32, step_mult = ELO's lr and
+     * exp_mult 0.001: against PyLO's ELO_naive at lr 0.01.
+     */
+    @Test void eloIsSmallFcLoptWithRawDecays() throws Exception {
+        Backend b = Backends.best();
+        Path file = Path.of(getClass().getResource("/fixtures/pylo_elo.safetensors").toURI());
+        SmallFcLopt lo = new SmallFcLopt(32, 2, 0.01, 0.001, 1, org.lopt4j.optim.NonFinitePolicy.SKIP_AND_COUNT);
+        Slab theta = PyloImport.fromStateDict(lo, SafeTensors.read(file, b).tensors(), "theta/", file.toString(), b);
+        for (String d : List.of("momentum_decays", "rms_decays", "adafactor_decays")) theta.tensor(d).fill(0);
+        follows(lo.optimizer(theta), "pylo_elo", b);
+    }
+
     /** The same weights as PyLO's hub layout (make_pylo_hub_fixtures.py), read by {@link Pretrained#load}. */
     @Test void hubDirectoryFollowsThePyloTrajectory() throws Exception {
         Pretrained p = Pretrained.load(Path.of(getClass().getResource("/fixtures/pylo_hub/mulo").toURI()));

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         description = "Meta-train a learned optimizer (defaults: small_fc_lopt, PES, ImageMLP_FashionMnist8_Relu32), then evaluate it against Adam.")
 final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON config file; its fields are MetaConfig's (fields it omits keep the defaults).") Path config;
-    @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32, mlp_lopt, velo (LSTM 512, bank 256), velo_small (LSTM 32, bank 8), l3rs (for the FineTune_* tasks) or l3rs:N (a model of N parameter tensors).") String lopt;
+    @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32, mlp_lopt, velo (LSTM 512, bank 256), velo_small (LSTM 32, bank 8), l3rs (for the FineTune_* tasks) l3rs:N (a model of N parameter tensors), celo2 or elo_celo2.") String lopt;
     @Option(names = "--task", description = "Task name (see `lopt4j tasks`).") String task;
     @Option(names = "--estimator", description = "pes, tes or full_es.") String estimator;
     @Option(names = "--trunc-length", description = "Inner steps per estimator call.") Integer truncLength;

@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 3;
 
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
+    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer, recognised by content: a lopt.safetensors or meta-training checkpoint from lopt4j, a PyLO small_fc_lopt/μLO directory, PyLO's VeLO (a directory with VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ (with --optimizer). Default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
     @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3), or PyLO's lr of a learned one: it scales the learned step (default 1).") Double lr;
     @Option(names = "--weight-decay", description = "A learned optimizer's decoupled weight decay, applied after its step as PyLO does: p <- p - lr*wd*p (default 0).") Double weightDecay;

@@ -24,7 +24,7 @@ import org.lopt4j.tensor.io.SafeTensors;
  */
 public final class LoptCheckpoints {
     /** What {@link #load} reads, for error messages. */
-    public static final String FORMATS = "a lopt4j lopt.safetensors or meta-training checkpoint, a PyLO small_fc_lopt/μLO directory, "
+    public static final String FORMATS = "a lopt4j lopt.safetensors or meta-training checkpoint, a PyLO small_fc_lopt/μLO or CELO2 directory, "
             + "PyLO's VeLO (a directory holding VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ";
 
     private LoptCheckpoints() {}
@@ -35,6 +35,10 @@ public final class LoptCheckpoints {
      */
     public static Pretrained load(Path path, LearnedOptimizer<?> expected) throws IOException {
         Pretrained p = read(path, expected);
+        if (expected instanceof org.lopt4j.learned.celo2.Celo2 && p.lopt() instanceof org.lopt4j.learned.celo2.Celo2
+                && expected.thetaLayout().equals(p.lopt().thetaLayout())) {
+            return new Pretrained(expected, p.theta(), p.source());                // CELO2 and ELO-CELO2 share one network
+        }
         if (expected != null && !expected.name().equals(p.lopt().name())) {
             throw new IOException(path + ": holds a " + p.lopt().name() + " θ, not " + expected.name());
         }
