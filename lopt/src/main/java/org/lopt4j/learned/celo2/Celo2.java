@@ -30,7 +30,8 @@ import org.lopt4j.tensor.Tensor;
  * accumulators at fixed decays, 30 features in 14 groups normalized over each tensor's last two axes, a split-input
  * MLP (hidden 8, two dense layers, 3 outputs), Newton–Schulz orthogonalization of each update over its last two axes,
  * the update normalized the same way; tensors of rank ≤ 1 take AdamW (ELO-CELO2: over the shared accumulators).
- * θ is the MLP only. Today the update is {@link Celo2Ref} (float64 arithmetic over the slabs, on the CPU).
+ * θ is the MLP only. The update runs on the CPU backends: {@link Celo2Simd} on float slabs of the SIMD backend,
+ * otherwise the twin {@link Celo2Ref}; device kernels are not written yet.
  *
  * @param variant        CELO2 (own AdamW moments) or ELO-CELO2 (AdamW over the shared momentum and RMS)
  * @param hidden         MLP width (PyLO's ff_hidden_size)
@@ -152,6 +153,9 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
     /** CELO2 with fixed θ (one per member), its learning rate {@code lrMult·schedule.at(step, numSteps)}. */
     record Opt(Celo2 celo2, float[] theta, Schedule schedule, double lrMult) implements Optimizer<State> {
         @Override public State init(Slab params) {
+            if (!(params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage)) {
+                throw new IllegalArgumentException(celo2.name() + " runs on the CPU backends (scalar, simd) so far, not on " + params.backend().name());
+            }
             int members = theta.length / celo2.thetaLayout().size();
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), members);
             Workspace w = new Workspace(params.backend(), params.dtype(), false, new int[] {members * 14}, 3 * tables.meanTotal());
@@ -172,7 +176,9 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
             s.tables().check(params);
             if (!NonFiniteGuard.admit(celo2.policy(), params, grads, s.tables().chunks())) return s.skip();
             if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
-            Celo2Ref.step(celo2, theta, lrMult * schedule.at(s.step(), info.numSteps()), params, grads, s);
+            double lr = lrMult * schedule.at(s.step(), info.numSteps());
+            if (params.dtype() == DType.F32 && params.backend().fused().learned() == org.lopt4j.learned.CpuLearnedOps.SIMD) Celo2Simd.step(celo2, theta, lr, params, grads, s);
+            else Celo2Ref.step(celo2, theta, lr, params, grads, s);
             return s.applied();
         }
 

@@ -40,8 +40,13 @@ class Celo2ConformanceTest {
                 "pylo_elo_celo2");
     }
 
+    /** Both paths: the Vector API step on the SIMD backend and the twin on the scalar backend. */
     static void follows(Celo2 c, String fixture) throws Exception {
-        Backend b = Backends.best();
+        follows(c, fixture, Backends.named("simd"));
+        follows(c, fixture, org.lopt4j.tensor.cpu.ScalarBackend.INSTANCE);
+    }
+
+    static void follows(Celo2 c, String fixture, Backend b) throws Exception {
         Path file = Path.of(Celo2ConformanceTest.class.getResource("/fixtures/" + fixture + ".safetensors").toURI());
         Map<String, Tensor> t = SafeTensors.read(file, b).tensors();
         Slab theta = PyloImport.celo2(c, t, "theta/", file.toString(), b);
@@ -62,11 +67,11 @@ class Celo2ConformanceTest {
                 for (int e = 0; e < want.length; e++) {
                     worst = Math.max(worst, Math.abs(want[e] - got[e]));
                     moved = Math.max(moved, Math.abs(want[e] - start[e]));
-                    assertEquals(want[e], got[e], ABS, fixture + " step " + step + " tensor " + shapes.get(i) + " [" + e + "]");
+                    assertEquals(want[e], got[e], ABS, fixture + " on " + b.name() + " step " + step + " tensor " + shapes.get(i) + " [" + e + "]");
                 }
             }
         }
         assertTrue(moved > 100 * ABS, "the parameters moved well beyond the tolerance: " + moved);
-        System.out.println(c.name() + " vs PyLO (" + fixture + "): worst |Δp| over 5 steps = " + worst + ", largest move " + moved);
+        System.out.println(c.name() + " vs PyLO (" + fixture + ", " + b.name() + "): worst |Δp| over 5 steps = " + worst + ", largest move " + moved);
     }
 }

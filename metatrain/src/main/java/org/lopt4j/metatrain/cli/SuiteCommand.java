@@ -134,6 +134,7 @@ final class SuiteCommand implements Callable<Integer> {
             if (pb != null) pb.stepBy(1 + lrs.length);
             return row;
         }
+        long t0 = System.nanoTime();
         Run mine = Comparison.run(t, learned, steps, seed, seeds, b, null);
         if (pb != null) pb.step();
         List<Run> adam = new ArrayList<>();
@@ -158,6 +159,7 @@ final class SuiteCommand implements Callable<Integer> {
             row.put("speedup_at_least", env.beyond(last));
         }
         row.put("beats_tuned_adam", !mine.diverged() && best >= 0 && mine.score() < adam.get(best).score());
+        row.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         curves.put(optimizer, Comparison.thinned(mine.curve(), Math.max(1, steps / 200)));
         if (best >= 0) curves.put("adam lr " + String.format("%.3g", lrs[best]), Comparison.thinned(adam.get(best).curve(), Math.max(1, steps / 200)));
@@ -195,7 +197,9 @@ final class SuiteCommand implements Callable<Integer> {
                 speed.add(r.get("speedup").asDouble());
             }
         }
-        p.printf("%s beats tuned Adam on %d of %d task(s); diverged on %d%n", optimizer, wins, ran, diverged);
+        double secs = 0;
+        for (JsonNode r : rows) if (r.has("seconds")) secs += r.get("seconds").asDouble();
+        p.printf("%s beats tuned Adam on %d of %d task(s); diverged on %d; %.0f s of training%n", optimizer, wins, ran, diverged, secs);
         p.printf("results: %s; plots: %s, %s%n", out.resolve("suite.json"), out.resolve("suite.png"), out.resolve("suite-<task>.png"));
         AtomicFiles.writeString(out.resolve("summary.txt"), text.toString(StandardCharsets.UTF_8));
         System.out.print(text.toString(StandardCharsets.UTF_8));
