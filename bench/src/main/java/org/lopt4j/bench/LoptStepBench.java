@@ -72,7 +72,8 @@ public class LoptStepBench {
 
     /**
      * The benchmarked optimizer {@code name}, learned ones with θ from their meta-training initialization;
-     * {@code l3rs:N} is L3RS for a model of N tensors.
+     * {@code l3rs:N} is L3RS for a model of N tensors; also {@code small_fc_lopt4_clip} (with PyLO's weight decay and
+     * per-tensor clip) and {@code celo2}.
      */
     static Optimizer<?> optimizer(String name, Backend b) {
         if (name.startsWith("l3rs:")) {
@@ -85,6 +86,9 @@ public class LoptStepBench {
             case "small_fc_lopt32" -> SmallFcLopt.mulo().optimizer(SmallFcLopt.mulo().initTheta(RandomKey.of(3), b));
             case "mlp_lopt" -> MlpLopt.defaults().optimizer(MlpLopt.defaults().initTheta(RandomKey.of(3), b));
             case "velo" -> Velo.velo().optimizer(Velo.velo().initTheta(RandomKey.of(3), b));
+            case "small_fc_lopt4_clip" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b),
+                    new org.lopt4j.learned.UpdateOptions(1, 0.01, 1.0));           // PyLO's options: weight decay, per-tensor norm clip
+            case "celo2" -> org.lopt4j.learned.celo2.Celo2.celo2().optimizer(org.lopt4j.learned.celo2.Celo2.celo2().initTheta(RandomKey.of(3), b));
             default -> throw new IllegalArgumentException(name);
         };
     }
