@@ -10,52 +10,26 @@ its defaults: weight decay 0.1, global-norm clip 1), each with theta/<state-dict
 for 5 steps on shapes [32,16], [16], [8,3,3,3], [8,8], [4,6,6], [1,32] and a 0-d parameter; step 2 carries a gradient
 outlier of 2,500 (past the ±1000 element clip).
 """
-import importlib.util
 import json
 import os
-import struct
 import sys
-import types
 
 import numpy as np
 import torch
 
+import pylo_fixture_io
+
 PYLO = sys.argv[1]
 HERE = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures")
 
-hub = types.ModuleType("huggingface_hub")
-
-
-class PyTorchModelHubMixin:  # stand-in: only the class-keyword interface PyLO's models use
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-hub.PyTorchModelHubMixin = PyTorchModelHubMixin
-sys.modules["huggingface_hub"] = hub
-for pkg in ("pylo", "pylo.models", "pylo.optim"):
-    sys.modules[pkg] = types.ModuleType(pkg)
+pylo_fixture_io.install_stubs()
 
 
 def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return pylo_fixture_io.load("", name, path)
 
 
-def write_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, arr in tensors.items():
-        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+write_safetensors = pylo_fixture_io.write_safetensors
 
 
 mlp = load("pylo.models.CELO2_MLP", os.path.join(PYLO, "pylo/models/CELO2_MLP.py"))

@@ -8,55 +8,30 @@ The weights are seeded exactly as make_pylo_fixtures.py (MetaMLP(39, 32, 1), see
 (VeLORNN(30, 32, 8), VeLOMLP(8), seed 11) make theirs, so a θ read from these directories must equal the θ those
 fixtures hold. Output under lopt/src/test/resources/fixtures/pylo_hub/: mulo/, velo/VeLO_RNN/, velo/VeLO_MLP/, celo2/.
 """
-import importlib.util
 import json
 import os
-import struct
 import sys
-import types
 
-import numpy as np
 import torch
+
+import pylo_fixture_io
 
 PYLO = sys.argv[1]
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures", "pylo_hub")
 
-hub = types.ModuleType("huggingface_hub")
-
-
-class PyTorchModelHubMixin:  # stand-in: only the class-keyword interface PyLO's models use
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-hub.PyTorchModelHubMixin = PyTorchModelHubMixin
-sys.modules["huggingface_hub"] = hub
-for pkg in ("pylo", "pylo.models", "pylo.optim"):
-    sys.modules[pkg] = types.ModuleType(pkg)
+pylo_fixture_io.install_stubs()
 
 
 def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return pylo_fixture_io.load("", name, path)
 
 
 def save_pretrained(model, config, directory):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, "config.json"), "w") as f:
         json.dump(config, f, indent=2, sort_keys=True)
-    header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
-    for name, t in sorted(model.state_dict().items()):
-        data = np.ascontiguousarray(t.detach().numpy(), dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(os.path.join(directory, "model.safetensors"), "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    pylo_fixture_io.write_safetensors(os.path.join(directory, "model.safetensors"),
+                                      {name: t.detach().numpy() for name, t in sorted(model.state_dict().items())}, {"format": "pt"})
 
 
 meta = load("pylo.models.Meta_MLP", os.path.join(PYLO, "pylo/models/Meta_MLP.py"))
