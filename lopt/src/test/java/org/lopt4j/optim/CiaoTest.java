@@ -111,4 +111,32 @@ class CiaoTest {
         for (double x : t.toDoubleArray()) q += x * x;
         return Math.sqrt(q);
     }
+
+    /** The 13 features of a hand-computed first step: one 2-vector, p = (1, −2), g = (0.5, 0.5), no clip. */
+    @Test void featuresOfAHandComputedStep() {
+        Ciao ciao = new Ciao(1e-2, 0.1, 1e-3, 1e-6, 0.1, 0, 1e-2, true, true, 1, 1e-3, Double.POSITIVE_INFINITY, true, 0.05);
+        SlabLayout l = SlabLayout.of(List.of("v"), List.of(Shape.of(2)));
+        Slab p = Slab.zeros(ScalarBackend.INSTANCE, DType.F64, l), g = p.zerosLike();
+        p.tensor(0).assign(Tensor.of(ScalarBackend.INSTANCE, new double[] {1, -2}, 2));
+        g.tensor(0).assign(Tensor.of(ScalarBackend.INSTANCE, new double[] {0.5, 0.5}, 2));
+        Ciao.State s = ciao.update(ciao.init(p), p, g, StepInfo.NONE);
+        // m = 0.1·g, bc1 = 0.1: m̂ = g; v = |g|; u = m̂/(v + 1e-6) + 0.1·p
+        double q = 0.5 / (0.5 + 1e-6);
+        double[] u = {q + 0.1, q - 0.2};
+        double gn = Math.sqrt(0.5), pn = Math.sqrt(5), un = Math.hypot(u[0], u[1]);
+        double cgp = -0.5 / (gn * pn), cgu = 0.5 * (u[0] + u[1]) / (gn * un), phiSqrt2 = 0.9213503964748575;
+        double[] want = {0, 1, (Math.log(Math.abs(u[0]) + 1e-8) + Math.log(Math.abs(u[1]) + 1e-8)) / 2, 0,
+                Math.log(1e-2 * un + 1e-8) - Math.log(pn + 1e-8), Math.log(gn + 1e-8) - Math.log(1e-8), 1, cgp, cgu,
+                Math.log(pn + 1e-8) - Math.log(un + 1e-8), Math.log(phiSqrt2 / (1 - phiSqrt2)),
+                Math.log(CiaoFeatures.phi(cgu * Math.sqrt(2)) / (1 - CiaoFeatures.phi(cgu * Math.sqrt(2)))), CiaoFeatures.phi(cgp * Math.sqrt(2))};
+        assertArrayEquals(want, s.features(), 1e-12);
+        assertEquals(phiSqrt2, CiaoFeatures.phi(Math.sqrt(2)), 1e-15);
+        assertEquals(0.5, CiaoFeatures.phi(0), 1e-16);
+        assertEquals(2.866515718791939e-7, CiaoFeatures.phi(-5), 1e-20);            // Φ(−5), far in the tail
+        for (int t = 1; t < Ciao.FEATURE_EVERY; t++) {
+            s = ciao.update(s, p, g, StepInfo.NONE);
+            assertEquals(null, s.features(), "no features on step " + t);
+        }
+        assertEquals(CiaoFeatures.COUNT, ciao.update(s, p, g, StepInfo.NONE).features().length, "step 4 computes them again");
+    }
 }
