@@ -39,6 +39,14 @@ public final class EwmaNormalizer {
         return out;
     }
 
+    /** Restores {@link #state()}'s output. */
+    public void restore(double[] s) {
+        if (s.length != 1 + 2 * mean.length) throw new IllegalArgumentException("normalizer state of " + s.length + " values for " + mean.length + " dimensions");
+        weight = s[0];
+        System.arraycopy(s, 1, mean, 0, mean.length);
+        System.arraycopy(s, 1 + mean.length, square, 0, square.length);
+    }
+
     /** The state, for checkpoints: the debiasing weight, then the means, then the second moments. */
     public double[] state() {
         double[] s = new double[1 + 2 * mean.length];

@@ -78,6 +78,23 @@ public final class Ppo {
 
     public Slab params() { return params; }
 
+    /** The policy optimizer's first moments (for checkpoints). */
+    public Slab adamM() { return optState.inner().m(); }
+
+    /** Its second moments. */
+    public Slab adamV() { return optState.inner().v(); }
+
+    /** Its step count. */
+    public int adamStep() { return optState.inner().step(); }
+
+    /** Restores a checkpoint's policy parameters and optimizer state. */
+    public void restore(Slab policy, Slab m, Slab v, int step) {
+        params.flat().assign(policy.flat().to(backend));
+        optState.inner().m().flat().assign(m.flat().to(backend));
+        optState.inner().v().flat().assign(v.flat().to(backend));
+        optState = optState.withCounters(java.util.Map.of("step", step, "skipped", 0, "inner/step", step, "inner/skipped", 0));
+    }
+
     public ActorCritic net() { return net; }
 
     /** Plays one episode of {@code env} (at most {@code maxSteps}), sampling actions with {@code key}. */

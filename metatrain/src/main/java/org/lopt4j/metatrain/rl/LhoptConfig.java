@@ -1,0 +1,65 @@
+package org.lopt4j.metatrain.rl;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.lopt4j.metatrain.outer.ConfigChecks;
+
+/**
+ * An LHOPT training run (lhopt.md §6's smallest CPU version): PPO iterations of {@code episodes} episodes, each
+ * {@code outerSteps} blocks of {@code innerSteps} CIAO steps on a problem drawn from {@code tasks} ({@code nqm}: noisy
+ * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs), a layer-normalized LSTM policy of width {@code hidden}.
+ */
+public record LhoptConfig(int iterations, int episodes, int outerSteps, int innerSteps, int hidden, double lr, List<String> tasks, long seed,
+                          double checkpointSeconds) {
+    public static final List<String> TASKS = List.of("nqm", "mlp8");
+
+    public LhoptConfig {
+        ConfigChecks.positive("iterations", iterations);
+        ConfigChecks.positive("episodes", episodes);
+        ConfigChecks.positive("outerSteps", outerSteps);
+        ConfigChecks.positive("innerSteps", innerSteps);
+        ConfigChecks.positive("hidden", hidden);
+        ConfigChecks.finitePositive("lr", lr);
+        ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
+        tasks = tasks == null || tasks.isEmpty() ? TASKS : List.copyOf(tasks);
+        for (String t : tasks) if (!TASKS.contains(t)) throw new IllegalArgumentException("unknown LHOPT task kind '" + t + "'; known: " + TASKS);
+    }
+
+    /** The default: 40 iterations × 8 episodes of 16 × 16 steps, width 64, PPO's lr raised to 1e-3 for the short run. */
+    public static LhoptConfig defaults() { return new LhoptConfig(40, 8, 16, 16, 64, 1e-3, TASKS, 0, 60); }
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** This config with the fields named in {@code overrides} replaced; an unknown field is an error. */
+    @SuppressWarnings("unchecked")
+    public LhoptConfig with(Map<String, ?> overrides) {
+        Map<String, Object> base = JSON.convertValue(this, Map.class);
+        for (String k : overrides.keySet()) if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
+        base.putAll(overrides);
+        return ConfigChecks.convert(JSON, base, LhoptConfig.class);
+    }
+
+    /** Reads a JSON object over the defaults. */
+    @SuppressWarnings("unchecked")
+    public static LhoptConfig read(Path file) throws IOException {
+        try {
+            return defaults().with(JSON.readValue(file.toFile(), Map.class));
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            throw new IOException("config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static LhoptConfig fromJson(String json) throws IOException { return JSON.readValue(json, LhoptConfig.class); }
+}

@@ -1,0 +1,136 @@
+package org.lopt4j.metatrain.rl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.lopt4j.metatrain.task.ImageMlpFamily;
+import org.lopt4j.metatrain.task.TaskFamily;
+import org.lopt4j.tensor.Backend;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Op;
+import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+import org.lopt4j.tensor.io.SafeTensors;
+
+/**
+ * LHOPT's learner (lhopt.md §5) on one machine: each iteration plays {@code episodes} episodes of {@link LhoptEnv} with
+ * the current policy, then one PPO update. Every key derives from the seed and the iteration, so a run resumed from a
+ * checkpoint (policy, PPO's Adam state, the observation normalizer, the iteration) continues as an uninterrupted one.
+ */
+public final class LhoptTrainer {
+    public static final String FORMAT = "lopt4j-lhopt-1", FILE = "lhopt.safetensors";
+
+    /** One iteration: mean episode reward, the mean last-block log ratio of lr to its start, PPO's statistics, seconds. */
+    public record Report(int iteration, double meanReward, double lrLogRatio, Ppo.Stats stats, double seconds) {}
+
+    private final LhoptConfig config;
+    private final Backend backend;
+    private final Ppo ppo;
+    private final EwmaNormalizer norm = EwmaNormalizer.lhopt(LhoptEnv.OBSERVATION);
+    private final TaskFamily mlp8;
+    private int iteration;
+
+    public LhoptTrainer(LhoptConfig c, Path dataDir) {
+        this.config = c;
+        this.backend = ScalarBackend.INSTANCE;
+        this.ppo = new Ppo(new ActorCritic(LhoptEnv.OBSERVATION, c.hidden(), CiaoActions.sizes()), Ppo.Config.lhopt().withLr(c.lr()),
+                RandomKey.of(c.seed()).child(0), backend, DType.F32);
+        this.mlp8 = ImageMlpFamily.selfTraining("mlp8", dataDir, "fashion_mnist", "mnist");
+    }
+
+    public LhoptConfig config() { return config; }
+
+    public int iteration() { return iteration; }
+
+    public Ppo ppo() { return ppo; }
+
+    public EwmaNormalizer normalizer() { return norm; }
+
+    /** A problem of the config's task kinds, drawn from {@code key}. */
+    InnerProblem problem(RandomKey key) {
+        int kind = (int) Math.min(config.tasks().size() - 1, Math.floor(key.sample(Op.Dist.UNIFORM, DType.F64, 0) * config.tasks().size()));
+        return switch (config.tasks().get(kind)) {
+            case "nqm" -> NoisyQuadratic.sample(key.child(1));
+            default -> new TaskProblem(mlp8.sample(key.child(1)), backend);
+        };
+    }
+
+    /** The training environment. */
+    public LhoptEnv env(boolean randomize) { return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend); }
+
+    /** Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt} (may be null). */
+    public void run(int stopAfter, BooleanSupplier stop, Path ckpt, java.util.function.Consumer<Report> listener) throws IOException {
+        int end = Math.min(config.iterations(), stopAfter < 0 ? Integer.MAX_VALUE : iteration + stopAfter);
+        long last = System.nanoTime();
+        RandomKey run = RandomKey.of(config.seed());
+        LhoptEnv env = env(true);
+        while (iteration < end) {
+            long t0 = System.nanoTime();
+            List<Ppo.Episode> eps = new ArrayList<>();
+            double reward = 0, lrRatio = 0;
+            for (int e = 0; e < config.episodes(); e++) {
+                Ppo.Episode ep = ppo.rollout(env, run.child(1).fold(iteration).child(e), norm, config.outerSteps());
+                eps.add(ep);
+                reward += ep.totalReward() / config.episodes();
+                double[] lastObs = ep.observations()[ep.length() - 1];
+                lrRatio += lastObs[2 + org.lopt4j.optim.CiaoFeatures.COUNT] / config.episodes();
+            }
+            Ppo.Stats s = ppo.update(eps, run.child(2).fold(iteration));
+            iteration++;
+            if (listener != null) listener.accept(new Report(iteration - 1, reward, lrRatio, s, (System.nanoTime() - t0) / 1e9));
+            boolean done = iteration == end || stop.getAsBoolean();
+            if (ckpt != null && (done || (System.nanoTime() - last) / 1e9 >= config.checkpointSeconds())) {
+                write(ckpt);
+                last = System.nanoTime();
+            }
+            if (done) break;
+        }
+    }
+
+    private static Slab vector(double[] v) {
+        Slab s = Slab.zeros(ScalarBackend.INSTANCE, DType.F64, SlabLayout.of(List.of("values"), List.of(Shape.of(v.length))));
+        s.tensor(0).assign(Tensor.of(ScalarBackend.INSTANCE, v, v.length));
+        return s;
+    }
+
+    /** The policy, PPO's optimizer state, the normalizer and the iteration, atomically. */
+    public void write(Path file) throws IOException {
+        Map<String, Slab> roles = new LinkedHashMap<>();
+        roles.put("policy", ppo.params());
+        roles.put("adam_m", ppo.adamM());
+        roles.put("adam_v", ppo.adamV());
+        roles.put("normalizer", vector(norm.state()));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("config", config.toJson());
+        meta.put("iteration", Integer.toString(iteration));
+        meta.put("adam_step", Integer.toString(ppo.adamStep()));
+        SafeTensors.writeSlabs(file, roles, meta, true);
+    }
+
+    /** Restores a checkpoint written for this config (a different config is refused, naming both). */
+    public void read(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file, backend);
+        Map<String, String> meta = c.metadata();
+        if (!FORMAT.equals(meta.get("format"))) throw new IOException(file + ": not an LHOPT checkpoint (format " + meta.get("format") + ")");
+        LhoptConfig stored = LhoptConfig.fromJson(meta.get("config"));
+        if (!stored.with(Map.of("iterations", config.iterations(), "checkpointSeconds", config.checkpointSeconds())).equals(config)) {
+            throw new IOException(file + ": made with " + stored.toJson() + "; this run is " + config.toJson());
+        }
+        SlabLayout l = ppo.params().layout();
+        Slab policy = SafeTensors.slab(file, c, "policy", l, DType.F32, backend), m = SafeTensors.slab(file, c, "adam_m", l, DType.F32, backend);
+        Slab v = SafeTensors.slab(file, c, "adam_v", l, DType.F32, backend);
+        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptEnv.OBSERVATION))), DType.F64, backend);
+        ppo.restore(policy, m, v, Integer.parseInt(meta.get("adam_step")));
+        norm.restore(n.tensor(0).toDoubleArray());
+        iteration = Integer.parseInt(meta.get("iteration"));
+    }
+}
