@@ -1,0 +1,117 @@
+package org.lopt4j.metatrain.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.metatrain.rl.LhoptConfig;
+import org.lopt4j.metatrain.rl.LhoptOptimizer;
+import org.lopt4j.metatrain.rl.LhoptTrainer;
+import org.lopt4j.metatrain.run.AtomicFiles;
+import org.lopt4j.metatrain.run.MetricsLog;
+import org.lopt4j.metatrain.run.RunLock;
+import org.lopt4j.metatrain.run.StopSignal;
+import org.lopt4j.metatrain.task.Task;
+import org.lopt4j.metatrain.task.Tasks;
+import org.lopt4j.metatrain.train.InnerTrainer;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lopt4j lhopt}: LHOPT (lhopt.md), a PPO-trained policy that sets CIAO's hyperparameters while a model trains. */
+@Command(name = "lhopt", mixinStandardHelpOptions = true, subcommands = {LhoptCommand.Train.class},
+        description = "LHOPT: train a policy (PPO, LayerNorm-LSTM) that sets CIAO's hyperparameters; use it with `lopt4j train --optimizer lhopt --policy FILE`.")
+final class LhoptCommand implements Runnable {
+    @Override public void run() { new picocli.CommandLine(this).usage(System.err); }
+
+    /** {@code lopt4j lhopt train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train an LHOPT policy with PPO on episodes of CIAO training noisy quadratics and 8x8 image MLPs, rewarded against an Adam baseline.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--config", description = "JSON config; fields of LhoptConfig (omitted ones keep the defaults).") Path config;
+        @Option(names = "--iterations", description = "PPO iterations.") Integer iterations;
+        @Option(names = "--episodes", description = "Episodes per iteration.") Integer episodes;
+        @Option(names = "--seed", description = "Run seed.") Long seed;
+        @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
+        @Option(names = "--out", defaultValue = "runs/lhopt", description = "Directory for lhopt.safetensors (checkpoint and policy), metrics.jsonl, plots, summary (default ${DEFAULT-VALUE}).") Path out;
+        @Option(names = "--resume", description = "Continue the checkpoint in --out.") boolean resume;
+        @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
+
+        @Override public Integer call() throws Exception {
+            LhoptConfig c = config != null ? LhoptConfig.read(config) : LhoptConfig.defaults();
+            c = new ConfigOverrides().put("iterations", "--iterations", iterations).put("episodes", "--episodes", episodes).put("seed", "--seed", seed).applyTo(c::with);
+            LhoptTrainer t = new LhoptTrainer(c, dataDir);
+            Path ckpt = out.resolve(LhoptTrainer.FILE), metrics = out.resolve("metrics.jsonl");
+            try (RunLock lock = RunLock.acquire(out, "lhopt train")) {
+                if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
+                if (resume) t.read(ckpt);
+                System.err.printf("lhopt: %d iterations x %d episodes of %d x %d CIAO steps on %s, policy width %d%s%n", c.iterations(), c.episodes(),
+                        c.outerSteps(), c.innerSteps(), c.tasks(), c.hidden(), resume ? ", resuming at iteration " + t.iteration() : "");
+                List<double[]> rewards = new ArrayList<>(), lr = new ArrayList<>();
+                try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, t.iteration()) : MetricsLog.create(metrics);
+                     ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("lhopt").setInitialMax(c.iterations()).setStyle(ProgressBarStyle.ASCII)
+                             .setUpdateIntervalMillis(500).continuousUpdate().startsFrom(t.iteration(), java.time.Duration.ZERO).build()) {
+                    t.run(-1, stop::requested, ckpt, r -> {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("step", r.iteration());
+                        row.put("mean_reward", r.meanReward());
+                        row.put("lr_log_ratio", r.lrLogRatio());
+                        row.put("policy_loss", r.stats().policyLoss());
+                        row.put("value_loss", r.stats().valueLoss());
+                        row.put("entropy", r.stats().entropy());
+                        row.put("seconds", r.seconds());
+                        log.append(row);
+                        if (pb != null) {
+                            pb.stepTo(r.iteration() + 1);
+                            pb.setExtraMessage(String.format("reward %.3f", r.meanReward()));
+                        }
+                    });
+                    if (stop.requested()) {
+                        System.err.printf("%nstopped at iteration %d: checkpoint %s; continue with --resume%n", t.iteration(), ckpt);
+                        return 130;
+                    }
+                }
+                for (String line : Files.readAllLines(metrics)) {
+                    var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                    rewards.add(new double[] {row.get("step").asDouble(), row.get("mean_reward").asDouble()});
+                    lr.add(new double[] {row.get("step").asDouble(), row.get("lr_log_ratio").asDouble()});
+                }
+                double[] schedule = schedule(ckpt);
+                StringBuilder sb = new StringBuilder(String.format("%n== lhopt: %d iterations of %d episodes ==%n", t.iteration(), c.episodes()));
+                int n = rewards.size(), tail = Math.max(1, n / 10);
+                double head = 0, end = 0;
+                for (int i = 0; i < tail; i++) { head += rewards.get(i)[1] / tail; end += rewards.get(n - 1 - i)[1] / tail; }
+                sb.append(String.format("mean episode reward: first %d iterations %.3f, last %d %.3f (reward: log of the Adam-baseline steps the loss is worth per step taken, clipped to ±3)%n",
+                        tail, head, tail, end));
+                sb.append(String.format("greedy policy on a held-out ImageMLP_FashionMnist8_Relu32 run: lr from %.2g to %.2g over %d steps%n", schedule[0],
+                        schedule[schedule.length - 1], schedule.length));
+                sb.append("policy: ").append(ckpt).append(" (use it with `lopt4j train --optimizer lhopt --policy ").append(ckpt).append("`)\n");
+                sb.append("plots: ").append(out.resolve("reward.png")).append(", ").append(out.resolve("schedule.png")).append('\n');
+                System.out.print(sb);
+                AtomicFiles.writeString(out.resolve("summary.txt"), sb.toString());
+                Plots.curves(out.resolve("reward.png"), "LHOPT: mean episode reward per PPO iteration", "reward", Map.of("mean reward", rewards), false);
+                List<double[]> pts = new ArrayList<>();
+                for (int s = 0; s < schedule.length; s++) pts.add(new double[] {s, schedule[s]});
+                Plots.curves(out.resolve("schedule.png"), "LHOPT: CIAO's learning rate under the greedy policy (held-out task)", "lr", Map.of("lr", pts), true);
+                return 0;
+            }
+        }
+
+        /** CIAO's lr at each step of a 256-step run of the trained policy on a held-out image MLP seed. */
+        static double[] schedule(Path policy) throws java.io.IOException {
+            LhoptOptimizer opt = LhoptOptimizer.load(policy);
+            Task task = Tasks.byName("ImageMLP_FashionMnist8_Relu32", null);
+            int steps = 256;
+            double[] lr = new double[steps];
+            InnerTrainer.train(task, opt, steps, 4242, 1, ScalarBackend.INSTANCE, null, () -> false,
+                    (LhoptOptimizer.State s) -> lr[Math.min(steps - 1, s.step() - 1)] = s.now().lr());
+            return lr;
+        }
+    }
+}

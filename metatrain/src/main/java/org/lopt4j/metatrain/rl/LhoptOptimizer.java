@@ -1,0 +1,127 @@
+package org.lopt4j.metatrain.rl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.lopt4j.autodiff.Tape;
+import org.lopt4j.autodiff.nn.LstmCell;
+import org.lopt4j.autodiff.nn.Params;
+import org.lopt4j.optim.Ciao;
+import org.lopt4j.optim.CiaoFeatures;
+import org.lopt4j.optim.OptState;
+import org.lopt4j.optim.Optimizer;
+import org.lopt4j.optim.StepInfo;
+import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.Nn;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.Slab;
+import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
+import org.lopt4j.tensor.cpu.ScalarBackend;
+import org.lopt4j.tensor.io.SafeTensors;
+
+/**
+ * CIAO under a trained LHOPT policy, as an ordinary optimizer: every {@code innerSteps} updates the policy reads the
+ * block's mean CIAO features, the training loss against the first step's, the hyperparameters against their start and
+ * the progress (steps / planned steps), and its most likely action per head changes CIAO's hyperparameters. Without
+ * planned steps in {@link StepInfo} the progress uses the episode length the policy was trained on.
+ */
+public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
+    private final ActorCritic net;
+    private final Slab policy;
+    private final double[] normalizer;
+    private final int innerSteps, trainedSteps;
+
+    private LhoptOptimizer(ActorCritic net, Slab policy, double[] normalizer, int innerSteps, int trainedSteps) {
+        this.net = net;
+        this.policy = policy;
+        this.normalizer = normalizer;
+        this.innerSteps = innerSteps;
+        this.trainedSteps = trainedSteps;
+    }
+
+    /** The policy of an {@code lhopt train} checkpoint. */
+    public static LhoptOptimizer load(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file, ScalarBackend.INSTANCE);
+        if (!LhoptTrainer.FORMAT.equals(c.metadata().get("format"))) {
+            throw new IOException(file + ": not an LHOPT policy (format " + c.metadata().get("format") + "; expected " + LhoptTrainer.FORMAT + ")");
+        }
+        LhoptConfig cfg = LhoptConfig.fromJson(c.metadata().get("config"));
+        ActorCritic net = new ActorCritic(LhoptEnv.OBSERVATION, cfg.hidden(), CiaoActions.sizes());
+        Slab policy = SafeTensors.slab(file, c, "policy", net.model().layout(), DType.F32, ScalarBackend.INSTANCE);
+        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptEnv.OBSERVATION))),
+                DType.F64, ScalarBackend.INSTANCE);
+        return new LhoptOptimizer(net, policy, n.tensor(0).toDoubleArray(), cfg.innerSteps(), cfg.outerSteps() * cfg.innerSteps());
+    }
+
+    /**
+     * CIAO's state and hyperparameters (at the start and now), the policy's recurrent state, the block's feature sums
+     * and count, the first training loss, and the steps taken.
+     */
+    public record State(Ciao.State ciao, Ciao start, Ciao now, double[] h, double[] c, double[] featureSum, int featureCount, double firstLoss,
+                        int step, int skipped) implements OptState<State> {
+        @Override public Map<String, Slab> buffers() { return ciao.buffers(); }
+
+        @Override public State copy() {
+            return new State(ciao.copy(), start, now, h.clone(), c.clone(), featureSum.clone(), featureCount, firstLoss, step, skipped);
+        }
+
+        @Override public State withCounters(Map<String, Integer> counters) {
+            return new State(ciao, start, now, h, c, featureSum, featureCount, firstLoss, OptState.counter(counters, "step"), OptState.counter(counters, "skipped"));
+        }
+    }
+
+    @Override public State init(Slab params) {
+        Ciao c = Ciao.lhopt();
+        return new State(c.init(params), c, c, new double[net.hidden()], new double[net.hidden()], new double[CiaoFeatures.COUNT], 0, Double.NaN, 0, 0);
+    }
+
+    @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
+        Ciao.State cs = s.now().update(s.ciao(), params, grads, info);
+        double first = Double.isNaN(s.firstLoss()) ? info.loss() : s.firstLoss();
+        double[] sum = s.featureSum().clone();
+        int count = s.featureCount();
+        if (cs.features() != null) {
+            for (int q = 0; q < sum.length; q++) sum[q] += cs.features()[q];
+            count++;
+        }
+        int step = s.step() + 1;
+        if (step % innerSteps != 0) return new State(cs, s.start(), s.now(), s.h(), s.c(), sum, count, first, step, s.skipped());
+        double[] obs = new double[LhoptEnv.OBSERVATION];
+        int planned = info.numSteps() > 0 ? info.numSteps() : trainedSteps;
+        obs[0] = Math.min(1, (double) step / planned);
+        for (int q = 0; q < sum.length; q++) obs[1 + q] = count == 0 ? 0 : sum[q] / count;
+        obs[1 + sum.length] = Math.tanh(Math.log((info.loss() + 1e-12) / (first + 1e-12)));
+        double[] now = CiaoActions.values(s.now()), start = CiaoActions.values(s.start());
+        for (int h = 0; h < now.length; h++) {
+            obs[2 + sum.length + h] = h == CiaoActions.CLIP ? CiaoActions.logit(now[h]) - CiaoActions.logit(start[h]) : Math.log(now[h] / start[h]);
+        }
+        int[] action = new int[net.actionSizes().length];
+        double[] h2, c2;
+        try (Tape t = new Tape(); Tape.NoGrad ng = t.noGrad()) {
+            Params p = net.model().bind(t, policy);
+            LstmCell.State st = new LstmCell.State(t.constant(Tensor.of(ScalarBackend.INSTANCE, s.h(), 1, s.h().length).to(DType.F32)),
+                    t.constant(Tensor.of(ScalarBackend.INSTANCE, s.c(), 1, s.c().length).to(DType.F32)));
+            ActorCritic.Out out = net.step(p, t.constant(Tensor.of(ScalarBackend.INSTANCE, normalized(obs), 1, obs.length).to(DType.F32)), st);
+            for (int k = 0; k < action.length; k++) {
+                double[] l = Nn.logSoftmax(out.logits().get(k).value(), -1).toDoubleArray();
+                for (int i = 1; i < l.length; i++) if (l[i] > l[action[k]]) action[k] = i;
+            }
+            h2 = out.state().h().value().toDoubleArray();
+            c2 = out.state().c().value().toDoubleArray();
+        }
+        return new State(cs, s.start(), CiaoActions.apply(s.now(), action), h2, c2, new double[sum.length], 0, first, step, s.skipped());
+    }
+
+    /** The trained normalizer's statistics, applied without updating them. */
+    private double[] normalized(double[] x) {
+        EwmaNormalizer n = EwmaNormalizer.lhopt(x.length);
+        n.restore(normalizer);
+        return n.apply(x);
+    }
+
+    @Override public String name() { return "lhopt"; }
+
+    @Override public String describe() { return "lhopt(CIAO under a policy of width " + net.hidden() + ", acting every " + innerSteps + " steps)"; }
+}
