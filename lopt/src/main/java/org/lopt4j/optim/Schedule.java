@@ -55,6 +55,25 @@ public sealed interface Schedule {
         }
     }
 
+    /** Multi-step decay: {@code lr}, times {@code factor} at each of the fractions {@code at} of T. */
+    record MultiStep(double lr, double factor, double[] at) implements Schedule {
+        @Override public double at(int s, int total) {
+            double f = (double) s / planned(total, "multi-step"), v = lr;
+            for (double b : at) if (f >= b) v *= factor;
+            return v;
+        }
+    }
+
+    /** Polynomial decay to 0 at T: {@code lr·(1 − s/T)^power} (power 2: quadratic). */
+    record Polynomial(double lr, double power) implements Schedule {
+        @Override public double at(int s, int total) { return lr * Math.pow(Math.max(0, 1 - (double) s / planned(total, "polynomial")), power); }
+    }
+
+    /** Exponential decay to {@code lr·endMult} at T: {@code lr·endMult^(s/T)}. */
+    record Exponential(double lr, double endMult) implements Schedule {
+        @Override public double at(int s, int total) { return lr * Math.pow(endMult, Math.min(1, (double) s / planned(total, "exponential"))); }
+    }
+
     private static int planned(int total, String schedule) {
         if (total <= 0) throw new IllegalArgumentException(schedule + " schedule needs the planned number of steps (StepInfo.numSteps), got " + total);
         return total;

@@ -43,4 +43,14 @@ class ScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> d.at(1, 0));
         assertEquals(0.7, new Schedule.Constant(0.7).at(99, 0), 0);
     }
+
+    @Test void decaySchedulesOfLhoptsBaselineGrid() {
+        assertEquals(1, new Schedule.MultiStep(1, 0.1, new double[] {0.5, 0.75}).at(49, 100), 0);
+        assertEquals(0.1, new Schedule.MultiStep(1, 0.1, new double[] {0.5, 0.75}).at(50, 100), 1e-15);
+        assertEquals(0.01, new Schedule.MultiStep(1, 0.1, new double[] {0.5, 0.75}).at(80, 100), 1e-15);
+        assertEquals(0.25, new Schedule.Polynomial(1, 2).at(50, 100), 1e-15);
+        assertEquals(0, new Schedule.Polynomial(1, 2).at(100, 100), 0);
+        assertEquals(0.1, new Schedule.Exponential(1, 0.01).at(50, 100), 1e-15);
+        assertEquals(0.01, new Schedule.Exponential(1, 0.01).at(200, 100), 1e-15);
+    }
 }

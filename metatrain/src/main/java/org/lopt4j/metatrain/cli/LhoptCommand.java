@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lopt4j lhopt}: LHOPT (lhopt.md), a PPO-trained policy that sets CIAO's hyperparameters while a model trains. */
-@Command(name = "lhopt", mixinStandardHelpOptions = true, subcommands = {LhoptCommand.Train.class},
+@Command(name = "lhopt", mixinStandardHelpOptions = true, subcommands = {LhoptCommand.Train.class, LhoptCommand.Eval.class},
         description = "LHOPT: train a policy (PPO, LayerNorm-LSTM) that sets CIAO's hyperparameters; use it with `lopt4j train --optimizer lhopt --policy FILE`.")
 final class LhoptCommand implements Runnable {
     @Override public void run() { new picocli.CommandLine(this).usage(System.err); }
@@ -112,6 +112,53 @@ final class LhoptCommand implements Runnable {
             InnerTrainer.train(task, opt, steps, 4242, 1, ScalarBackend.INSTANCE, null, () -> false,
                     (LhoptOptimizer.State s) -> lr[Math.min(steps - 1, s.step() - 1)] = s.now().lr());
             return lr;
+        }
+    }
+
+    /** {@code lopt4j lhopt eval}: a policy against AdamW at 5 learning rates × 7 schedules on held-out seeds (lhopt.md §8). */
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Evaluate an LHOPT policy on a task against AdamW at 5 learning rates x 7 schedules (constant, multi-step, linear, quadratic, exponential, cosine to 0, cosine to 0.1) on the same held-out seeds.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--policy", required = true, description = "lhopt.safetensors from `lopt4j lhopt train`.") Path policy;
+        @Option(names = "--task", defaultValue = "ImageMLP_FashionMnist16_Relu32", description = "Task (default ${DEFAULT-VALUE}: not in the training mix).") String task;
+        @Option(names = "--steps", defaultValue = "512", description = "Steps per run (default ${DEFAULT-VALUE}).") int steps;
+        @Option(names = "--seeds", defaultValue = "3", description = "Held-out seeds (default ${DEFAULT-VALUE}).") int seeds;
+        @Option(names = "--seed", defaultValue = "7000", description = "First held-out seed (default ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
+        @Option(names = "--out", defaultValue = "runs/lhopt-eval", description = "Directory for lhopt-eval.json, summary.txt and plots (default ${DEFAULT-VALUE}).") Path out;
+
+        @Override public Integer call() throws Exception {
+            if (steps < 16 || seeds < 1) throw new IllegalArgumentException("--steps must be at least 16 and --seeds positive");
+            LhoptOptimizer opt = LhoptOptimizer.load(policy);
+            Task t = Tasks.byName(task, dataDir);
+            org.lopt4j.metatrain.task.DataCheck.require(t);
+            try (RunLock lock = RunLock.acquire(out, "lhopt eval")) {
+                System.err.printf("lhopt eval: %s, %d steps, %d seeds, against AdamW at %d learning rates x %d schedules%n", t.name(), steps, seeds,
+                        org.lopt4j.metatrain.rl.LhoptEval.LRS.length, org.lopt4j.metatrain.rl.LhoptEval.SCHEDULES.length);
+                var r = org.lopt4j.metatrain.rl.LhoptEval.evaluate(opt, t, steps, seeds, seed, ScalarBackend.INSTANCE);
+                StringBuilder sb = new StringBuilder(String.format("%n== lhopt eval: %s, %d steps, %d held-out seeds (score: train loss over the last 10%%) ==%n", t.name(), steps, seeds));
+                sb.append(String.format("%-34s %10s%n", "optimizer", "score"));
+                sb.append(String.format("%-34s %10.4f%n", "lhopt (CIAO under the policy)", r.lhopt().score()));
+                sb.append(String.format("%-34s %10.4f%n", "best of the 35 AdamW runs: " + r.bestGrid().label(), r.bestGrid().score()));
+                sb.append(String.format("%-34s %10.4f%n", "best constant AdamW: " + r.bestConstant().label(), r.bestConstant().score()));
+                sb.append(String.format("speedup (steps the best baseline needs for lhopt's final loss / %d): %s%.2fx over the grid's best, %s%.2fx over constant AdamW%n",
+                        steps, r.gridNeverReached() ? "≥" : "", r.speedupOverGrid(), r.constantNeverReached() ? "≥" : "", r.speedupOverConstant()));
+                sb.append("plots: ").append(out.resolve("curves.png")).append(", ").append(out.resolve("lr.png")).append('\n');
+                System.out.print(sb);
+                AtomicFiles.writeString(out.resolve("summary.txt"), sb.toString());
+                byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(org.lopt4j.metatrain.rl.LhoptEval.json(r));
+                AtomicFiles.write(out.resolve("lhopt-eval.json"), o -> o.write(json));
+                Map<String, List<double[]>> curves = new LinkedHashMap<>(), lrs = new LinkedHashMap<>();
+                for (var run : List.of(r.lhopt(), r.bestGrid(), r.bestConstant())) {
+                    curves.put(run.label(), org.lopt4j.metatrain.train.Comparison.thinned(run.curve(), Math.max(1, steps / 200)));
+                    List<double[]> pts = new ArrayList<>();
+                    for (int s = 0; s < steps; s++) pts.add(new double[] {s, run.lr()[s]});
+                    lrs.put(run.label(), pts);
+                }
+                Plots.losses(out.resolve("curves.png"), t.name() + ": lhopt against AdamW, mean of " + seeds + " seeds", curves);
+                Plots.curves(out.resolve("lr.png"), t.name() + ": learning rate per step", "lr", lrs, true);
+            }
+            return 0;
         }
     }
 }

@@ -29,6 +29,12 @@ class LhoptCommandTest {
         assertEquals("--optimizer lhopt and --policy FILE go together", Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--out", dir.resolve("u").toString()).error());
         assertTrue(Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--policy", cfg.toString(), "--out",
                 dir.resolve("v").toString()).code() != 0, "a file that is not a policy is refused");
+        Path ev = dir.resolve("eval");
+        Cli e = Cli.run("lhopt", "eval", "--policy", policy.toString(), "--task", "ImageMLP_FashionMnist8_Relu32", "--steps", "32", "--seeds", "1",
+                "--out", ev.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("best of the 35 AdamW runs") && e.out().contains("speedup"), e.out());
+        for (String f : new String[] {"lhopt-eval.json", "curves.png", "lr.png", "summary.txt"}) assertTrue(Files.exists(ev.resolve(f)), f);
         assertEquals(0, Cli.run("lhopt", "--help").code());
     }
 }
