@@ -36,8 +36,8 @@ final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 3;
 
     @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, lhopt (with --policy), or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
-    @Option(names = "--policy", description = "With --optimizer lhopt: an LHOPT policy (lhopt.safetensors from `lopt4j lhopt train`) that sets CIAO's hyperparameters as the run goes.") Path policy;
+    @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, lhopt (CIAO under the shipped or --policy LHOPT policy), or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
+    @Option(names = "--policy", description = "With --optimizer lhopt: an LHOPT policy (lhopt.safetensors from `lopt4j lhopt train`) that sets CIAO's hyperparameters as the run goes (default: the shipped policy).") Path policy;
     @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer, recognised by content: a lopt.safetensors or meta-training checkpoint from lopt4j, a PyLO small_fc_lopt/μLO directory, PyLO's VeLO (a directory with VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ (with --optimizer). Default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;
     @Option(names = "--lr", description = "Learning rate of a hand-designed optimizer (default 1e-3), or PyLO's lr of a learned one: it scales the learned step (default 1).") Double lr;
     @Option(names = "--weight-decay", description = "A learned optimizer's decoupled weight decay, applied after its step as PyLO does: p <- p - lr*wd*p (default 0).") Double weightDecay;
@@ -58,10 +58,10 @@ final class TrainCommand implements Callable<Integer> {
         if (logEvery <= 0) throw new IllegalArgumentException("--log-every must be positive, got " + logEvery);
         if (!(divergenceFactor >= 0) || Double.isInfinite(divergenceFactor)) throw new IllegalArgumentException("--divergence-factor must be a finite number ≥ 0, got " + divergenceFactor);
         String optimizer = this.optimizer == null && loptCheckpoint == null ? "adam" : this.optimizer;
-        if ("lhopt".equals(optimizer) != (policy != null)) throw new IllegalArgumentException("--optimizer lhopt and --policy FILE go together");
-        if (policy != null && lr != null) throw new IllegalArgumentException("--lr does not apply to lhopt: its policy sets CIAO's learning rate");
-        if (policy != null && members != 1) throw new IllegalArgumentException("--optimizer lhopt trains one member (CIAO clips the global norm of one model)");
-        boolean learned = loptCheckpoint != null || LearnedOption.isLearned(optimizer), lhopt = policy != null;
+        if (policy != null && !"lhopt".equals(optimizer)) throw new IllegalArgumentException("--policy is an LHOPT policy: it goes with --optimizer lhopt");
+        if ("lhopt".equals(optimizer) && lr != null) throw new IllegalArgumentException("--lr does not apply to lhopt: its policy sets CIAO's learning rate");
+        if ("lhopt".equals(optimizer) && members != 1) throw new IllegalArgumentException("--optimizer lhopt trains one member (CIAO clips the global norm of one model)");
+        boolean learned = loptCheckpoint != null || LearnedOption.isLearned(optimizer), lhopt = "lhopt".equals(optimizer);
         if (loptCheckpoint != null && optimizer != null && !LearnedOption.isLearned(optimizer)) {
             throw new IllegalArgumentException("--lopt-checkpoint is a learned optimizer's θ; --optimizer " + optimizer + " is not a learned optimizer");
         }
@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         Task t = Tasks.byName(task, dataDir);
         DataCheck.require(t);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
-        Optimizer<?> opt = lhopt ? org.lopt4j.metatrain.rl.LhoptOptimizer.load(policy) : learned ? LearnedOption.of(optimizer, loptCheckpoint, members,
+        Optimizer<?> opt = lhopt ? (policy == null ? org.lopt4j.metatrain.rl.LhoptOptimizer.shipped() : org.lopt4j.metatrain.rl.LhoptOptimizer.load(policy)) : learned ? LearnedOption.of(optimizer, loptCheckpoint, members,
                 new UpdateOptions(rate, weightDecay == null ? 0 : weightDecay, maxGradNorm == null ? 0 : maxGradNorm)) : OptimizerOption.of(optimizer, rate);
         Divergence rule = new Divergence(divergenceFactor);
         try (RunLock lock = RunLock.acquire(out, "train"); MetricsLog log = MetricsLog.create(out.resolve("metrics.jsonl"))) {

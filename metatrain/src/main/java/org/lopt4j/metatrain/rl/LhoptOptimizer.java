@@ -41,6 +41,21 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
         this.trainedSteps = trainedSteps;
     }
 
+    /** The policy lopt4j ships: the default {@code lopt4j lhopt train} run (RESULTS.md, LHOPT). */
+    public static final String SHIPPED = "/org/lopt4j/metatrain/lhopt/policy.safetensors";
+
+    /** The shipped policy. */
+    public static LhoptOptimizer shipped() throws IOException {
+        Path tmp = java.nio.file.Files.createTempFile("lopt4j-lhopt", ".safetensors");
+        try (java.io.InputStream in = LhoptOptimizer.class.getResourceAsStream(SHIPPED)) {
+            if (in == null) throw new IOException("the shipped LHOPT policy " + SHIPPED + " is missing from the class path");
+            java.nio.file.Files.write(tmp, in.readAllBytes());
+            return load(tmp);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
     /** The policy of an {@code lhopt train} checkpoint. */
     public static LhoptOptimizer load(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file, ScalarBackend.INSTANCE);

@@ -26,7 +26,10 @@ class LhoptCommandTest {
         Cli t = Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--policy", policy.toString(), "--steps", "40",
                 "--out", dir.resolve("t").toString());
         assertEquals(0, t.code(), t.err());
-        assertEquals("--optimizer lhopt and --policy FILE go together", Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--out", dir.resolve("u").toString()).error());
+        assertEquals(0, Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--steps", "40", "--out", dir.resolve("u").toString()).code(),
+                "the shipped policy");
+        assertEquals("--policy is an LHOPT policy: it goes with --optimizer lhopt",
+                Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "adam", "--policy", policy.toString(), "--out", dir.resolve("w").toString()).error());
         assertTrue(Cli.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "lhopt", "--policy", cfg.toString(), "--out",
                 dir.resolve("v").toString()).code() != 0, "a file that is not a policy is refused");
         Path ev = dir.resolve("eval");
