@@ -10,15 +10,12 @@ lopt/src/test/resources/fixtures/pylo_adafaclo.safetensors with the MetaMLP weig
 p/<s>/<i> for 5 steps (float32), shapes [32,16], [16], [8,3,3,3], [1], [8,8] (tied dims), [1,32]; step-2 gradients
 carry outliers (x1000 on a few entries).
 """
-import importlib.util
-import json
 import os
-import struct
 import sys
-import types
 
-import numpy as np
 import torch
+
+import pylo_fixture_io
 
 PYLO = sys.argv[1]
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures", "pylo_adafaclo.safetensors")
@@ -26,25 +23,10 @@ SHAPES = [(32, 16), (16,), (8, 3, 3, 3), (1,), (8, 8), (1, 32)]
 
 
 def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return pylo_fixture_io.load("", name, path)
 
 
-hub = types.ModuleType("huggingface_hub")
-
-
-class PyTorchModelHubMixin:  # stand-in: only the class-keyword interface MetaMLP uses
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-hub.PyTorchModelHubMixin = PyTorchModelHubMixin
-sys.modules["huggingface_hub"] = hub
-for pkg in ("pylo", "pylo.models", "pylo.optim"):
-    sys.modules[pkg] = types.ModuleType(pkg)
+pylo_fixture_io.install_stubs()
 meta = load("pylo.models.Meta_MLP", os.path.join(PYLO, "pylo/models/Meta_MLP.py"))
 torch.manual_seed(7)
 net = meta.MetaMLP(39, 32, 1)
@@ -52,17 +34,7 @@ meta.MetaMLP.from_pretrained = classmethod(lambda cls, key: net)
 naive = load("pylo.optim.AdafacLO_naive", os.path.join(PYLO, "pylo/optim/AdafacLO_naive.py"))
 
 
-def write_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, arr in tensors.items():
-        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+write_safetensors = pylo_fixture_io.write_safetensors
 
 
 gen = torch.Generator().manual_seed(1234)

@@ -40,15 +40,7 @@ save_pretrained(meta.MetaMLP(39, 32, 1), {"input_size": 39, "hidden_size": 32, "
 
 rnn_mod = load("pylo.models.VeLO_RNN", os.path.join(PYLO, "pylo/models/VeLO_RNN.py"))
 mlp_mod = load("pylo.models.VeLO_MLP", os.path.join(PYLO, "pylo/models/VeLO_MLP.py"))
-torch.manual_seed(11)
-rnn = rnn_mod.VeLORNN(30, 32, 8)
-with torch.no_grad():
-    rnn.lstm_init_state[0].normal_(0, 0.1)
-    rnn.lstm_init_state[1].normal_(0, 0.1)
-mlp = mlp_mod.VeLOMLP(param_inits=8)
-with torch.no_grad():
-    for p in mlp.parameters():
-        p.mul_(0.1)
+rnn, mlp = pylo_fixture_io.seeded_velo(rnn_mod, mlp_mod)
 save_pretrained(rnn, {"input_size": 30, "lstm_hidden_size": 32, "param_inits": 8, "mix_layers": True}, os.path.join(OUT, "velo", "VeLO_RNN"))
 save_pretrained(mlp, {"param_inits": 8, "input_size": 30, "hidden_size": 4, "hidden_layers": 1, "output_size": 3},
                 os.path.join(OUT, "velo", "VeLO_MLP"))

@@ -69,15 +69,7 @@ write_safetensors(os.path.join(HERE, "pylo_adafaclo_options.safetensors"), out,
 # VeLO_naive: lr, weight decay, num_steps other than 100
 rnn_mod = load("pylo.models.VeLO_RNN", os.path.join(PYLO, "pylo/models/VeLO_RNN.py"))
 mlp_mod = load("pylo.models.VeLO_MLP", os.path.join(PYLO, "pylo/models/VeLO_MLP.py"))
-torch.manual_seed(11)
-rnn = rnn_mod.VeLORNN(30, 32, 8)
-with torch.no_grad():
-    rnn.lstm_init_state[0].normal_(0, 0.1)
-    rnn.lstm_init_state[1].normal_(0, 0.1)
-mlp = mlp_mod.VeLOMLP(param_inits=8)
-with torch.no_grad():
-    for p in mlp.parameters():
-        p.mul_(0.1)
+rnn, mlp = pylo_fixture_io.seeded_velo(rnn_mod, mlp_mod)
 rnn_mod.VeLORNN.from_pretrained = classmethod(lambda cls, key: rnn)
 mlp_mod.VeLOMLP.from_pretrained = classmethod(lambda cls, key: mlp)
 velo = load("pylo.optim.Velo_naive", os.path.join(PYLO, "pylo/optim/Velo_naive.py"))

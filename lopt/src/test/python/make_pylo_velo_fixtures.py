@@ -8,70 +8,35 @@ num_steps = 100. Shapes avoid 0-d tensors and tied largest axes (PyLO's limits, 
 Output: lopt/src/test/resources/fixtures/pylo_velo.safetensors with rnn/<name>, mlp/<name>, p0/<i>, g/<s>/<i>,
 loss/<s> and p/<s>/<i>.
 """
-import importlib.util
-import json
 import os
-import struct
 import sys
-import types
 
 import numpy as np
 import torch
+
+import pylo_fixture_io
 
 PYLO = sys.argv[1]
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures", "pylo_velo.safetensors")
 SHAPES = [(16, 8), (8,), (3, 3, 2, 4), (5, 1)]
 LOSSES = [2.30, 2.10, 1.95, 4.60, 1.80]
 
-hub = types.ModuleType("huggingface_hub")
-
-
-class PyTorchModelHubMixin:
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-hub.PyTorchModelHubMixin = PyTorchModelHubMixin
-sys.modules["huggingface_hub"] = hub
-for pkg in ("pylo", "pylo.models", "pylo.optim"):
-    sys.modules[pkg] = types.ModuleType(pkg)
+pylo_fixture_io.install_stubs()
 
 
 def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return pylo_fixture_io.load("", name, path)
 
 
 rnn_mod = load("pylo.models.VeLO_RNN", os.path.join(PYLO, "pylo/models/VeLO_RNN.py"))
 mlp_mod = load("pylo.models.VeLO_MLP", os.path.join(PYLO, "pylo/models/VeLO_MLP.py"))
-torch.manual_seed(11)
-rnn = rnn_mod.VeLORNN(30, 32, 8)
-with torch.no_grad():
-    rnn.lstm_init_state[0].normal_(0, 0.1)
-    rnn.lstm_init_state[1].normal_(0, 0.1)
-mlp = mlp_mod.VeLOMLP(param_inits=8)
-with torch.no_grad():
-    for p in mlp.parameters():
-        p.mul_(0.1)
+rnn, mlp = pylo_fixture_io.seeded_velo(rnn_mod, mlp_mod)
 rnn_mod.VeLORNN.from_pretrained = classmethod(lambda cls, key: rnn)
 mlp_mod.VeLOMLP.from_pretrained = classmethod(lambda cls, key: mlp)
 naive = load("pylo.optim.Velo_naive", os.path.join(PYLO, "pylo/optim/Velo_naive.py"))
 
 
-def write_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, arr in tensors.items():
-        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+write_safetensors = pylo_fixture_io.write_safetensors
 
 
 out = {f"rnn/{k}": v.detach().numpy().copy() for k, v in rnn.state_dict().items()}

@@ -44,3 +44,19 @@ def write_safetensors(path, tensors, metadata):
     h += b" " * ((8 - len(h) % 8) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def seeded_velo(rnn_mod, mlp_mod):
+    """The small VeLO every VeLO fixture uses: VeLORNN(30, 32, 8) and VeLOMLP(8) with seed 11's weights, the LSTM's
+    initial state drawn N(0, 0.1), the MLP bank scaled by 0.1."""
+    import torch
+    torch.manual_seed(11)
+    rnn = rnn_mod.VeLORNN(30, 32, 8)
+    with torch.no_grad():
+        rnn.lstm_init_state[0].normal_(0, 0.1)
+        rnn.lstm_init_state[1].normal_(0, 0.1)
+    mlp = mlp_mod.VeLOMLP(param_inits=8)
+    with torch.no_grad():
+        for p in mlp.parameters():
+            p.mul_(0.1)
+    return rnn, mlp

@@ -110,6 +110,7 @@ final class Celo2Simd {
         float[][] x = new float[Celo2.FEATURES][block];
         float[] step = new float[block];
         float[][] h0 = new float[hid][S.length()], h1 = new float[hid][S.length()];
+        float[] tmp = new float[S.length()];
         float wd = (float) c.weightDecay();
         for (int lead = 0; lead < leads; lead++) {
             int base = lead * block;
@@ -158,7 +159,6 @@ final class Celo2Simd {
                     mag = h.fma(FloatVector.broadcast(S, theta[w2 + i * Celo2.OUTPUTS + 1]), mag);
                 }
                 FloatVector out = c.expMult() == 0 ? dir : dir.mul(VecMath.exp(mag.mul((float) c.expMult())));
-                float[] tmp = new float[S.length()];
                 out.intoArray(tmp, 0);
                 System.arraycopy(tmp, 0, step, j, lanes);
             }

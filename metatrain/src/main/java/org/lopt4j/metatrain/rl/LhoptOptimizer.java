@@ -30,13 +30,14 @@ import org.lopt4j.tensor.io.SafeTensors;
 public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
     private final ActorCritic net;
     private final Slab policy;
-    private final double[] normalizer;
+    private final EwmaNormalizer normalizer;
     private final int innerSteps, trainedSteps;
 
     private LhoptOptimizer(ActorCritic net, Slab policy, double[] normalizer, int innerSteps, int trainedSteps) {
         this.net = net;
         this.policy = policy;
-        this.normalizer = normalizer;
+        this.normalizer = EwmaNormalizer.lhopt(LhoptEnv.OBSERVATION);          // the trained statistics, applied without updates
+        this.normalizer.restore(normalizer);
         this.innerSteps = innerSteps;
         this.trainedSteps = trainedSteps;
     }
@@ -118,7 +119,7 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
             Params p = net.model().bind(t, policy);
             LstmCell.State st = new LstmCell.State(t.constant(Tensor.of(ScalarBackend.INSTANCE, s.h(), 1, s.h().length).to(DType.F32)),
                     t.constant(Tensor.of(ScalarBackend.INSTANCE, s.c(), 1, s.c().length).to(DType.F32)));
-            ActorCritic.Out out = net.step(p, t.constant(Tensor.of(ScalarBackend.INSTANCE, normalized(obs), 1, obs.length).to(DType.F32)), st);
+            ActorCritic.Out out = net.step(p, t.constant(Tensor.of(ScalarBackend.INSTANCE, normalizer.apply(obs), 1, obs.length).to(DType.F32)), st);
             for (int k = 0; k < action.length; k++) {
                 double[] l = Nn.logSoftmax(out.logits().get(k).value(), -1).toDoubleArray();
                 for (int i = 1; i < l.length; i++) if (l[i] > l[action[k]]) action[k] = i;
@@ -127,13 +128,6 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
             c2 = out.state().c().value().toDoubleArray();
         }
         return new State(cs, s.start(), CiaoActions.apply(s.now(), action), h2, c2, new double[sum.length], 0, first, step, s.skipped());
-    }
-
-    /** The trained normalizer's statistics, applied without updating them. */
-    private double[] normalized(double[] x) {
-        EwmaNormalizer n = EwmaNormalizer.lhopt(x.length);
-        n.restore(normalizer);
-        return n.apply(x);
     }
 
     @Override public String name() { return "lhopt"; }
