@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.lopt4j.autodiff.nn.CausalSelfAttention;
+import org.lopt4j.autodiff.nn.SelfAttention;
 import org.lopt4j.autodiff.nn.Conv2d;
 import org.lopt4j.autodiff.nn.Embedding;
 import org.lopt4j.autodiff.nn.LayerNorm;
@@ -48,7 +48,7 @@ class DTypeParityTest {
         Tensor ids = Tensor.of(b, new int[] {3, 1, 4, 1, 5, 9, 2, 6}, 2, 4);
         Tensor next = Tensor.of(b, new int[] {1, 4, 1, 5, 9, 2, 6, 5}, 8);
         Embedding emb = new Embedding("embed", 10, 8);
-        CausalSelfAttention att = new CausalSelfAttention("attn", 8, 2);
+        SelfAttention att = new SelfAttention("attn", 8, 2, true);
         LayerNorm ln = new LayerNorm("ln", 8);
         Linear head = new Linear("head", 8, 10, true);
         List<ParamSpec> lm = new ArrayList<>(emb.params());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.lopt4j.autodiff.GradCheckTest.Case;
-import org.lopt4j.autodiff.nn.CausalSelfAttention;
+import org.lopt4j.autodiff.nn.SelfAttention;
 import org.lopt4j.autodiff.nn.Conv2d;
 import org.lopt4j.autodiff.nn.Embedding;
 import org.lopt4j.autodiff.nn.LayerNorm;
@@ -64,8 +64,10 @@ class ModuleGradCheckTest {
             s = lstm.step(p, x.slice(1, 4, 7, 1), s);
             return s.h().cat(1, List.of(s.c()));
         }, in(-1, 1, 2, 7)));
-        CausalSelfAttention att = new CausalSelfAttention("attn", 4, 2);
-        out.add(new ModuleCase("CausalSelfAttention", att.params(), att::apply, in(-1, 1, 2, 3, 4)));
+        SelfAttention att = new SelfAttention("attn", 4, 2, true);
+        out.add(new ModuleCase("SelfAttention", att.params(), att::apply, in(-1, 1, 2, 3, 4)));
+        SelfAttention full = new SelfAttention("attn", 4, 2, false);
+        out.add(new ModuleCase("SelfAttention (full)", full.params(), full::apply, in(-1, 1, 2, 3, 4)));
         return out;
     }
 

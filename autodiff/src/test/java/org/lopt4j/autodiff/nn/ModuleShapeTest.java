@@ -72,12 +72,12 @@ class ModuleShapeTest {
         Tensor ids = Tensor.of(B, new int[] {0, 9, 3, 3, 1, 2}, 2, 3);
         assertEquals(Shape.of(2, 3, 3), outShape(em, x(1), (p, unused) -> emb.apply(p, ids)));
 
-        CausalSelfAttention att = new CausalSelfAttention("attn", 8, 2);
+        SelfAttention att = new SelfAttention("attn", 8, 2, true);
         Model am = new Model(att.params());
         assertEquals(List.of("attn/key/b", "attn/key/w", "attn/linear/b", "attn/linear/w", "attn/query/b", "attn/query/w",
                 "attn/value/b", "attn/value/w"), am.layout().names());
         assertEquals(Shape.of(2, 5, 8), outShape(am, x(2, 5, 8), att::apply));
-        assertThrows(IllegalArgumentException.class, () -> new CausalSelfAttention("attn", 8, 3));
+        assertThrows(IllegalArgumentException.class, () -> new SelfAttention("attn", 8, 3, true));
 
         LstmCell lstm = new LstmCell("lstm", 3, 4);
         Model cm = new Model(lstm.params());
@@ -92,7 +92,7 @@ class ModuleShapeTest {
     }
 
     @Test void attentionIsCausal() {
-        CausalSelfAttention att = new CausalSelfAttention("attn", 4, 2);
+        SelfAttention att = new SelfAttention("attn", 4, 2, true);
         Model m = new Model(att.params());
         Slab p = m.init(RandomKey.of(2), B, DType.F64);
         Tensor a = x(1, 5, 4), b = Tensor.zeros(B, DType.F64, a.shape()).assign(a);
@@ -104,6 +104,23 @@ class ModuleShapeTest {
         }
         for (int i = 0; i < 3 * 4; i++) assertEquals(ya[i], yb[i], EXACT, "output at position " + i / 4);
         assertTrue(Math.abs(ya[3 * 4] - yb[3 * 4]) > 1e-6, "position 3 sees its own change");
+    }
+
+    @Test void fullAttentionSeesEveryPosition() {
+        SelfAttention causal = new SelfAttention("attn", 4, 2, true), full = new SelfAttention("attn", 4, 2, false);
+        Model m = new Model(full.params());
+        Slab p = m.init(RandomKey.of(2), B, DType.F64);
+        Tensor a = x(1, 5, 4), b = Tensor.zeros(B, DType.F64, a.shape()).assign(a);
+        b.slice(1, 4, 5, 1).assign(b.slice(1, 4, 5, 1).add(b.scalar(1)));    // change the last position only
+        double[] ya, yb, lastCausal, lastFull;
+        try (Tape t = new Tape()) {
+            ya = full.apply(m.bind(t, p), t.constant(a)).value().toDoubleArray();
+            yb = full.apply(m.bind(t, p), t.constant(b)).value().toDoubleArray();
+            lastCausal = causal.apply(m.bind(t, p), t.constant(a)).value().toDoubleArray();
+            lastFull = ya;
+        }
+        for (int pos = 0; pos < 4; pos++) assertTrue(Math.abs(ya[pos * 4] - yb[pos * 4]) > 1e-6, "position " + pos + " sees the last one");
+        for (int i = 16; i < 20; i++) assertEquals(lastCausal[i], lastFull[i], 1e-12, "the last position attends to all in both");
     }
 
     @Test void lstmGateOrderIsIgfoWithForgetBiasOne() {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lopt4j.autodiff.Tape;
 import org.lopt4j.autodiff.Var;
-import org.lopt4j.autodiff.nn.CausalSelfAttention;
+import org.lopt4j.autodiff.nn.SelfAttention;
 import org.lopt4j.autodiff.nn.Embedding;
 import org.lopt4j.autodiff.nn.Init;
 import org.lopt4j.autodiff.nn.LayerNorm;
@@ -61,7 +61,7 @@ public final class CharLmTask extends BatchedModelTask {
             p.add(new ParamSpec("pos_embed", Shape.of(seq, width), new Init.TruncatedNormal(0.02)));
             for (int l = 0; l < layers; l++) {
                 p.addAll(new LayerNorm("block_" + l + "/ln_1", width).params());
-                p.addAll(new CausalSelfAttention("block_" + l + "/attn", width, 4).params());
+                p.addAll(new SelfAttention("block_" + l + "/attn", width, 4, true).params());
                 p.addAll(new LayerNorm("block_" + l + "/ln_2", width).params());
                 p.addAll(new Mlp("block_" + l + "/mlp", width, new int[] {4 * width, width}).params());
             }
@@ -126,7 +126,7 @@ public final class CharLmTask extends BatchedModelTask {
             h = e.add(p.get("pos_embed").unsqueeze(1));
             for (int l = 0; l < layers; l++) {
                 String n = "block_" + l;
-                h = h.add(new CausalSelfAttention(n + "/attn", width, 4).apply(p, new LayerNorm(n + "/ln_1", width).apply(p, h)));
+                h = h.add(new SelfAttention(n + "/attn", width, 4, true).apply(p, new LayerNorm(n + "/ln_1", width).apply(p, h)));
                 Var z = new LayerNorm(n + "/ln_2", width).apply(p, h);
                 Mlp mlp = new Mlp(n + "/mlp", width, new int[] {4 * width, width});
                 var ls = mlp.layers();

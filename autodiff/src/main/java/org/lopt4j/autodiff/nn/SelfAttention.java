@@ -7,11 +7,11 @@ import org.lopt4j.tensor.Nn;
 import org.lopt4j.tensor.Tensor;
 
 /**
- * Multi-head causal self-attention over {@code [batch, time, dim]}: query/key/value projections, scaled dot products
- * with positions after the query masked out, softmax, and an output projection.
+ * Multi-head self-attention over {@code [batch, time, dim]}: query/key/value projections, scaled dot products (when
+ * {@code causal}, positions after the query masked out), softmax, and an output projection.
  */
-public record CausalSelfAttention(String name, int dim, int heads) {
-    public CausalSelfAttention {
+public record SelfAttention(String name, int dim, int heads, boolean causal) {
+    public SelfAttention {
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by " + heads + " heads");
     }
 
@@ -30,7 +30,7 @@ public record CausalSelfAttention(String name, int dim, int heads) {
         Var k = split(proj("key").apply(p, x), hd);
         Var v = split(proj("value").apply(p, x), hd);
         Var scores = q.matmul(k.mT()).mul(1.0 / Math.sqrt(hd)); // [..., heads, t, t]
-        Var masked = x.constant(causalMask(x, t)).where(scores, scores.scalar(-1e9));
+        Var masked = causal ? x.constant(causalMask(x, t)).where(scores, scores.scalar(-1e9)) : scores;
         Var y = Nn.softmax(masked, -1).matmul(v);                // [..., heads, t, hd]
         return proj("linear").apply(p, y.permute(swap(r + 1, r - 2, r - 1)).reshape(x.shape().dims()));
     }
