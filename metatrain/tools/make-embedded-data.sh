@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the embedded data (Fashion-MNIST 8x8 / 16x16 and MNIST 8x8 as exact 16-bit fixed point, Tiny
+# Regenerates the embedded data (Fashion-MNIST 8x8 / 16x16 and MNIST 8x8 / 14x14 as exact 16-bit fixed point, Tiny
 # Shakespeare) from the real files, after checking their SHA-256. The output is deterministic: a run on unchanged
 # sources reproduces the committed resources byte for byte (check with `git status`). Other datasets and sizes, the
 # 28x28 tasks among them, are read from the IDX files with --data-dir.

@@ -13,14 +13,16 @@ import java.util.zip.GZIPInputStream;
 /**
  * The data embedded in the jar, shared by its reader and {@link EmbeddedDataGenerator}.
  *
- * <p>Fashion-MNIST at 8×8 and 16×16 and MNIST at 8×8 ({@link #IMAGE_SETS}), after the resize step, as gzipped IDX
- * files of big-endian 16-bit fixed-point values (IDX type code 0x0B): value × 16 at 8×8 and × 64 at 16×16. Every 28→8
- * bilinear weight product is a multiple of 1/16 (weights 0.25/0.75 on each axis) and every 28→16 product a multiple
- * of 1/64 (weights k/8), so the stored values are the float resize results exactly (maximum error 0; the generator
- * checks it), and after {@code / 255} the pixels are bit for bit those computed from the IDX files. The training
- * resource holds, in split order, the first {@link #kept} images of {@code train}, {@code inner_valid} and
- * {@code outer_valid}: all 60,000 at 8×8; at 16×16 the first 16,000 / 2,000 / 2,000 (a third of each split: all
- * 60,000 would be 18.7 MB gzipped, over the 8 MB a resource may take), so every embedded split is a prefix of the
+ * <p>Fashion-MNIST at 8×8 and 16×16 and MNIST at 8×8 and 14×14 ({@link #IMAGE_SETS}), after the resize step, as
+ * gzipped IDX files of big-endian 16-bit fixed-point values (IDX type code 0x0B): value × 16 at 8×8, × 4 at 14×14 and
+ * × 64 at 16×16. Every 28→8 bilinear weight product is a multiple of 1/16 (weights 0.25/0.75 on each axis), every
+ * 28→14 product is 1/4 (weights 0.5/0.5: the mean of a 2×2 block) and every 28→16 product a multiple of 1/64 (weights
+ * k/8), so the stored values are the float resize results exactly (maximum error 0; the generator checks it), and
+ * after {@code / 255} the pixels are bit for bit those computed from the IDX files. The training resource holds, in
+ * split order, the first {@link #kept} images of {@code train}, {@code inner_valid} and {@code outer_valid}: all
+ * 60,000 at 8×8 and 14×14 (MNIST at 14×14: 5.8 MB gzipped for training, 1.0 MB for test, the data of the G.pt nano
+ * checkpoint dataset); at 16×16 the first 16,000 / 2,000 / 2,000 (a third of each split: all 60,000 would be 18.7 MB
+ * gzipped, over the 8 MB a resource may take), so every embedded split is a prefix of the
  * split read from the IDX files. The test resources hold all 10,000 images. Label files are the original ones. Other
  * datasets and sizes (the 28×28 tasks among them) are read from the IDX files with {@code --data-dir}.
  *
@@ -31,7 +33,7 @@ final class EmbeddedData {
     static final String ROOT = "/org/lopt4j/metatrain/data/";
     static final String TINY_SHAKESPEARE = ROOT + "tiny_shakespeare/input.txt.gz";
     /** The embedded image datasets. */
-    static final List<ImageSet> IMAGE_SETS = List.of(new ImageSet("fashion_mnist", List.of(8, 16)), new ImageSet("mnist", List.of(8)));
+    static final List<ImageSet> IMAGE_SETS = List.of(new ImageSet("fashion_mnist", List.of(8, 16)), new ImageSet("mnist", List.of(8, 14)));
     /** Images kept at 16×16 of the training splits. */
     static final int KEEP_16_TRAIN = 16_000, KEEP_16_VALID = 2_000;
     /** Splits of the official training set in the order the training resource stores them. */
@@ -60,6 +62,7 @@ final class EmbeddedData {
     static int scale(int size) {
         return switch (size) {
             case 8 -> 16;
+            case 14 -> 4;
             case 16 -> 64;
             default -> throw new IllegalArgumentException("no embedded data at " + size + "x" + size);
         };

@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Makes the embedded data ({@link EmbeddedData}) from the real files: checks their SHA-256 against
  * shared/data/README.md, resizes each of {@link EmbeddedData#IMAGE_SETS} (Fashion-MNIST to 8×8 and 16×16, MNIST to
- * 8×8) with {@link Resize}, writes gzipped 16-bit fixed-point IDX files (failing if a value is not exactly
+ * 8×8 and 14×14) with {@link Resize}, writes gzipped 16-bit fixed-point IDX files (failing if a value is not exactly
  * representable), copies the label files and gzips Tiny Shakespeare. The NOTICE files beside the resources are kept
  * in the repository by hand. Usage: {@code EmbeddedDataGenerator <shared data dir> <resource dir>} (see
  * metatrain/tools/make-embedded-data.sh). The output is deterministic (Java's gzip header has no time stamp), so

@@ -29,7 +29,7 @@ class EmbeddedDataTest {
                 }
             }
         }
-        assertEquals(List.of("fashion_mnist at 8x8 and 16x16", "mnist at 8x8"), EmbeddedData.IMAGE_SETS.stream().map(Object::toString).toList());
+        assertEquals(List.of("fashion_mnist at 8x8 and 16x16", "mnist at 8x8 and 14x14"), EmbeddedData.IMAGE_SETS.stream().map(Object::toString).toList());
     }
 
     @Test void embeddedPixelsAreBitForBitThoseComputedFromTheIdxFiles() throws Exception {
@@ -42,10 +42,27 @@ class EmbeddedDataTest {
                     ImageDataset full = Datasets.image(set.name(), size, split, real);
                     assertEquals(set.name(), emb.name());
                     assertTrue(emb.n() <= full.n(), what);
-                    if (size == 8) assertEquals(full.n(), emb.n(), what + ": all images at 8x8");
+                    if (size != 16) assertEquals(full.n(), emb.n(), what + ": all images at 8x8 and 14x14");
                     assertArrayEquals(Arrays.copyOf(full.labels(), emb.n()), emb.labels(), what + " labels");
                     assertArrayEquals(Arrays.copyOf(full.pixels(), emb.n() * emb.features()), emb.pixels(),
                             what + " pixels (exact: the fixed point loses nothing)");
+                }
+            }
+        }
+    }
+
+    @Test void mnistAt14IsTheMeanOfEach2x2BlockOfTheOriginal() throws Exception {
+        ImageDataset emb = Datasets.image("mnist", 14, Split.TEST, DataSource.EMBEDDED);
+        ImageDataset orig = Datasets.image("mnist", 28, Split.TEST, new DataSource.Directory(SharedData.dir()));
+        assertEquals(10000, emb.n());
+        for (int img : new int[] {0, 1, 9999}) {
+            for (int y = 0; y < 14; y++) {
+                for (int x = 0; x < 14; x++) {
+                    double sum = 0;
+                    for (int dy = 0; dy < 2; dy++) for (int dx = 0; dx < 2; dx++) sum += orig.pixels()[img * 784 + (2 * y + dy) * 28 + 2 * x + dx] * 255.0;
+                    float stored = emb.pixels()[img * 196 + y * 14 + x] * 255f;
+                    assertEquals(sum / 4, stored, 1e-3, "image " + img + " pixel " + y + "," + x);
+                    assertEquals(Math.rint(stored * 4), stored * 4, 1e-3, "a multiple of 1/4 (×4 fixed point is exact)");
                 }
             }
         }
@@ -80,7 +97,7 @@ class EmbeddedDataTest {
         assertTrue(e.getMessage().contains("--data-dir"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Datasets.image("mnist", 16, Split.TEST, DataSource.EMBEDDED));
         e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("fashion_mnist", 28, Split.TRAIN, DataSource.EMBEDDED));
-        assertTrue(e.getMessage().contains("embedded: fashion_mnist at 8x8 and 16x16, mnist at 8x8"), e.getMessage());
+        assertTrue(e.getMessage().contains("embedded: fashion_mnist at 8x8 and 16x16, mnist at 8x8 and 14x14"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Datasets.image("svhn", 8, Split.TRAIN, DataSource.EMBEDDED));
         assertTrue(e.getMessage().contains("[fashion_mnist, mnist, cifar10]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Datasets.text("lm1b", DataSource.EMBEDDED));
