@@ -23,7 +23,14 @@ record Manifest(TaskNet net, CheckpointRecipe recipe, int runs, int k, int heldO
         n.put("size", net.size());
         n.put("hidden", net.hidden());
         n.put("parameters", net.parameters());
-        n.put("layers", net.layers().stream().map(l -> Map.of("name", l.name(), "shape", l.shape(), "offset", l.offset(), "length", l.length())).toList());
+        n.put("layers", net.layers().stream().map(l -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", l.name());
+            e.put("shape", l.shape());
+            e.put("offset", l.offset());
+            e.put("length", l.length());
+            return e;
+        }).toList());
         m.put("net", n);
         Map<String, Object> rc = new LinkedHashMap<>();
         rc.put("epochs", r.epochs());
