@@ -8,7 +8,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** The {@code lopt4j} command line: tasks, train, metatrain, selftrain, eval. Errors are one line and a non-zero exit. */
 @Command(name = "lopt4j", mixinStandardHelpOptions = true, version = "lopt4j 0.1.0",
         description = "Train and meta-train learned optimizers.",
-        subcommands = {TasksCommand.class, TrainCommand.class, MetaTrainCommand.class, SelfTrainCommand.class, PretrainCommand.class, CompareCommand.class, EvalCommand.class, SuiteCommand.class, LhoptCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TasksCommand.class, TrainCommand.class, MetaTrainCommand.class, SelfTrainCommand.class, PretrainCommand.class, CompareCommand.class, EvalCommand.class, SuiteCommand.class, LhoptCommand.class, GptCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) { System.exit(run(args)); }
 

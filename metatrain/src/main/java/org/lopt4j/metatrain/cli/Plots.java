@@ -34,6 +34,22 @@ final class Plots {
         save(c, png);
     }
 
+    /** Observed against prompted values, one line per series, with the line y = x a perfect model would follow. */
+    static void alignment(Path png, String title, String axis, Map<String, List<double[]>> series) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("prompted " + axis).yAxisTitle("observed " + axis).build();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (var e : series.entrySet()) {
+            List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).toList();
+            if (pts.isEmpty()) continue;
+            for (double[] p : pts) { lo = Math.min(lo, p[0]); hi = Math.max(hi, p[0]); }
+            var s = c.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        }
+        if (lo < hi) line(c, "prompt = observed", new double[] {lo, hi}, new double[] {lo, hi}, java.awt.Color.BLACK, 1.5f);
+        save(c, png);
+    }
+
     /**
      * A population's lineage: each generation a horizontal line at its slot from the step it started to the step the
      * next generation of that slot started (or {@code end}), joined by a vertical line to the slot it was copied from;

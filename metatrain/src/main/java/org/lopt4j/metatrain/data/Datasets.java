@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code "mnist"} (gzipped IDX in {@code fashion-mnist/}, {@code mnist/}) and {@code "cifar10"}
  * ({@code cifar-10-batches-bin/data_batch_1..5.bin} and {@code test_batch.bin}); text: {@code "tiny_shakespeare"}
  * ({@code tinyshakespeare/input.txt}). The embedded source has Fashion-MNIST at 8×8 and 16×16 (at 16×16 a prefix of
- * each training split, see {@link EmbeddedData}), MNIST at 8×8 and Tiny Shakespeare; other datasets and sizes need a
+ * each training split, see {@link EmbeddedData}), MNIST at 8×8 and 14×14 and Tiny Shakespeare; other datasets and sizes need a
  * directory. Splits follow {@link Split} (IDX/file order); pixels go through {@link Preprocess}. Loaded splits are
  * cached (each is a copy; loading a split reads its file).
  */

@@ -10,7 +10,7 @@ import org.lopt4j.metatrain.data.ImageDataset;
 import org.lopt4j.metatrain.data.Split;
 
 /** The batched float32 trainer against its float64 twin, and the checkpoint schedule. */
-class GptTrainerTest {
+class GptPopulationTrainerTest {
     /** float32 against float64 over a few dozen SGD steps: rounding of 196-term sums and momentum, relative to the weights' scale. */
     static final double RTOL = 1e-4;
     static ImageDataset train, test;
