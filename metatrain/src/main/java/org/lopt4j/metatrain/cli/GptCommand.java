@@ -41,6 +41,19 @@ final class GptCommand implements Runnable {
 
     private static Backend backend(String device) { return device.equals("auto") ? Backends.best() : Backends.named(device); }
 
+    /** The options of the commands that sample from a trained model: the model, its dataset, and how to run it. */
+    static final class ModelOptions {
+        @Option(names = "--model", defaultValue = "runs/gpt/gpt.safetensors", description = "gpt.safetensors from `lopt4j gpt train` (default ${DEFAULT-VALUE}).") Path model;
+        @Option(names = "--data", defaultValue = "runs/gpt-data", description = "The checkpoint dataset the model was trained on (default ${DEFAULT-VALUE}).") Path data;
+        @Option(names = "--data-dir", description = "Directory with mnist/ (IDX), when the dataset was built from it; default: embedded data.") Path dataDir;
+        @Option(names = "--raw", description = "Sample with the raw weights instead of their EMA.") boolean raw;
+        @Option(names = "--device", defaultValue = "auto", description = "Backend (default ${DEFAULT-VALUE}).") String device;
+
+        CheckpointDataset dataset() throws java.io.IOException { return CheckpointDataset.read(data); }
+
+        GptTrainer load(CheckpointDataset d) throws java.io.IOException { return GptTrainer.load(model, DatasetPairs.layerSizes(d.net()), backend(device)); }
+    }
+
     /** {@code lopt4j gpt train}. */
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train G.pt on a checkpoint dataset from `lopt4j gpt dataset`.")
     static final class Train implements Callable<Integer> {
@@ -138,46 +151,50 @@ final class GptCommand implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Prompt a trained G.pt from random-init checkpoints with a sweep of test losses (the dataset's best to 0.9 x the start), measure the losses reached, and report R^2 and the one-step best against SGD.")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--model", defaultValue = "runs/gpt/gpt.safetensors", description = "gpt.safetensors from `lopt4j gpt train` (default ${DEFAULT-VALUE}).") Path model;
-        @Option(names = "--data", defaultValue = "runs/gpt-data", description = "The checkpoint dataset the model was trained on (default ${DEFAULT-VALUE}).") Path data;
-        @Option(names = "--data-dir", description = "Directory with mnist/ (IDX), when the dataset was built from it; default: embedded data.") Path dataDir;
+        @CommandLine.Mixin ModelOptions m;
         @Option(names = "--nets", defaultValue = "10", description = "Nets of each split (default ${DEFAULT-VALUE}).") int nets;
         @Option(names = "--prompts", defaultValue = "20", description = "Prompts per net (default ${DEFAULT-VALUE}).") int prompts;
-        @Option(names = "--raw", description = "Sample with the raw weights instead of their EMA.") boolean raw;
         @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--device", defaultValue = "auto", description = "Backend (default ${DEFAULT-VALUE}).") String device;
         @Option(names = "--out", defaultValue = "runs/gpt-eval", description = "Directory for eval.json, alignment.png, summary.txt (default ${DEFAULT-VALUE}).") Path out;
 
         @Override public Integer call() throws Exception {
             if (nets < 1) throw new IllegalArgumentException("--nets must be positive");
-            CheckpointDataset d = CheckpointDataset.read(data);
-            GptTrainer m = GptTrainer.load(model, DatasetPairs.layerSizes(d.net()), backend(device));
-            ImageDataset test = d.testImages(dataDir);
+            CheckpointDataset d = m.dataset();
+            GptTrainer model = m.load(d);
+            ImageDataset test = d.testImages(m.dataDir);
             try (RunLock lock = RunLock.acquire(out, "gpt eval")) {
-                System.err.printf("gpt eval: %d training-split and %d held-out nets x %d prompts, %d sampling steps%n", nets, nets, prompts, m.config().samplingSteps());
+                System.err.printf("gpt eval: %d training-split and %d held-out nets x %d prompts, %d sampling steps%n", nets, nets, prompts, model.config().samplingSteps());
                 long t0 = System.nanoTime();
-                PromptSweep.Result r = PromptSweep.run(m, !raw, d, test, nets, prompts, seed);
-                StringBuilder sb = new StringBuilder(String.format("%n== gpt eval: %s, step %d, %s weights, %.1f s ==%n", model, m.step(), raw ? "raw" : "EMA", (System.nanoTime() - t0) / 1e9));
+                PromptSweep.Result r = PromptSweep.run(model, !m.raw, d, test, nets, prompts, seed);
+                StringBuilder sb = new StringBuilder(String.format("%n== gpt eval: %s, step %d, %s weights, %.1f s ==%n", m.model, model.step(), m.raw ? "raw" : "EMA", (System.nanoTime() - t0) / 1e9));
                 sb.append(String.format("prompts: %d from the dataset's best test loss %.4f to 0.9 x each net's starting loss%n", prompts, r.best()));
-                sb.append(String.format("prompt alignment R^2 (mean over nets): training-split %.3f, held-out %.3f%n", r.meanR2Train(), r.meanR2HeldOut()));
-                sb.append(String.format("%-6s %-9s %9s %9s %14s %s%n", "run", "split", "init", "R^2", "best prompt ->", "SGD iterations to that loss"));
+                sb.append(String.format("prompt alignment R^2 (mean over nets): training-split %.3f, held-out %.3f; correlation of reached and prompted loss: %.3f, %.3f%n",
+                        r.meanR2Train(), r.meanR2HeldOut(), r.meanCorrelationTrain(), r.meanCorrelationHeldOut()));
+                sb.append(String.format("%-6s %-9s %9s %9s %7s %14s %s%n", "run", "split", "init", "R^2", "corr", "best prompt ->", "SGD iterations of the same run to that loss"));
                 for (PromptSweep.Net n : r.nets()) {
-                    sb.append(String.format("%-6d %-9s %9.4f %9.3f %14.4f %s%n", n.run(), n.heldOut() ? "held-out" : "train", n.initLoss(), n.r2(), n.bestObserved(),
-                            n.sgdReached() ? n.sgdIterations() + " of " + n.sgdTotal() : "not reached in " + n.sgdTotal()));
+                    sb.append(String.format("%-6d %-9s %9.4f %9.3f %7.3f %14.4f %s%n", n.run(), n.heldOut() ? "held-out" : "train", n.initLoss(), n.r2(), n.correlation(),
+                            n.bestObserved(), !n.improved() ? "(no better than the init)" : n.sgdReached() ? n.sgdIterations() + " of " + n.sgdTotal() : "not reached in " + n.sgdTotal()));
                 }
                 sb.append("plot: ").append(out.resolve("alignment.png")).append('\n');
                 System.out.print(sb);
                 AtomicFiles.writeString(out.resolve("summary.txt"), sb.toString());
                 byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r);
                 AtomicFiles.write(out.resolve("eval.json"), o -> o.write(json));
-                Map<String, List<double[]>> series = new LinkedHashMap<>();
+                Map<String, List<double[]>> points = new LinkedHashMap<>(), means = new LinkedHashMap<>();
                 for (boolean held : new boolean[] {false, true}) {
-                    List<double[]> pts = new ArrayList<>();
-                    for (PromptSweep.Net n : r.nets()) if (n.heldOut() == held) for (int j = 0; j < n.prompts().length; j++) pts.add(new double[] {n.prompts()[j], n.observed()[j]});
-                    pts.sort(java.util.Comparator.comparingDouble(p -> p[0]));
-                    series.put((held ? "held-out" : "training-split") + String.format(" nets (R^2 %.2f)", held ? r.meanR2HeldOut() : r.meanR2Train()), pts);
+                    String name = held ? "held-out" : "training-split";
+                    List<double[]> pts = new ArrayList<>(), mean = new ArrayList<>();
+                    List<PromptSweep.Net> split = r.nets().stream().filter(n -> n.heldOut() == held).toList();
+                    for (PromptSweep.Net n : split) for (int j = 0; j < n.prompts().length; j++) pts.add(new double[] {n.prompts()[j], n.observed()[j]});
+                    for (int j = 0; j < prompts && !split.isEmpty(); j++) {
+                        double x = 0, y = 0;
+                        for (PromptSweep.Net n : split) { x += n.prompts()[j] / split.size(); y += n.observed()[j] / split.size(); }
+                        mean.add(new double[] {x, y});
+                    }
+                    points.put(name + " nets", pts);
+                    means.put(name + String.format(" mean (R^2 %.2f)", held ? r.meanR2HeldOut() : r.meanR2Train()), mean);
                 }
-                Plots.alignment(out.resolve("alignment.png"), "G.pt: test loss reached in one step against the prompt", "test loss", series);
+                Plots.alignment(out.resolve("alignment.png"), "G.pt: test loss reached in one step against the prompt", "test loss", points, means);
             }
             return 0;
         }
@@ -187,30 +204,26 @@ final class GptCommand implements Runnable {
     @Command(name = "sample", mixinStandardHelpOptions = true,
             description = "Generate task-net parameters for a prompted test loss in one G.pt update (or several, --recursive), and write them as safetensors.")
     static final class Sample implements Callable<Integer> {
-        @Option(names = "--model", defaultValue = "runs/gpt/gpt.safetensors", description = "gpt.safetensors (default ${DEFAULT-VALUE}).") Path model;
-        @Option(names = "--data", defaultValue = "runs/gpt-data", description = "The checkpoint dataset the model was trained on (default ${DEFAULT-VALUE}).") Path data;
-        @Option(names = "--data-dir", description = "Directory with mnist/ (IDX), when the dataset was built from it; default: embedded data.") Path dataDir;
+        @CommandLine.Mixin ModelOptions m;
         @Option(names = "--prompt-loss", required = true, description = "The test loss to ask for.") double prompt;
         @Option(names = "--from", defaultValue = "init", description = "Starting parameters: init (a fresh PyTorch-default init, --seed), run:R (run R's first checkpoint in the dataset), or a .safetensors net (default ${DEFAULT-VALUE}).") String from;
         @Option(names = "--recursive", defaultValue = "1", description = "Updates in a row, each from the last one's parameters and measured loss (default ${DEFAULT-VALUE}).") int recursive;
-        @Option(names = "--raw", description = "Sample with the raw weights instead of their EMA.") boolean raw;
         @Option(names = "--seed", defaultValue = "0", description = "Seed of the init and of the sampling (default ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--device", defaultValue = "auto", description = "Backend (default ${DEFAULT-VALUE}).") String device;
         @Option(names = "--out", defaultValue = "runs/gpt-sample/net.safetensors", description = "The generated net, PyTorch state-dict names (default ${DEFAULT-VALUE}).") Path out;
 
         @Override public Integer call() throws Exception {
             if (recursive < 1) throw new IllegalArgumentException("--recursive must be at least 1");
-            CheckpointDataset d = CheckpointDataset.read(data);
+            CheckpointDataset d = m.dataset();
             TaskNet net = d.net();
-            GptTrainer m = GptTrainer.load(model, DatasetPairs.layerSizes(net), backend(device));
-            ImageDataset test = d.testImages(dataDir);
+            GptTrainer model = m.load(d);
+            ImageDataset test = d.testImages(m.dataDir);
             float[] theta = start(d, net);
             double loss = net.evaluate(new float[][] {theta}, test).loss()[0];
             StringBuilder sb = new StringBuilder(String.format("== gpt sample: prompt test loss %.4f, from %s (test loss %.4f) ==%n", prompt, from, loss));
             for (int i = 0; i < recursive; i++) {
                 float[] x = theta.clone();
                 for (int j = 0; j < x.length; j++) x[j] = (float) (x[j] * d.coeff());
-                float[] next = m.sample(!raw, new float[][] {x}, new double[] {prompt}, new double[] {loss}, seed + 1 + i)[0];
+                float[] next = model.sample(!m.raw, new float[][] {x}, new double[] {prompt}, new double[] {loss}, seed + 1 + i)[0];
                 for (int j = 0; j < next.length; j++) next[j] = (float) (next[j] / d.coeff());
                 theta = next;
                 TaskNet.Metrics met = net.evaluate(new float[][] {theta}, test);

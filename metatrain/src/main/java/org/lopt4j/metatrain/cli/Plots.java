@@ -34,17 +34,23 @@ final class Plots {
         save(c, png);
     }
 
-    /** Observed against prompted values, one line per series, with the line y = x a perfect model would follow. */
-    static void alignment(Path png, String title, String axis, Map<String, List<double[]>> series) throws IOException {
+    /**
+     * Observed against prompted values: {@code points} as markers, {@code lines} as lines (e.g. means), and the line
+     * y = x a perfect model would follow.
+     */
+    static void alignment(Path png, String title, String axis, Map<String, List<double[]>> points, Map<String, List<double[]>> lines) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("prompted " + axis).yAxisTitle("observed " + axis).build();
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (var e : series.entrySet()) {
-            List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).toList();
-            if (pts.isEmpty()) continue;
-            for (double[] p : pts) { lo = Math.min(lo, p[0]); hi = Math.max(hi, p[0]); }
-            var s = c.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
-            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        for (boolean marks : new boolean[] {true, false}) {
+            for (var e : (marks ? points : lines).entrySet()) {
+                List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).toList();
+                if (pts.isEmpty()) continue;
+                for (double[] p : pts) { lo = Math.min(lo, p[0]); hi = Math.max(hi, p[0]); }
+                var s = c.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+                if (marks) s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                else s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            }
         }
         if (lo < hi) line(c, "prompt = observed", new double[] {lo, hi}, new double[] {lo, hi}, java.awt.Color.BLACK, 1.5f);
         save(c, png);

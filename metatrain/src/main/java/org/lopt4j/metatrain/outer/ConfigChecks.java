@@ -35,6 +35,26 @@ public final class ConfigChecks {
         }
     }
 
+    /** {@code config} with the fields named in {@code overrides} replaced and checked again; an unknown field name is an error. */
+    @SuppressWarnings("unchecked")
+    public static <T> T with(ObjectMapper json, T config, Map<String, ?> overrides, Class<T> type) {
+        Map<String, Object> base = json.convertValue(config, Map.class);
+        for (String k : overrides.keySet()) {
+            if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
+        }
+        base.putAll(overrides);
+        return convert(json, base, type);
+    }
+
+    /** {@code config} as one JSON object. */
+    public static String toJson(ObjectMapper json, Object config) {
+        try {
+            return json.writeValueAsString(config);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The innermost cause's message: the check that failed, not the layers that called it. */
     public static String rootMessage(Throwable e) {
         Throwable c = e;

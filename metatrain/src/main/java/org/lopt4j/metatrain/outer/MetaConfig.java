@@ -90,24 +90,10 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     }
 
     /** This config with the fields named in {@code overrides} replaced; an unknown field name is an error. */
-    @SuppressWarnings("unchecked")
-    public MetaConfig with(java.util.Map<String, ?> overrides) {
-        java.util.Map<String, Object> base = JSON.convertValue(this, java.util.Map.class);
-        for (String k : overrides.keySet()) {
-            if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
-        }
-        base.putAll(overrides);
-        return ConfigChecks.convert(JSON, base, MetaConfig.class);
-    }
+    public MetaConfig with(java.util.Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, MetaConfig.class); }
 
     /** This config as one JSON object. */
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toJson() { return ConfigChecks.toJson(JSON, this); }
 
     /** Parses {@link #toJson()}'s output. */
     public static MetaConfig fromJson(String json) throws IOException {

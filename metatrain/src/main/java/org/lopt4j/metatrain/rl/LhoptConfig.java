@@ -38,13 +38,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** This config with the fields named in {@code overrides} replaced; an unknown field is an error. */
-    @SuppressWarnings("unchecked")
-    public LhoptConfig with(Map<String, ?> overrides) {
-        Map<String, Object> base = JSON.convertValue(this, Map.class);
-        for (String k : overrides.keySet()) if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
-        base.putAll(overrides);
-        return ConfigChecks.convert(JSON, base, LhoptConfig.class);
-    }
+    public LhoptConfig with(Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, LhoptConfig.class); }
 
     /** Reads a JSON object over the defaults. */
     @SuppressWarnings("unchecked")
@@ -56,13 +50,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
         }
     }
 
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toJson() { return ConfigChecks.toJson(JSON, this); }
 
     public static LhoptConfig fromJson(String json) throws IOException { return JSON.readValue(json, LhoptConfig.class); }
 }

@@ -102,24 +102,10 @@ public record SelfTrainConfig(String lopt, String task, int members, String oute
     }
 
     /** This config with the fields named in {@code overrides} replaced; an unknown field name is an error. */
-    @SuppressWarnings("unchecked")
-    public SelfTrainConfig with(Map<String, ?> overrides) {
-        Map<String, Object> base = JSON.convertValue(this, Map.class);
-        for (String k : overrides.keySet()) {
-            if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
-        }
-        base.putAll(overrides);
-        return ConfigChecks.convert(JSON, base, SelfTrainConfig.class);
-    }
+    public SelfTrainConfig with(Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, SelfTrainConfig.class); }
 
     /** This config as one JSON object. */
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toJson() { return ConfigChecks.toJson(JSON, this); }
 
     /** Parses {@link #toJson()}'s output. */
     public static SelfTrainConfig fromJson(String json) throws IOException { return JSON.readValue(json, SelfTrainConfig.class); }

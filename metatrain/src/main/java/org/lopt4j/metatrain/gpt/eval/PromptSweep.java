@@ -17,15 +17,34 @@ public final class PromptSweep {
     /** The paper's end of the MNIST sweep: 0.9 × the starting loss. */
     public static final double PROMPT_START = 0.9;
 
-    /** One net's sweep: its run, starting loss, prompts, the losses reached, R², and the best-prompt comparison. */
-    public record Net(int run, boolean heldOut, double initLoss, double[] prompts, double[] observed, double r2, double bestObserved,
-                      int sgdIterations, int sgdTotal) {
+    /**
+     * One net's sweep: its run, starting loss, prompts, the losses reached, R² and the correlation of the two, and for
+     * the best prompt the loss reached and the first recorded SGD iteration of the same run at or below it (−1: none).
+     */
+    public record Net(int run, boolean heldOut, double initLoss, double[] prompts, double[] observed, double r2, double correlation,
+                      double bestObserved, int sgdIterations, int sgdTotal) {
+        /** Whether the best prompt's net improves on the start. */
+        public boolean improved() { return bestObserved < initLoss; }
         /** Whether the run's recorded SGD checkpoints ever reach {@link #bestObserved}. */
         public boolean sgdReached() { return sgdIterations >= 0; }
     }
 
-    /** Every net's sweep and the means of R² over training-split and held-out nets. */
-    public record Result(List<Net> nets, double best, double meanR2Train, double meanR2HeldOut) {}
+    /** Every net's sweep and the means of R² and of the correlation over training-split and held-out nets. */
+    public record Result(List<Net> nets, double best, double meanR2Train, double meanR2HeldOut, double meanCorrelationTrain,
+                         double meanCorrelationHeldOut) {}
+
+    /** Pearson's correlation of {@code a} and {@code b} (0 when either is constant). */
+    public static double correlation(double[] a, double[] b) {
+        double ma = 0, mb = 0;
+        for (int i = 0; i < a.length; i++) { ma += a[i] / a.length; mb += b[i] / b.length; }
+        double ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+    }
 
     private PromptSweep() {}
 
@@ -75,7 +94,7 @@ public final class PromptSweep {
         for (float[] v : out) for (int i = 0; i < p; i++) v[i] = (float) (v[i] / c);
         TaskNet.Metrics m = d.net().evaluate(out, test);
         List<Net> result = new ArrayList<>();
-        double r2Train = 0, r2Held = 0;
+        double r2Train = 0, r2Held = 0, cTrain = 0, cHeld = 0;
         int nTrain = 0, nHeld = 0;
         for (int n = 0; n < picked.size(); n++) {
             int run = picked.get(n)[0];
@@ -84,13 +103,14 @@ public final class PromptSweep {
                 pr[j] = target[n * (prompts + 1) + j];
                 ob[j] = m.loss()[n * (prompts + 1) + j];
             }
-            double bestObs = m.loss()[n * (prompts + 1) + prompts], r2 = r2(pr, ob);
+            double bestObs = m.loss()[n * (prompts + 1) + prompts], r2 = r2(pr, ob), corr = correlation(pr, ob);
             int sgd = -1;
             for (int k = 0; k < d.checkpointsPerRun() && sgd < 0; k++) if (d.testLoss(run, k) <= bestObs) sgd = d.iteration(run, k);
             boolean heldOut = picked.get(n)[1] == 1;
-            result.add(new Net(run, heldOut, d.testLoss(run, 0), pr, ob, r2, bestObs, sgd, d.iteration(run, d.checkpointsPerRun() - 1)));
-            if (heldOut) { r2Held += r2; nHeld++; } else { r2Train += r2; nTrain++; }
+            result.add(new Net(run, heldOut, d.testLoss(run, 0), pr, ob, r2, corr, bestObs, sgd, d.iteration(run, d.checkpointsPerRun() - 1)));
+            if (heldOut) { r2Held += r2; cHeld += corr; nHeld++; } else { r2Train += r2; cTrain += corr; nTrain++; }
         }
-        return new Result(result, best, nTrain > 0 ? r2Train / nTrain : Double.NaN, nHeld > 0 ? r2Held / nHeld : Double.NaN);
+        return new Result(result, best, nTrain > 0 ? r2Train / nTrain : Double.NaN, nHeld > 0 ? r2Held / nHeld : Double.NaN,
+                nTrain > 0 ? cTrain / nTrain : Double.NaN, nHeld > 0 ? cHeld / nHeld : Double.NaN);
     }
 }

@@ -49,13 +49,7 @@ public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** This config with the fields named in {@code overrides} replaced; an unknown field is an error. */
-    @SuppressWarnings("unchecked")
-    public GptTrainConfig with(Map<String, ?> overrides) {
-        Map<String, Object> base = JSON.convertValue(this, Map.class);
-        for (String k : overrides.keySet()) if (!base.containsKey(k)) throw new IllegalArgumentException("unknown config field '" + k + "'; fields: " + base.keySet());
-        base.putAll(overrides);
-        return ConfigChecks.convert(JSON, base, GptTrainConfig.class);
-    }
+    public GptTrainConfig with(Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, GptTrainConfig.class); }
 
     /** Reads a JSON object over the nano defaults. */
     @SuppressWarnings("unchecked")
@@ -67,13 +61,7 @@ public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean 
         }
     }
 
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toJson() { return ConfigChecks.toJson(JSON, this); }
 
     public static GptTrainConfig fromJson(String json) throws IOException { return JSON.readValue(json, GptTrainConfig.class); }
 }
