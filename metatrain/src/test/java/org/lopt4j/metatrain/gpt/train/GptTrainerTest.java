@@ -89,4 +89,22 @@ class GptTrainerTest {
         var e = assertThrows(java.io.IOException.class, () -> other.read(ckpt));
         assertTrue(e.getMessage().contains("made with"), e.getMessage());
     }
+
+    /**
+     * G.pt trains on the OpenCL backend (PoCL in CI; fails there if absent, -Dlopt4j.opencl.required=true) to the
+     * losses of the SIMD backend: float32 on both, other summation orders.
+     */
+    @Test void trainsOnOpenClAsOnSimd() {
+        boolean available = Backends.providers().stream().anyMatch(p -> p.name().equals("opencl") && p.probe().isPresent());
+        if (!available && Boolean.getBoolean("lopt4j.opencl.required")) org.junit.jupiter.api.Assertions.fail("no OpenCL device");
+        org.junit.jupiter.api.Assumptions.assumeTrue(available, "no OpenCL device");
+        Synthetic s = new Synthetic();
+        GptTrainer simd = new GptTrainer(small(4), LAYERS, Backends.named("simd")), ocl = new GptTrainer(small(4), LAYERS, Backends.named("opencl"));
+        for (int i = 0; i < 4; i++) {
+            double a = simd.trainStep(s).loss(), b = ocl.trainStep(s).loss();
+            assertEquals(a, b, 1e-4 * a, "loss at step " + i);
+        }
+        float[][] prev = {s.sample(new SplittableRandom(8)).xPrev()};
+        assertArrayEquals(simd.sample(false, prev, new double[] {0.1}, new double[] {1}, 3)[0], ocl.sample(false, prev, new double[] {0.1}, new double[] {1}, 3)[0], 1e-3f);
+    }
 }
