@@ -71,6 +71,36 @@ class GptTrainerTest {
         assertTrue(last < 0.5 * noChange, "trained, the loss " + last + " is below half the no-change loss " + noChange);
     }
 
+    /**
+     * Trained on the synthetic runs, ancestral sampling lands near the x0 its conditioning implies: the whole chain
+     * (tokens, conditioning, x0-prediction, respaced posterior steps) works together.
+     */
+    @Test void samplesFollowTheConditioning() {
+        GptTrainer t = new GptTrainer(small(400), LAYERS, B);
+        Synthetic s = new Synthetic();
+        for (int i = 0; i < 400; i++) t.trainStep(s);
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 8;
+        float[][] prev = new float[n][], x0 = new float[n][];
+        double[] lt = new double[n], lp = new double[n];
+        for (int i = 0; i < n; i++) {
+            CheckpointPairs.Pair p = s.sample(rng);
+            prev[i] = p.xPrev();
+            x0[i] = p.x0();
+            lt[i] = p.lTarget();
+            lp[i] = p.lPrev();
+        }
+        float[][] got = t.sample(false, prev, lt, lp, 5);
+        double err = 0, noChange = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 87; j++) {
+                err += (got[i][j] - x0[i][j]) * (got[i][j] - x0[i][j]);
+                noChange += (prev[i][j] - x0[i][j]) * (prev[i][j] - x0[i][j]);
+            }
+        }
+        assertTrue(err < 0.25 * noChange, "sampled error " + err + " against the no-change error " + noChange);
+    }
+
     @Test void resumesBitForBit(@TempDir Path dir) throws Exception {
         Synthetic s = new Synthetic();
         GptTrainer straight = new GptTrainer(small(6), LAYERS, B);
