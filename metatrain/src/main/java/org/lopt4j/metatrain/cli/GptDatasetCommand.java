@@ -46,6 +46,11 @@ final class GptDatasetCommand implements Callable<Integer> {
         if (epochs != null) r = r.withEpochs(epochs);
         if (checkpoints != null) r = r.withCheckpoints(checkpoints);
         if (runs < 2 || heldOut < 0 || heldOut >= runs) throw new IllegalArgumentException("--held-out must be between 0 and --runs − 1 (" + heldOut + " of " + runs + ")");
+        long values = (long) runs * r.checkpoints() * net.parameters();
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(String.format("%d runs x %d checkpoints x %d parameters = %,d values: a dataset is one in-memory array of at most 2^31; use fewer --runs or --checkpoints",
+                    runs, r.checkpoints(), net.parameters(), values));
+        }
         Files.createDirectories(out);
         try (RunLock lock = RunLock.acquire(out, "gpt dataset")) {
             Path manifest = out.resolve(CheckpointDataset.MANIFEST);

@@ -53,6 +53,19 @@ class CommandErrorsTest {
         assertFalse(Files.exists(dir.resolve("out")));
     }
 
+    @Test void gptRefusalsNameWhatIsWrong() throws Exception {
+        assertEquals("2000 runs x 200 checkpoints x 7960 parameters = 3,184,000,000 values: a dataset is one in-memory array of at most 2^31; use fewer --runs or --checkpoints",
+                Cli.run("gpt", "dataset", "--size", "28", "--runs", "2000", "--out", out()).error());
+        assertEquals("--size must be 14 (nano) or 28 (the paper's recipe), got 16", Cli.run("gpt", "dataset", "--size", "16", "--out", out()).error());
+        Path missing = dir.resolve("nothing");
+        assertTrue(Cli.run("gpt", "train", "--data", missing.toString(), "--out", out()).error().startsWith(missing.resolve("manifest.json").toString()),
+                "a missing dataset names its manifest");
+        assertEquals("--predict must be x0 or eps, got noise", Cli.run("gpt", "train", "--predict", "noise", "--out", out()).error());
+        Path cfg = Files.writeString(dir.resolve("g.json"), "{\"dim\": 10}");
+        assertEquals("config " + cfg + ": dim 10 is not divisible by 4 heads", Cli.run("gpt", "train", "--config", cfg.toString(), "--out", out()).error());
+        assertFalse(Files.exists(dir.resolve("out")), "a refused command creates no --out");
+    }
+
     @Test void anUnknownCommandIsAnErrorWithAHintEvenWithHelp() {
         Cli r = Cli.run("trian", "--help");
         assertEquals(2, r.code());
