@@ -74,7 +74,7 @@ final class GptCommand implements Runnable {
             c = new ConfigOverrides().put("steps", "--steps", steps).put("batch", "--batch", batch).put("seed", "--seed", seed)
                     .put("predictX0", "--predict", predict == null ? null : predict.equals("x0")).applyTo(c::with);
             CheckpointDataset d = CheckpointDataset.read(data);
-            DatasetPairs pairs = new DatasetPairs(d, true);
+            DatasetPairs pairs = new DatasetPairs(d, c.augment());
             GptTrainer t = new GptTrainer(c, pairs.layerSizes(), backend(device));
             Path ckpt = out.resolve(GptTrainer.FILE), metrics = out.resolve("metrics.jsonl");
             try (RunLock lock = RunLock.acquire(out, "gpt train")) {
@@ -131,7 +131,7 @@ final class GptCommand implements Runnable {
                 Map<String, List<double[]>> series = new LinkedHashMap<>();
                 series.put("G.pt training loss", smooth(loss, Math.max(1, n / 100)));
                 if (c.predictX0()) series.put("no change: mean((x_prev - x0)^2)", smooth(noChange, Math.max(1, n / 100)));
-                Plots.losses(out.resolve("loss.png"), "G.pt training loss (mean of " + Math.max(1, n / 100) + " steps)", series);
+                Plots.curves(out.resolve("loss.png"), "G.pt training loss (mean of " + Math.max(1, n / 100) + " steps)", "loss", series, false);
                 return 0;
             }
         }

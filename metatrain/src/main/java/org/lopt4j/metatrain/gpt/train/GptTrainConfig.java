@@ -9,11 +9,12 @@ import org.lopt4j.metatrain.gpt.model.GptShape;
 import org.lopt4j.metatrain.outer.ConfigChecks;
 
 /**
- * A G.pt training run (gpt_checkpoints.md §5, §7): the model's size, AdamW with decoupled weight decay on linear weights
+ * A G.pt training run (gpt_checkpoints.md §5, §7): the model's size, whether training pairs get the permutation
+ * augmentation of §2 (G.pt's choice; off for the ablation), AdamW with decoupled weight decay on linear weights
  * only, a global gradient-norm clip, a cosine learning rate with linear warmup, an EMA of the weights, and the number
  * of respaced steps used when sampling.
  */
-public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean predictX0, int batch, int steps, double lr,
+public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean predictX0, boolean augment, int batch, int steps, double lr,
                              double warmupFraction, double weightDecay, double maxGradNorm, double emaDecay, int samplingSteps,
                              long seed, double checkpointSeconds) {
     public GptTrainConfig {
@@ -35,7 +36,7 @@ public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean 
      * 5 % warmup then cosine), EMA 0.999 (the paper's 0.9999 averages over more steps than the run has), 50 sampling
      * steps.
      */
-    public static GptTrainConfig nano() { return new GptTrainConfig(64, 4, 4, 256, true, 64, 2000, 4e-4, 0.05, 0.1, 0.75, 0.999, 50, 0, 60); }
+    public static GptTrainConfig nano() { return new GptTrainConfig(64, 4, 4, 256, true, true, 64, 2000, 4e-4, 0.05, 0.1, 0.75, 0.999, 50, 0, 60); }
 
     public GptShape shape() { return new GptShape(dim, layers, heads, chunk, predictX0); }
 
