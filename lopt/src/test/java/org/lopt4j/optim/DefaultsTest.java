@@ -34,6 +34,11 @@ class DefaultsTest {
         assertTrue(ada.multiplyByParameterScale() && ada.factored());
         Lion lion = Lion.of(1e-4);
         assertEquals(List.of(0.9, 0.99, 1e-3), List.of(lion.beta1(), lion.beta2(), lion.weightDecay()));
+        Muon muon = Muon.of(1e-3);                                           // torch 2.9's torch.optim.Muon
+        assertEquals(List.of(0.95, 0.1), List.of(muon.momentum(), muon.weightDecay()));
+        assertTrue(muon.nesterov());
+        assertEquals(Math.sqrt(4), Muon.scale(16, 64), 1e-15, "a weight with 4x more outputs than inputs: lr x 2");
+        assertEquals(1, Muon.scale(64, 16), 0, "never below 1");
     }
 
     /** base_optimizers.md: Adam with eps_root 1e-8 vs 0 differs measurably when |g| < 1e-3. */

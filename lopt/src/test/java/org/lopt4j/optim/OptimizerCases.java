@@ -5,6 +5,7 @@ import org.lopt4j.optim.spec.AdafactorSpec;
 import org.lopt4j.optim.spec.AdamSpec;
 import org.lopt4j.optim.spec.GradientWrapperSpec;
 import org.lopt4j.optim.spec.LionSpec;
+import org.lopt4j.optim.spec.MuonSpec;
 import org.lopt4j.optim.spec.NAdamWSpec;
 import org.lopt4j.optim.spec.RmsPropSpec;
 import org.lopt4j.optim.spec.SgdSpec;
@@ -35,6 +36,8 @@ final class OptimizerCases {
         RmsProp rmsFull = new RmsProp(new Schedule.Constant(0.005), 0.9, 1e-6, true, true, 0.9, true, SKIP);
         RmsProp rmsTorch = new RmsProp(new Schedule.Constant(0.005), 0.99, 1e-8, false, true, 0.5, false, SKIP);
         Lion lion = new Lion(new Schedule.Constant(0.003), 0.9, 0.99, 0.1, SKIP);
+        Muon muon = new Muon(new Schedule.Cosine(0.02, 0.1, 0, 0.2), 0.95, true, 0.1, adamw, SKIP);
+        Muon muonPlain = new Muon(new Schedule.Constant(0.01), 0.9, false, 0, AdamW.of(0.01, 0), SKIP);
         Adafactor adaDefault = Adafactor.of(0.05);
         Adafactor adaFactored = adafactorFactored();
         Adafactor adaPlain = new Adafactor(new Schedule.Constant(0.01), 6, 0.8, -2, false, 0, 0, 0, 1e-30, true, SKIP);
@@ -55,6 +58,8 @@ final class OptimizerCases {
                 new Case<>("rmsprop(centered, nesterov momentum)", rmsFull, new RmsPropSpec(rmsFull)),
                 new Case<>("rmsprop(torch eps, centered, momentum)", rmsTorch, new RmsPropSpec(rmsTorch)),
                 new Case<>("lion", lion, new LionSpec(lion)),
+                new Case<>("muon(nesterov, wd, cosine; adamw with warmup for the rest)", muon, new MuonSpec(muon)),
+                new Case<>("muon(heavy ball, no decay)", muonPlain, new MuonSpec(muonPlain)),
                 new Case<>("adafactor(defaults: none factored)", adaDefault, new AdafactorSpec(adaDefault)),
                 new Case<>("adafactor(factored, momentum, decay)", adaFactored, new AdafactorSpec(adaFactored)),
                 new Case<>("adafactor(unfactored, no clip, no scale, offset)", adaPlain, new AdafactorSpec(adaPlain)),

@@ -3,6 +3,7 @@ package org.lopt4j.learned.celo2;
 import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.smallfc.SmallFcLoptRef;
 import org.lopt4j.optim.FactoredDims;
+import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
 import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;

@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.lanes.Factors;
 import org.lopt4j.learned.lanes.LaneAccumulate;
+import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;

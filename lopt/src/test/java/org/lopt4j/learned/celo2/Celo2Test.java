@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.learned.UpdateOptions;
+import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.Schedule;
 import org.lopt4j.optim.StepInfo;

@@ -5,6 +5,7 @@ import org.lopt4j.optim.Adam;
 import org.lopt4j.optim.AdamW;
 import org.lopt4j.optim.Lion;
 import org.lopt4j.optim.Momentum;
+import org.lopt4j.optim.Muon;
 import org.lopt4j.optim.NAdamW;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.optim.RmsProp;
@@ -12,7 +13,7 @@ import org.lopt4j.optim.Sgd;
 
 /** The hand-designed optimizers by command-line name, at a learning rate. */
 final class OptimizerOption {
-    static final java.util.List<String> NAMES = java.util.List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adafactor", "lion", "nadamw");
+    static final java.util.List<String> NAMES = java.util.List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adafactor", "lion", "nadamw", "muon");
 
     private OptimizerOption() {}
 
@@ -28,6 +29,7 @@ final class OptimizerOption {
             case "adafactor" -> Adafactor.of(lr);
             case "lion" -> Lion.of(lr);
             case "nadamw" -> NAdamW.of(lr);
+            case "muon" -> Muon.of(lr);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; choose one of " + NAMES);
         };
     }

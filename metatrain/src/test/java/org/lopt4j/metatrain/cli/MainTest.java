@@ -27,6 +27,24 @@ class MainTest {
      * The learned optimizer on the OpenCL backend through the command line ends where the SIMD run ends (float32 on
      * both, different summation orders): PoCL in CI (fails there if absent, -Dlopt4j.opencl.required=true).
      */
+    /** Muon from the command line trains, and on OpenCL (PoCL in CI) ends where the SIMD run ends. */
+    @Test void muonTrainsOnSimdAndOpenCl() throws Exception {
+        boolean available = org.lopt4j.tensor.Backends.providers().stream().anyMatch(p -> p.name().equals("opencl") && p.probe().isPresent());
+        if (!available && Boolean.getBoolean("lopt4j.opencl.required")) org.junit.jupiter.api.Assertions.fail("no OpenCL device");
+        String[] devices = available ? new String[] {"simd", "opencl"} : new String[] {"simd"};
+        double[] first = new double[2], last = new double[2];
+        for (int k = 0; k < devices.length; k++) {
+            Path out = dir.resolve("muon-" + devices[k]);
+            assertEquals(0, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "muon", "--lr", "0.02", "--steps", "40",
+                    "--device", devices[k], "--out", out.toString(), "--log-every", "39"));
+            List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+            first[k] = Double.parseDouble(lines.get(0).replaceAll(".*\"loss\":([-0-9.eE]+).*", "$1"));
+            last[k] = Double.parseDouble(lines.get(lines.size() - 1).replaceAll(".*\"loss\":([-0-9.eE]+).*", "$1"));
+        }
+        assertTrue(last[0] < 0.8 * first[0], "muon trains: " + first[0] + " -> " + last[0]);
+        if (available) assertEquals(last[0], last[1], 1e-4 * Math.abs(last[0]), "final loss on simd vs opencl");
+    }
+
     @Test void trainOnOpenClMatchesSimd() throws Exception {
         boolean available = org.lopt4j.tensor.Backends.providers().stream().anyMatch(p -> p.name().equals("opencl") && p.probe().isPresent());
         if (!available && Boolean.getBoolean("lopt4j.opencl.required")) org.junit.jupiter.api.Assertions.fail("no OpenCL device");
