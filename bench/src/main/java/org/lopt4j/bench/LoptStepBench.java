@@ -89,6 +89,7 @@ public class LoptStepBench {
             case "small_fc_lopt4_clip" -> SmallFcLopt.google().optimizer(SmallFcLopt.google().initTheta(RandomKey.of(3), b),
                     new org.lopt4j.learned.UpdateOptions(1, 0.01, 1.0));           // PyLO's options: weight decay, per-tensor norm clip
             case "celo2" -> org.lopt4j.learned.celo2.Celo2.celo2().optimizer(org.lopt4j.learned.celo2.Celo2.celo2().initTheta(RandomKey.of(3), b));
+            case "muon" -> org.lopt4j.optim.Muon.of(1e-3);
             default -> throw new IllegalArgumentException(name);
         };
     }
