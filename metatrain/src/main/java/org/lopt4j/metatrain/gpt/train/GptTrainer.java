@@ -74,6 +74,7 @@ public final class GptTrainer {
     public int step() { return step; }
     public Diffusion diffusion() { return diffusion; }
 
+    /** AdamW at this step's rate (a schedule must be positive: warmup's first rate, 0, becomes 1e-30). */
     private AdamW adam(double wd) {
         return new AdamW(new Schedule.Constant(Math.max(config.lrAt(step), 1e-30)), 0.9, 0.999, 1e-8, 0, wd, NonFinitePolicy.SKIP_AND_COUNT);
     }
