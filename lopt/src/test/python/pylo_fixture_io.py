@@ -1,35 +1,15 @@
-"""What the fixture scripts share: a stand-in for huggingface_hub's PyTorchModelHubMixin (PyLO's models only use its
-class keywords; it is not in Debian 12), loading PyLO's modules from a checkout, and a plain safetensors writer."""
-import importlib.util
+"""What the fixture scripts share: the stand-in for huggingface_hub and the loader of PyLO's modules from a checkout
+(bench/python/pylo_modules.py, shared with the bench scripts), and a plain safetensors writer."""
 import json
 import os
 import struct
 import sys
-import types
 
 import numpy as np
 
 
-class _PyTorchModelHubMixin:
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__()
-
-
-def install_stubs():
-    hub = types.ModuleType("huggingface_hub")
-    hub.PyTorchModelHubMixin = _PyTorchModelHubMixin
-    sys.modules["huggingface_hub"] = hub
-    for pkg in ("pylo", "pylo.models", "pylo.optim"):
-        sys.modules.setdefault(pkg, types.ModuleType(pkg))
-
-
-def load(pylo_dir, name, relative_path):
-    """The module `name` from `pylo_dir/relative_path`, registered under its dotted name."""
-    spec = importlib.util.spec_from_file_location(name, os.path.join(pylo_dir, relative_path))
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "bench", "python"))
+from pylo_modules import install_stubs, load  # noqa: E402  (one stand-in and loader for the fixtures and the bench scripts)
 
 
 def write_safetensors(path, tensors, metadata):
