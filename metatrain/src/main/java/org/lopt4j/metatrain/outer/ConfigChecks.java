@@ -46,6 +46,21 @@ public final class ConfigChecks {
         return convert(json, base, type);
     }
 
+    /**
+     * Reads a JSON object from {@code file} and lays it {@code over} the defaults; a malformed file or a failing check
+     * is an IOException naming the file.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T read(ObjectMapper json, java.nio.file.Path file, java.util.function.Function<Map<String, ?>, T> over) throws java.io.IOException {
+        try {
+            return over.apply((Map<String, ?>) json.readValue(file.toFile(), Map.class));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new java.io.IOException("config " + file + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new java.io.IOException("config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@code config} as one JSON object. */
     public static String toJson(ObjectMapper json, Object config) {
         try {

@@ -78,16 +78,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** Reads a JSON object; fields it omits keep their {@link #defaults()}; unknown fields are an error. */
-    @SuppressWarnings("unchecked")
-    public static MetaConfig read(Path file) throws IOException {
-        try {
-            return defaults().with(JSON.readValue(file.toFile(), java.util.Map.class));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("config " + file + ": " + e.getOriginalMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("config " + file + ": " + e.getMessage(), e);
-        }
-    }
+    public static MetaConfig read(Path file) throws IOException { return ConfigChecks.read(JSON, file, defaults()::with); }
 
     /** This config with the fields named in {@code overrides} replaced; an unknown field name is an error. */
     public MetaConfig with(java.util.Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, MetaConfig.class); }

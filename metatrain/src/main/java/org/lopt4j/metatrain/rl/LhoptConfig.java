@@ -41,14 +41,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
     public LhoptConfig with(Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, LhoptConfig.class); }
 
     /** Reads a JSON object over the defaults. */
-    @SuppressWarnings("unchecked")
-    public static LhoptConfig read(Path file) throws IOException {
-        try {
-            return defaults().with(JSON.readValue(file.toFile(), Map.class));
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
-            throw new IOException("config " + file + ": " + e.getMessage(), e);
-        }
-    }
+    public static LhoptConfig read(Path file) throws IOException { return ConfigChecks.read(JSON, file, defaults()::with); }
 
     public String toJson() { return ConfigChecks.toJson(JSON, this); }
 

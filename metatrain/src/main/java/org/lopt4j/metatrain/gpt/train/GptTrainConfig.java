@@ -53,14 +53,7 @@ public record GptTrainConfig(int dim, int layers, int heads, int chunk, boolean 
     public GptTrainConfig with(Map<String, ?> overrides) { return ConfigChecks.with(JSON, this, overrides, GptTrainConfig.class); }
 
     /** Reads a JSON object over the nano defaults. */
-    @SuppressWarnings("unchecked")
-    public static GptTrainConfig read(Path file) throws IOException {
-        try {
-            return nano().with(JSON.readValue(file.toFile(), Map.class));
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
-            throw new IOException("config " + file + ": " + e.getMessage(), e);
-        }
-    }
+    public static GptTrainConfig read(Path file) throws IOException { return ConfigChecks.read(JSON, file, nano()::with); }
 
     public String toJson() { return ConfigChecks.toJson(JSON, this); }
 
