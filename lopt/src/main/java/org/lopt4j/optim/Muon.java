@@ -32,12 +32,16 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
 
     /**
      * Momentum for the matrices (laid out like the parameters), Adam's moments for the other tensors (laid out as a
-     * slab of those tensors alone), and the chunk tables of the whole slab and of the others' slab.
+     * slab of those tensors alone), the others' parameters and gradients gathered each step into two slabs of that
+     * layout (scratch, allocated once), and the chunk tables of the whole slab and of the others' slab.
      */
-    public record State(Slab trace, Slab m, Slab v, FusedOps.Chunks all, FusedOps.Chunks others, int step, int skipped) implements OptState<State> {
+    public record State(Slab trace, Slab m, Slab v, Slab otherParams, Slab otherGrads, FusedOps.Chunks all, FusedOps.Chunks others,
+                        int step, int skipped) implements OptState<State> {
         @Override public Map<String, Slab> buffers() { return Map.of("trace", trace, "m", m, "v", v); }
-        @Override public State copy() { return new State(trace.copy(), m.copy(), v.copy(), all, others, step, skipped); }
-        @Override public State withCounters(Map<String, Integer> c) { return new State(trace, m, v, all, others, OptState.counter(c, "step"), OptState.counter(c, "skipped")); }
+        @Override public State copy() { return new State(trace.copy(), m.copy(), v.copy(), otherParams.zerosLike(), otherGrads.zerosLike(), all, others, step, skipped); }
+        @Override public State withCounters(Map<String, Integer> c) {
+            return new State(trace, m, v, otherParams, otherGrads, all, others, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+        }
     }
 
     /** Whether tensor {@code i} of {@code layout} is one Muon orthogonalizes. */
@@ -58,8 +62,8 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
     @Override public State init(Slab params) {
         SlabLayout l = params.layout(), o = others(l);
         Backend b = params.backend();
-        return new State(params.zerosLike(), Slab.zeros(b, params.dtype(), o), Slab.zeros(b, params.dtype(), o), FusedOps.Chunks.of(l, b),
-                FusedOps.Chunks.of(o, b), 0, 0);
+        return new State(params.zerosLike(), Slab.zeros(b, params.dtype(), o), Slab.zeros(b, params.dtype(), o), Slab.zeros(b, params.dtype(), o),
+                Slab.zeros(b, params.dtype(), o), FusedOps.Chunks.of(l, b), FusedOps.Chunks.of(o, b), 0, 0);
     }
 
     @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -68,7 +72,7 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
         double rate = lr.at(s.step(), info.numSteps());
         SlabLayout l = params.layout(), o = s.m().layout();
         if (o.count() > 0) {                               // AdamW in one fused launch over the others, gathered into a slab
-            Slab op = s.m().zerosLike(), og = s.m().zerosLike();
+            Slab op = s.otherParams(), og = s.otherGrads();
             for (int j = 0; j < o.count(); j++) {
                 op.tensor(j).assign(params.tensor(o.names().get(j)));
                 og.tensor(j).assign(grads.tensor(o.names().get(j)));

@@ -50,6 +50,8 @@ public final class GptTrainer {
     private final Backend backend;
     private final Diffusion diffusion = Diffusion.linear(1000);
     private final Slab decayed, plain, emaDecayed, emaPlain, gradDecayed, gradPlain;
+    private final GptInputs batch;
+    private final Tensor mask;
     private Adam.State adamDecayed, adamPlain;
     private int step;
 
@@ -67,6 +69,8 @@ public final class GptTrainer {
         gradPlain = plain.zerosLike();
         adamDecayed = adam(0).init(decayed);
         adamPlain = adam(0).init(plain);
+        batch = new GptInputs(gpt, config.batch());
+        mask = GptInputs.mask(gpt, backend);
     }
 
     public GptTrainConfig config() { return config; }
@@ -100,7 +104,7 @@ public final class GptTrainer {
     public Report trainStep(CheckpointPairs pairs) {
         SplittableRandom rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
         int rows = config.batch(), p = pairs.parameters();
-        GptInputs in = new GptInputs(gpt, rows);
+        GptInputs in = batch;                                  // every row's tokens are rewritten below; padding stays 0
         float[][] targets = new float[rows][];
         double noChange = 0;
         for (int r = 0; r < rows; r++) {
@@ -116,7 +120,7 @@ public final class GptTrainer {
         try (Tape tape = new Tape()) {
             Params params = gpt.bind(tape, decayed, plain);
             Var out = gpt.forward(params, tape.constant(in.tokens(backend)), tape.constant(in.previous(backend)));
-            Var diff = out.sub(tape.constant(GptInputs.padded(gpt, targets, backend))).mul(tape.constant(GptInputs.mask(gpt, backend)));
+            Var diff = out.sub(tape.constant(GptInputs.padded(gpt, targets, backend))).mul(tape.constant(mask));
             Var l = diff.square().sumAll().mul(1.0 / ((double) rows * p));
             loss = l.value().item();
             if (!Double.isFinite(loss)) throw new DivergedException("G.pt training loss is " + loss + " at step " + step);
