@@ -25,6 +25,7 @@ import org.lopt4j.metatrain.task.Task;
 import org.lopt4j.metatrain.task.Tasks;
 import org.lopt4j.metatrain.train.Comparison;
 import org.lopt4j.metatrain.train.Comparison.Run;
+import org.lopt4j.metatrain.train.RunCache;
 import org.lopt4j.optim.Optimizer;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
@@ -59,6 +60,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "Backend: auto, simd, scalar, opencl, cuda (default ${DEFAULT-VALUE}).") String device;
     @Option(names = "--out", defaultValue = "runs/suite", description = "Directory for suite.json, summary.txt and the plots (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--resume", description = "Keep the finished tasks of suite.json in --out and run the rest.") boolean resume;
+    @Option(names = "--adam-cache", defaultValue = "runs/adam-cache", description = "Directory that keeps the Adam runs for reuse by later suites with the same steps, seeds and backend (default ${DEFAULT-VALUE}); 'none' = no cache.") String adamCache;
     @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -138,8 +140,10 @@ final class SuiteCommand implements Callable<Integer> {
         Run mine = Comparison.run(t, learned, steps, seed, seeds, b, null);
         if (pb != null) pb.step();
         List<Run> adam = new ArrayList<>();
+        RunCache cache = new RunCache(adamCache.equals("none") ? null : Path.of(adamCache));
+        Task task = t;
         for (double lr : lrs) {
-            adam.add(Comparison.run(t, OptimizerOption.of("adam", lr), steps, seed, seeds, b, null));
+            adam.add(cache.get(name, "adam", lr, steps, seeds, seed, b.name(), () -> Comparison.run(task, OptimizerOption.of("adam", lr), steps, seed, seeds, b, null)));
             if (pb != null) pb.step();
         }
         int best = Comparison.best(adam);

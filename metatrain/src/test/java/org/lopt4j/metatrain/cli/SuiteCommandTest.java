@@ -18,7 +18,7 @@ class SuiteCommandTest {
     @TempDir Path dir;
 
     static final String[] SMALL = {"suite", "--tasks", "ImageMLPAE_FashionMnist8_32x8x32,ImageMLP_Mnist_128x128x128_Relu", "--steps", "30",
-            "--seeds", "1", "--lr-grid", "1e-3:1e-2:2", "--quiet"};
+            "--seeds", "1", "--lr-grid", "1e-3:1e-2:2", "--quiet", "--adam-cache", "none"};
 
     static String[] with(String... extra) {
         String[] all = java.util.Arrays.copyOf(SMALL, SMALL.length + extra.length);
@@ -44,10 +44,38 @@ class SuiteCommandTest {
         assertEquals(0, Cli.run(with("--out", out.toString(), "--resume")).code());
         assertEquals(new String(before), Files.readString(out.resolve("suite.json")), "resume reran nothing");
         Cli other = Cli.run("suite", "--tasks", "ImageMLPAE_FashionMnist8_32x8x32", "--steps", "40", "--seeds", "1", "--lr-grid", "1e-3:1e-2:2",
-                "--quiet", "--out", out.toString(), "--resume");
+                "--quiet", "--adam-cache", "none", "--out", out.toString(), "--resume");
         assertEquals(1, other.code());
         assertTrue(other.error().contains("was made with"), other.error());
         assertFalse(Cli.run("suite", "--tasks", "NoSuchTask", "--out", dir.resolve("x").toString()).code() == 0);
+    }
+
+    @Test void adamRunsComeFromTheCacheAndABadEntryIsRunAgain() throws Exception {
+        Path cache = dir.resolve("cache");
+        String[] args = {"suite", "--tasks", "ImageMLPAE_FashionMnist8_32x8x32", "--steps", "30", "--seeds", "1", "--lr-grid", "1e-3:1e-2:2",
+                "--quiet", "--adam-cache", cache.toString(), "--out"};
+        Cli first = Cli.run(append(args, dir.resolve("a").toString()));
+        assertEquals(0, first.code(), first.err());
+        List<Path> entries;
+        try (var s = Files.list(cache)) { entries = s.sorted().toList(); }
+        assertEquals(2, entries.size(), "one entry per learning rate");
+        Path e0 = entries.get(0);
+        Files.writeString(e0, Files.readString(e0).replaceAll("\\[.*", "[1,2"));   // truncated: the run is done again
+        long lastModified1 = Files.getLastModifiedTime(entries.get(1)).toMillis();
+        Cli second = Cli.run(append(args, dir.resolve("b").toString()));
+        assertEquals(0, second.code(), second.err());
+        assertEquals(lastModified1, Files.getLastModifiedTime(entries.get(1)).toMillis(), "the good entry was reused, not rewritten");
+        JsonNode a = new ObjectMapper().readTree(dir.resolve("a/suite.json").toFile()).get("tasks").get(0);
+        JsonNode b = new ObjectMapper().readTree(dir.resolve("b/suite.json").toFile()).get("tasks").get(0);
+        assertEquals(a.get("adam_scores"), b.get("adam_scores"));
+        assertEquals(a.get("speedup"), b.get("speedup"));
+        assertTrue(new ObjectMapper().readTree(e0.toFile()).get("curve").size() == 30, "the bad entry was rewritten");
+    }
+
+    static String[] append(String[] a, String... extra) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + extra.length);
+        System.arraycopy(extra, 0, all, a.length, extra.length);
+        return all;
     }
 
     @Test void envelopeAndSpeedupFollowTasksMd() {
