@@ -13,7 +13,9 @@ import org.lopt4j.metatrain.outer.MetaCheckpoint;
 import org.lopt4j.metatrain.outer.MetaConfig;
 import org.lopt4j.metatrain.outer.MetaState;
 import org.lopt4j.metatrain.outer.MetaTrainer;
+import org.lopt4j.metatrain.outer.MixtureEstimator;
 import org.lopt4j.metatrain.outer.Recipe;
+import org.lopt4j.metatrain.outer.TaskMixture;
 import org.lopt4j.metatrain.outer.UnitExecutor;
 import org.lopt4j.metatrain.run.MetricsLog;
 import org.lopt4j.metatrain.run.RunLock;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
 final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON config file; its fields are MetaConfig's (fields it omits keep the defaults).") Path config;
     @Option(names = "--lopt", description = "small_fc_lopt (hidden 4), small_fc_lopt32, mlp_lopt, velo (LSTM 512, bank 256), velo_small (LSTM 32, bank 8), l3rs (for the FineTune_* tasks) l3rs:N (a model of N parameter tensors), celo2 or elo_celo2.") String lopt;
-    @Option(names = "--task", description = "Task name (see `lopt4j tasks`).") String task;
+    @Option(names = "--task", description = "Task name, QuadraticFamily_D, or a mixture of task families mix:FAMILY[*WEIGHT],... (see `lopt4j tasks`).") String task;
     @Option(names = "--estimator", description = "pes, tes or full_es.") String estimator;
     @Option(names = "--trunc-length", description = "Inner steps per estimator call.") Integer truncLength;
     @Option(names = "--schedule", description = "Truncation schedule: constant:L, loguniform:LO:HI.") String schedule;
@@ -77,6 +79,7 @@ final class MetaTrainCommand implements Callable<Integer> {
         Backend b = Recipe.backend(c);
         Recipe r = Recipe.of(c, dataDir, b);
         DataCheck.require(r.task());
+        if (r.estimator() instanceof MixtureEstimator m) for (TaskMixture.Component comp : m.mixture().components()) DataCheck.require(comp.family());
         try (RunLock lock = RunLock.acquire(out, "metatrain")) {
             Path ckpt = out.resolve(MetaCheckpoint.FILE);
             if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
@@ -87,7 +90,7 @@ final class MetaTrainCommand implements Callable<Integer> {
                 s = resume ? MetaCheckpoint.read(ckpt, r) : trainer.fresh();
                 if (resume) System.err.printf("resuming from %s at outer step %d%n", ckpt, s.step());
                 System.err.printf("meta-training %s (θ: %,d values) with %s on %s: %d estimators x %d problems x 2, trunc %d, %d outer steps; %s; backend %s%n",
-                        r.lopt().name(), r.lopt().thetaLayout().paramCount(), c.estimator(), r.task().name(), c.estimators(), c.problems(),
+                        r.lopt().name(), r.lopt().thetaLayout().paramCount(), c.estimator(), r.estimator() instanceof MixtureEstimator m ? m.mixture().toString() : r.task().name(), c.estimators(), c.problems(),
                         c.truncLength(), c.outerSteps(), ex.describe(), b.name());
                 Path metrics = out.resolve("metrics.jsonl");
                 try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, s.step()) : MetricsLog.create(metrics);

@@ -13,6 +13,12 @@ public interface GradientEstimator {
     /** The worker state for θ, from {@code key}. */
     EstimatorState init(double[] theta, RandomKey key);
 
+    /**
+     * A state laid out as a worker on the task drawn from {@code task} (null: the estimator's only task), for a
+     * checkpoint or an encoded state to fill.
+     */
+    default EstimatorState blank(double[] theta, RandomKey task) { return init(theta, RandomKey.of(0)); }
+
     /** One estimate at θ with fresh randomness from {@code key}, continuing from {@code state}. */
     Estimate estimate(double[] theta, RandomKey key, EstimatorState state);
 

@@ -59,6 +59,7 @@ public final class MetaCheckpoint {
         for (int e = 0; e < s.workers().length; e++) {
             EstimatorState w = s.workers()[e];
             String p = "est/" + e + "/";
+            if (w.task() != null) meta.put(p + "task", w.task().k0() + "," + w.task().k1());
             if (w.accumulators() != null) {
                 double[][] a = w.accumulators();
                 double[] flat = new double[a.length * s.theta().length];
@@ -104,7 +105,13 @@ public final class MetaCheckpoint {
         EstimatorState[] workers = new EstimatorState[r.config().estimators()];
         for (int e = 0; e < workers.length; e++) {
             String p = "est/" + e + "/";
-            EstimatorState fresh = r.estimator().init(theta, org.lopt4j.tensor.RandomKey.of(0));
+            String tk = meta.get(p + "task");
+            org.lopt4j.tensor.RandomKey task = null;
+            if (tk != null) {
+                String[] k = tk.split(",");
+                task = new org.lopt4j.tensor.RandomKey(Integer.parseInt(k[0]), Integer.parseInt(k[1]));
+            }
+            EstimatorState fresh = r.estimator().blank(theta, task);
             double[][] acc = null;
             if (fresh.accumulators() != null) {
                 double[] flat = get(file, c, p + "acc").toDoubleArray();
@@ -124,7 +131,7 @@ public final class MetaCheckpoint {
                 u = new UnrollState(u.params(), opt, get(file, c, p + "iteration").toIntArray(), get(file, c, p + "opt_step").toIntArray(),
                         get(file, c, p + "length").toIntArray(), d, keys);
             }
-            workers[e] = new EstimatorState(u, acc);
+            workers[e] = new EstimatorState(u, acc, task);
         }
         return new MetaState(Integer.parseInt(meta.get("step")), theta, outer, workers, Long.parseLong(meta.get("nan_losses")),
                 Long.parseLong(meta.get("nonfinite_grads")), Long.parseLong(meta.getOrDefault("skipped_steps", "0")), Double.parseDouble(meta.get("seconds")));

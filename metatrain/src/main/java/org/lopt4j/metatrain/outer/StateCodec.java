@@ -26,6 +26,11 @@ public final class StateCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
+            out.writeBoolean(s.task() != null);
+            if (s.task() != null) {
+                out.writeInt(s.task().k0());
+                out.writeInt(s.task().k1());
+            }
             UnrollState u = s.unroll();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -60,9 +65,10 @@ public final class StateCodec {
 
     /** The state {@code bytes} encode, laid into a fresh state of {@code r}'s estimator at θ. */
     public static EstimatorState decode(byte[] bytes, Recipe r, double[] theta) {
-        EstimatorState fresh = r.estimator().init(theta, RandomKey.of(0));
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readInt() != MAGIC) throw new IOException("not an encoded estimator state");
+            RandomKey task = in.readBoolean() ? new RandomKey(in.readInt(), in.readInt()) : null;
+            EstimatorState fresh = r.estimator().blank(theta, task);
             UnrollState u = null;
             if (in.readBoolean()) {
                 UnrollState f = fresh.unroll();
@@ -91,7 +97,7 @@ public final class StateCodec {
                     for (int j = 0; j < acc[i].length; j++) acc[i][j] = in.readDouble();
                 }
             }
-            return new EstimatorState(u, acc);
+            return new EstimatorState(u, acc, task);
         } catch (IOException e) {
             throw new IllegalArgumentException("estimator state: " + e.getMessage(), e);
         }

@@ -38,9 +38,16 @@ class MetaTrainKillResumeTest {
         }
     }
 
-    @Test void killedRunResumesToTheUninterruptedTheta(@TempDir Path dir) throws Exception {
+    @Test void killedRunResumesToTheUninterruptedTheta(@TempDir Path dir) throws Exception { killedRunResumes(CONFIG, dir); }
+
+    /** The same over a two-family mixture whose workers are re-created (and draw new tasks) as it runs. */
+    @Test void killedMixtureRunResumesToTheUninterruptedTheta(@TempDir Path dir) throws Exception {
+        killedRunResumes(CONFIG.replace("{", "{\"task\": \"mix:mlp_family,conv_family\", \"resampleFrequency\": 3, "), dir);
+    }
+
+    void killedRunResumes(String config, Path dir) throws Exception {
         Path cfg = dir.resolve("tiny.json");
-        Files.writeString(cfg, CONFIG);
+        Files.writeString(cfg, config);
         Path straight = dir.resolve("straight"), killed = dir.resolve("killed");
         assertEquals(0, Main.run("metatrain", "--config", cfg.toString(), "--out", straight.toString(), "--no-eval", "--quiet"));
 
@@ -57,7 +64,7 @@ class MetaTrainKillResumeTest {
         int at = step(ckpt);
         assertTrue(at >= 3, "checkpoint step " + at);
         // the killed run was started with a different outer-step count; resume it with the config's own
-        Files.writeString(cfg, CONFIG.replace("\"outerSteps\": 8", "\"outerSteps\": 1000"));
+        Files.writeString(cfg, config.replace("\"outerSteps\": 8", "\"outerSteps\": 1000"));
         assertEquals(0, Main.run("metatrain", "--config", cfg.toString(), "--out", killed.toString(), "--no-eval", "--quiet", "--resume",
                 "--stop-after", Integer.toString(Math.max(0, 8 - at))));
         assertEquals(8, step(ckpt));

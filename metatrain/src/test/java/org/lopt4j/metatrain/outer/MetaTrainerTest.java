@@ -62,6 +62,28 @@ class MetaTrainerTest {
         resumes(tiny(4).with(java.util.Map.of("task", "QuadraticFamily_6", "problems", 3)), dir);
     }
 
+    /** The same over a task mixture: each worker's task key is part of the state, and re-created workers draw new tasks. */
+    @Test void resumedMixtureRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+        MetaConfig c = tiny(4).with(java.util.Map.of("task", "mix:mlp_family,mlp_ae_family", "estimators", 3, "resampleFrequency", 2));
+        resumes(c, dir);
+        Recipe r = Recipe.of(c, null, b);
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(2)) {
+            MetaTrainer t = new MetaTrainer(r, ex, null);
+            MetaState s = t.fresh();
+            java.util.Set<RandomKey> tasks = new java.util.HashSet<>();
+            for (int k = 0; k < 4; k++) {
+                for (EstimatorState w : s.workers()) tasks.add(w.task());
+                s = t.run(s, 1, null);
+            }
+            assertTrue(tasks.size() > 3, "re-created workers drew new tasks: " + tasks.size() + " task keys over 4 steps of 3 workers");
+            byte[] enc = StateCodec.encode(s.workers()[0]);
+            EstimatorState dec = StateCodec.decode(enc, r, s.theta());
+            assertEquals(s.workers()[0].task(), dec.task());
+            assertEquals(java.util.Arrays.toString(s.workers()[0].unroll().params().flat().toFloatArray()),
+                    java.util.Arrays.toString(dec.unroll().params().flat().toFloatArray()), "an encoded worker state rebuilds its own task's parameters");
+        }
+    }
+
     void resumes(MetaConfig c, Path dir) throws Exception {
         Recipe r = Recipe.of(c, null, b);
         MetaState straight;
