@@ -11,10 +11,12 @@ import org.lopt4j.metatrain.outer.ConfigChecks;
 /**
  * An LHOPT training run (lhopt.md §6's smallest CPU version): PPO iterations of {@code episodes} episodes, each
  * {@code outerSteps} blocks of {@code innerSteps} CIAO steps on a problem drawn from {@code tasks} ({@code nqm}: noisy
- * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs), a layer-normalized LSTM policy of width {@code hidden}.
+ * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs), a layer-normalized LSTM policy of width {@code hidden};
+ * the reward's baseline is the envelope of Adam at {@code baselineLrs} (default lr 1e-3 alone); {@code richObservation}
+ * adds the integral-CDF features and the restart register ({@link LhoptObservation}).
  */
 public record LhoptConfig(int iterations, int episodes, int outerSteps, int innerSteps, int hidden, double lr, List<String> tasks, long seed,
-                          double checkpointSeconds) {
+                          double checkpointSeconds, List<Double> baselineLrs, boolean richObservation) {
     public static final List<String> TASKS = List.of("nqm", "mlp8");
 
     public LhoptConfig {
@@ -26,14 +28,20 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
         ConfigChecks.finitePositive("lr", lr);
         ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
         tasks = tasks == null || tasks.isEmpty() ? TASKS : List.copyOf(tasks);
+        if (baselineLrs == null || baselineLrs.isEmpty()) baselineLrs = java.util.Arrays.stream(LhoptEnv.BASELINE_LRS).boxed().toList();
+        baselineLrs = List.copyOf(baselineLrs);
+        for (double b : baselineLrs) ConfigChecks.finitePositive("baselineLrs", b);
         for (String t : tasks) if (!TASKS.contains(t)) throw new IllegalArgumentException("unknown LHOPT task kind '" + t + "'; known: " + TASKS);
     }
 
     /**
-     * The default: 400 iterations × 8 episodes of 16 × 16 steps, width 64, PPO's lr raised to 1e-3 for the short run
-     * (about 5 minutes of one core).
+     * The default: 400 iterations × 8 episodes of 16 × 16 steps, width 64, PPO's lr raised to 1e-3 for the short run,
+     * the basic observation, the reward against Adam at lr 1e-3 (about 5 minutes of one core).
      */
-    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60); }
+    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60, null, false); }
+
+    /** {@link #baselineLrs} as an array. */
+    public double[] baselineLrArray() { return baselineLrs.stream().mapToDouble(Double::doubleValue).toArray(); }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 

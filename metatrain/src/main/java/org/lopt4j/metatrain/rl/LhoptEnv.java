@@ -12,43 +12,74 @@ import org.lopt4j.tensor.Slab;
 
 /**
  * One LHOPT episode (lhopt.md §5): a problem drawn from the key, CIAO with (in training) randomized hyperparameters,
- * {@code outerSteps} blocks of {@code innerSteps} inner steps; after each block the policy's action changes CIAO's
- * hyperparameters ({@link CiaoActions}) and the reward is {@code clip(log(s_eq / s), −3, 3)}: the steps an Adam
- * baseline (constant lr 1e-3, fitted by a {@link PowerLawBaseline}) needs for the evaluation loss reached after s steps.
- * The observation: progress, the 13 CIAO features averaged over the block, tanh of the log loss ratio to the start, and
- * each hyperparameter's log ratio to its episode-initial value (the clip ratio's logit difference).
+ * {@code outerSteps} blocks of {@code innerSteps} inner steps. Before each block the policy's action changes CIAO's
+ * hyperparameters ({@link CiaoActions}), after the rich observation's restart register (keep, save the parameters,
+ * CIAO's state and hyperparameters, or load the save); after it the observation is {@link LhoptObservation}'s (its loss
+ * series: the evaluation loss in the basic observation, the block's mean training loss in the rich one, which a policy
+ * also has when it runs) and the reward is {@code clip(log(s_eq / s), −3, 3)}: the steps an Adam baseline needs for
+ * the evaluation loss reached after s steps. The baseline is the envelope of Adam runs at {@code baselineLrs} on the
+ * same problem and gradient samples (at each block the lowest of their losses; with several, made monotone by a running
+ * minimum as tasks.md §5 does; one run is fitted as it is), fitted by a {@link PowerLawBaseline}.
  */
 public final class LhoptEnv implements Env {
-    public static final int OBSERVATION = 1 + CiaoFeatures.COUNT + 1 + CiaoActions.HEADS.length;
+    /** The restart register's head: its choices. */
+    public static final int KEEP = 0, SAVE = 1, LOAD = 2;
+    /** The baseline's learning rate by default: Adam at lr 1e-3 (lhopt.md §4: {@code adam_baseline}). */
+    public static final double[] BASELINE_LRS = {1e-3};
 
     private final Function<RandomKey, InnerProblem> problems;
     private final int outerSteps, innerSteps;
     private final boolean randomize;
     private final Backend backend;
+    private final double[] baselineLrs;
+    private final boolean rich;
     private InnerProblem problem;
-    private Slab params, grads;
-    private Ciao ciao, initial;
-    private Ciao.State state;
+    private Slab params, grads, savedParams;
+    private Ciao ciao, initial, savedCiao;
+    private Ciao.State state, savedState;
+    private LhoptObservation history;
+    private LhoptObservation.Register register;
     private PowerLawBaseline baseline;
-    private double startLoss;
+    /** The first training loss, and the last block's mean training loss (before any block: the initial evaluation loss). */
+    private double firstLoss, lastLoss, startEval;
     private int k;
     private RandomKey key;
 
-    public LhoptEnv(Function<RandomKey, InnerProblem> problems, int outerSteps, int innerSteps, boolean randomize, Backend backend) {
+    public LhoptEnv(Function<RandomKey, InnerProblem> problems, int outerSteps, int innerSteps, boolean randomize, Backend backend, double[] baselineLrs,
+                    boolean rich) {
+        if (baselineLrs.length == 0) throw new IllegalArgumentException("the reward's baseline needs at least one Adam learning rate");
         this.problems = problems;
         this.outerSteps = outerSteps;
         this.innerSteps = innerSteps;
         this.randomize = randomize;
         this.backend = backend;
+        this.baselineLrs = baselineLrs.clone();
+        this.rich = rich;
     }
 
-    @Override public int observationSize() { return OBSERVATION; }
+    /** The basic observation and the baseline of {@link #BASELINE_LRS}. */
+    public LhoptEnv(Function<RandomKey, InnerProblem> problems, int outerSteps, int innerSteps, boolean randomize, Backend backend) {
+        this(problems, outerSteps, innerSteps, randomize, backend, BASELINE_LRS, false);
+    }
 
-    @Override public int[] actionSizes() { return CiaoActions.sizes(); }
+    /** Choices per head: CIAO's hyperparameters, then (rich) the restart register. */
+    public static int[] actions(boolean rich) {
+        int[] c = CiaoActions.sizes();
+        if (!rich) return c;
+        int[] a = java.util.Arrays.copyOf(c, c.length + 1);
+        a[c.length] = 3;
+        return a;
+    }
+
+    @Override public int observationSize() { return LhoptObservation.size(rich); }
+
+    @Override public int[] actionSizes() { return actions(rich); }
 
     public InnerProblem problem() { return problem; }
 
     public Ciao ciao() { return ciao; }
+
+    public PowerLawBaseline baseline() { return baseline; }
 
     @Override public double[] reset(RandomKey key) {
         this.key = key;
@@ -58,37 +89,72 @@ public final class LhoptEnv implements Env {
         initial = randomize ? CiaoActions.randomize(Ciao.lhopt(), key.child(2)) : Ciao.lhopt();
         ciao = initial;
         state = ciao.init(params);
-        startLoss = problem.evalLoss(params);
+        history = LhoptObservation.start(rich);
+        register = LhoptObservation.Register.EMPTY;
+        savedParams = null;
+        firstLoss = Double.NaN;
+        lastLoss = problem.evalLoss(params);
         baseline = baseline(key.child(3));
         k = 0;
-        return observation(new double[CiaoFeatures.COUNT], startLoss);
+        startEval = lastLoss;
+        return LhoptObservation.initial(rich);
     }
 
-    /** Adam at lr 1e-3 on the same problem and gradient samples, evaluated after every block. */
+    /** Adam at each baseline learning rate on the same problem and gradient samples, evaluated after every block. */
     private PowerLawBaseline baseline(RandomKey noise) {
-        Slab p = problem.init(key.child(1), backend), g = p.zerosLike();
-        AdamW adam = AdamW.of(1e-3, 0);
-        Adam.State s = adam.init(p);
-        double[] steps = new double[outerSteps + 1], losses = new double[outerSteps + 1];
-        steps[0] = 1;
-        losses[0] = problem.evalLoss(p);
-        for (int b = 1; b <= outerSteps; b++) {
-            for (int i = 0; i < innerSteps; i++) {
-                problem.lossAndGrad(p, g, noise.fold((long) (b - 1) * innerSteps + i));
-                s = adam.update(s, p, g, StepInfo.NONE);
+        double[] steps = new double[outerSteps + 1], best = new double[outerSteps + 1];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (double lr : baselineLrs) {
+            Slab p = problem.init(key.child(1), backend), g = p.zerosLike();
+            AdamW adam = AdamW.of(lr, 0);
+            Adam.State s = adam.init(p);
+            best[0] = Math.min(best[0], problem.evalLoss(p));
+            for (int b = 1; b <= outerSteps; b++) {
+                for (int i = 0; i < innerSteps; i++) {
+                    problem.lossAndGrad(p, g, noise.fold((long) (b - 1) * innerSteps + i));
+                    s = adam.update(s, p, g, StepInfo.NONE);
+                }
+                double l = problem.evalLoss(p);
+                if (Double.isFinite(l)) best[b] = Math.min(best[b], l);
             }
-            steps[b] = (double) b * innerSteps;
-            losses[b] = problem.evalLoss(p);
         }
-        return PowerLawBaseline.fit(steps, losses, 2.0 * outerSteps * innerSteps);
+        steps[0] = 1;
+        for (int b = 1; b <= outerSteps; b++) {
+            steps[b] = (double) b * innerSteps;
+            if (baselineLrs.length > 1) best[b] = Math.min(best[b], best[b - 1]);
+        }
+        return PowerLawBaseline.fit(steps, best, 2.0 * outerSteps * innerSteps);
     }
+
+    /** Works the restart register: keep, save (parameters, CIAO's state and hyperparameters), or load the save. */
+    void register(int r) {
+        if (r == SAVE) {
+            savedParams = params.copy();
+            savedState = state.copy();
+            savedCiao = ciao;
+            register = new LhoptObservation.Register(true, lastLoss, (double) k / outerSteps);
+        } else if (r == LOAD && savedParams != null) {
+            params.flat().assign(savedParams.flat());
+            state = savedState.copy();
+            ciao = savedCiao;
+        }
+    }
+
+    /** The parameters being trained. */
+    Slab params() { return params; }
+
+    Ciao.State state() { return state; }
 
     @Override public Step step(int[] action) {
-        ciao = CiaoActions.apply(ciao, action);
+        if (rich) register(action[action.length - 1]);
+        ciao = CiaoActions.apply(ciao, java.util.Arrays.copyOf(action, CiaoActions.HEADS.length));
         double[] features = new double[CiaoFeatures.COUNT];
         int counted = 0;
+        double blockLoss = 0;
         for (int i = 0; i < innerSteps; i++) {
-            problem.lossAndGrad(params, grads, key.child(3).fold((long) k * innerSteps + i));
+            double l = problem.lossAndGrad(params, grads, key.child(3).fold((long) k * innerSteps + i));
+            if (Double.isNaN(firstLoss)) firstLoss = l;
+            blockLoss += l / innerSteps;
             state = ciao.update(state, params, grads, StepInfo.NONE);
             if (state.features() != null) {
                 for (int q = 0; q < features.length; q++) features[q] += state.features()[q];
@@ -97,22 +163,15 @@ public final class LhoptEnv implements Env {
         }
         if (counted > 0) for (int q = 0; q < features.length; q++) features[q] /= counted;
         k++;
+        lastLoss = blockLoss;
         double loss = problem.evalLoss(params);
-        boolean finite = Double.isFinite(loss);
+        boolean finite = Double.isFinite(loss) && Double.isFinite(blockLoss);
         for (double f : features) finite &= Double.isFinite(f);
         double reward = finite ? Math.max(-3, Math.min(3, Math.log(baseline.equivalentSteps(loss) / ((double) k * innerSteps)))) : -3;
-        return new Step(finite ? observation(features, loss) : new double[OBSERVATION], reward, !finite || k == outerSteps);
-    }
-
-    private double[] observation(double[] features, double loss) {
-        double[] o = new double[OBSERVATION];
-        o[0] = (double) k / outerSteps;
-        System.arraycopy(features, 0, o, 1, features.length);
-        o[1 + features.length] = Math.tanh(Math.log((loss + 1e-12) / (startLoss + 1e-12)));
-        double[] now = CiaoActions.values(ciao), start = CiaoActions.values(initial);
-        for (int h = 0; h < now.length; h++) {
-            o[2 + features.length + h] = h == CiaoActions.CLIP ? CiaoActions.logit(now[h]) - CiaoActions.logit(start[h]) : Math.log(now[h] / start[h]);
-        }
-        return o;
+        if (!finite) return new Step(new double[observationSize()], reward, true);
+        LhoptObservation.Next next = rich ? history.next((double) k / outerSteps, features, blockLoss, firstLoss, ciao, initial, register)
+                : history.next((double) k / outerSteps, features, loss, startEval, ciao, initial, register);
+        history = next.history();
+        return new Step(next.vector(), reward, k == outerSteps);
     }
 }

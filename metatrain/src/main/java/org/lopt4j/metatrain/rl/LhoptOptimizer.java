@@ -23,20 +23,24 @@ import org.lopt4j.tensor.io.SafeTensors;
 
 /**
  * CIAO under a trained LHOPT policy, as an ordinary optimizer: every {@code innerSteps} updates the policy reads the
- * block's mean CIAO features, the training loss against the first step's, the hyperparameters against their start and
- * the progress (steps / planned steps), and its most likely action per head changes CIAO's hyperparameters. Without
- * planned steps in {@link StepInfo} the progress uses the episode length the policy was trained on.
+ * observation of {@link LhoptObservation} (the block's mean CIAO features and training loss, their CDFs over the
+ * blocks so far, the hyperparameters against their start, the register, the progress = steps / planned steps), and its
+ * most likely action per head works the restart register (a load puts the saved parameters back into the model) and
+ * changes CIAO's hyperparameters. Without planned steps in {@link StepInfo} the progress uses the episode length the
+ * policy was trained on.
  */
 public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
     private final ActorCritic net;
     private final Slab policy;
     private final EwmaNormalizer normalizer;
     private final int innerSteps, trainedSteps;
+    private final boolean rich;
 
-    private LhoptOptimizer(ActorCritic net, Slab policy, double[] normalizer, int innerSteps, int trainedSteps) {
+    private LhoptOptimizer(ActorCritic net, Slab policy, double[] normalizer, int innerSteps, int trainedSteps, boolean rich) {
         this.net = net;
         this.policy = policy;
-        this.normalizer = EwmaNormalizer.lhopt(LhoptEnv.OBSERVATION);          // the trained statistics, applied without updates
+        this.rich = rich;
+        this.normalizer = EwmaNormalizer.lhopt(LhoptObservation.size(rich));   // the trained statistics, applied without updates
         this.normalizer.restore(normalizer);
         this.innerSteps = innerSteps;
         this.trainedSteps = trainedSteps;
@@ -64,33 +68,43 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
             throw new IOException(file + ": not an LHOPT policy (format " + c.metadata().get("format") + "; expected " + LhoptTrainer.FORMAT + ")");
         }
         LhoptConfig cfg = LhoptConfig.fromJson(c.metadata().get("config"));
-        ActorCritic net = new ActorCritic(LhoptEnv.OBSERVATION, cfg.hidden(), CiaoActions.sizes());
+        boolean rich = cfg.richObservation();
+        ActorCritic net = new ActorCritic(LhoptObservation.size(rich), cfg.hidden(), LhoptEnv.actions(rich));
         Slab policy = SafeTensors.slab(file, c, "policy", net.model().layout(), DType.F32, ScalarBackend.INSTANCE);
-        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptEnv.OBSERVATION))),
+        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptObservation.size(rich)))),
                 DType.F64, ScalarBackend.INSTANCE);
-        return new LhoptOptimizer(net, policy, n.tensor(0).toDoubleArray(), cfg.innerSteps(), cfg.outerSteps() * cfg.innerSteps());
+        return new LhoptOptimizer(net, policy, n.tensor(0).toDoubleArray(), cfg.innerSteps(), cfg.outerSteps() * cfg.innerSteps(), rich);
     }
 
     /**
-     * CIAO's state and hyperparameters (at the start and now), the policy's recurrent state, the block's feature sums
-     * and count, the first training loss, and the steps taken.
+     * CIAO's state and hyperparameters (at the start and now), the policy's recurrent state, the block's feature sums,
+     * count and loss sum, the first training loss, the observation history, the restart register (null when empty:
+     * parameters, CIAO's state and hyperparameters, and the register's observation) and the steps taken.
      */
-    public record State(Ciao.State ciao, Ciao start, Ciao now, double[] h, double[] c, double[] featureSum, int featureCount, double firstLoss,
-                        int step, int skipped) implements OptState<State> {
+    public record State(Ciao.State ciao, Ciao start, Ciao now, double[] h, double[] c, double[] featureSum, int featureCount, double lossSum,
+                        double firstLoss, LhoptObservation history, Saved saved, int step, int skipped) implements OptState<State> {
         @Override public Map<String, Slab> buffers() { return ciao.buffers(); }
 
         @Override public State copy() {
-            return new State(ciao.copy(), start, now, h.clone(), c.clone(), featureSum.clone(), featureCount, firstLoss, step, skipped);
+            return new State(ciao.copy(), start, now, h.clone(), c.clone(), featureSum.clone(), featureCount, lossSum, firstLoss, history,
+                    saved == null ? null : saved.copy(), step, skipped);
         }
 
         @Override public State withCounters(Map<String, Integer> counters) {
-            return new State(ciao, start, now, h, c, featureSum, featureCount, firstLoss, OptState.counter(counters, "step"), OptState.counter(counters, "skipped"));
+            return new State(ciao, start, now, h, c, featureSum, featureCount, lossSum, firstLoss, history, saved,
+                    OptState.counter(counters, "step"), OptState.counter(counters, "skipped"));
         }
+    }
+
+    /** What the restart register holds. */
+    public record Saved(Slab params, Ciao.State ciao, Ciao hyper, LhoptObservation.Register register) {
+        Saved copy() { return new Saved(params.copy(), ciao.copy(), hyper, register); }
     }
 
     @Override public State init(Slab params) {
         Ciao c = Ciao.lhopt();
-        return new State(c.init(params), c, c, new double[net.hidden()], new double[net.hidden()], new double[CiaoFeatures.COUNT], 0, Double.NaN, 0, 0);
+        return new State(c.init(params), c, c, new double[net.hidden()], new double[net.hidden()], new double[CiaoFeatures.COUNT], 0, 0, Double.NaN,
+                LhoptObservation.start(rich), null, 0, 0);
     }
 
     @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -102,17 +116,17 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
             for (int q = 0; q < sum.length; q++) sum[q] += cs.features()[q];
             count++;
         }
+        double lossSum = s.lossSum() + info.loss();
         int step = s.step() + 1;
-        if (step % innerSteps != 0) return new State(cs, s.start(), s.now(), s.h(), s.c(), sum, count, first, step, s.skipped());
-        double[] obs = new double[LhoptEnv.OBSERVATION];
+        if (step % innerSteps != 0) return new State(cs, s.start(), s.now(), s.h(), s.c(), sum, count, lossSum, first, s.history(), s.saved(), step, s.skipped());
+        double[] features = new double[sum.length];
+        for (int q = 0; q < sum.length; q++) features[q] = count == 0 ? 0 : sum[q] / count;
         int planned = info.numSteps() > 0 ? info.numSteps() : trainedSteps;
-        obs[0] = Math.min(1, (double) step / planned);
-        for (int q = 0; q < sum.length; q++) obs[1 + q] = count == 0 ? 0 : sum[q] / count;
-        obs[1 + sum.length] = Math.tanh(Math.log((info.loss() + 1e-12) / (first + 1e-12)));
-        double[] now = CiaoActions.values(s.now()), start = CiaoActions.values(s.start());
-        for (int h = 0; h < now.length; h++) {
-            obs[2 + sum.length + h] = h == CiaoActions.CLIP ? CiaoActions.logit(now[h]) - CiaoActions.logit(start[h]) : Math.log(now[h] / start[h]);
-        }
+        double progress = Math.min(1, (double) step / planned), blockLoss = lossSum / innerSteps;
+        // the basic observation's loss is the step's training loss, the rich one's the block's mean (as in LhoptEnv)
+        LhoptObservation.Next next = s.history().next(progress, features, rich ? blockLoss : info.loss(), first, s.now(), s.start(),
+                s.saved() == null ? LhoptObservation.Register.EMPTY : s.saved().register());
+        double[] obs = next.vector();
         int[] action = new int[net.actionSizes().length];
         double[] h2, c2;
         try (Tape t = new Tape(); Tape.NoGrad ng = t.noGrad()) {
@@ -127,7 +141,19 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
             h2 = out.state().h().value().toDoubleArray();
             c2 = out.state().c().value().toDoubleArray();
         }
-        return new State(cs, s.start(), CiaoActions.apply(s.now(), action), h2, c2, new double[sum.length], 0, first, step, s.skipped());
+        // the action works the register, then moves the hyperparameters, before the next block (as in LhoptEnv.step)
+        Ciao hyper = s.now();
+        Saved saved = s.saved();
+        int r = rich ? action[action.length - 1] : LhoptEnv.KEEP;
+        if (r == LhoptEnv.SAVE) {
+            saved = new Saved(params.copy(), cs.copy(), hyper, new LhoptObservation.Register(true, blockLoss, progress));
+        } else if (r == LhoptEnv.LOAD && saved != null) {
+            params.flat().assign(saved.params().flat());
+            cs = saved.ciao().copy();
+            hyper = saved.hyper();
+        }
+        Ciao moved = CiaoActions.apply(hyper, java.util.Arrays.copyOf(action, CiaoActions.HEADS.length));
+        return new State(cs, s.start(), moved, h2, c2, new double[sum.length], 0, 0, first, next.history(), saved, step, s.skipped());
     }
 
     @Override public String name() { return "lhopt"; }

@@ -34,15 +34,16 @@ public final class LhoptTrainer {
     private final LhoptConfig config;
     private final Backend backend;
     private final Ppo ppo;
-    private final EwmaNormalizer norm = EwmaNormalizer.lhopt(LhoptEnv.OBSERVATION);
+    private final EwmaNormalizer norm;
     private final TaskFamily mlp8;
     private int iteration;
 
     public LhoptTrainer(LhoptConfig c, Path dataDir) {
         this.config = c;
         this.backend = ScalarBackend.INSTANCE;
-        this.ppo = new Ppo(new ActorCritic(LhoptEnv.OBSERVATION, c.hidden(), CiaoActions.sizes()), Ppo.Config.lhopt().withLr(c.lr()),
-                RandomKey.of(c.seed()).child(0), backend, DType.F32);
+        this.norm = EwmaNormalizer.lhopt(LhoptObservation.size(c.richObservation()));
+        this.ppo = new Ppo(new ActorCritic(LhoptObservation.size(c.richObservation()), c.hidden(), LhoptEnv.actions(c.richObservation())),
+                Ppo.Config.lhopt().withLr(c.lr()), RandomKey.of(c.seed()).child(0), backend, DType.F32);
         this.mlp8 = ImageMlpFamily.selfTraining("mlp8", dataDir, "fashion_mnist", "mnist");
     }
 
@@ -64,7 +65,7 @@ public final class LhoptTrainer {
     }
 
     /** The training environment. */
-    public LhoptEnv env(boolean randomize) { return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend); }
+    public LhoptEnv env(boolean randomize) { return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend, config.baselineLrArray(), config.richObservation()); }
 
     /** Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt} (may be null). */
     public void run(int stopAfter, BooleanSupplier stop, Path ckpt, java.util.function.Consumer<Report> listener) throws IOException {
@@ -128,7 +129,7 @@ public final class LhoptTrainer {
         SlabLayout l = ppo.params().layout();
         Slab policy = SafeTensors.slab(file, c, "policy", l, DType.F32, backend), m = SafeTensors.slab(file, c, "adam_m", l, DType.F32, backend);
         Slab v = SafeTensors.slab(file, c, "adam_v", l, DType.F32, backend);
-        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptEnv.OBSERVATION))), DType.F64, backend);
+        Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptObservation.size(config.richObservation())))), DType.F64, backend);
         ppo.restore(policy, m, v, Integer.parseInt(meta.get("adam_step")));
         norm.restore(n.tensor(0).toDoubleArray());
         iteration = Integer.parseInt(meta.get("iteration"));

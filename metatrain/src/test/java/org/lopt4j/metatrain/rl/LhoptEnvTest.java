@@ -68,18 +68,98 @@ class LhoptEnvTest {
         List<double[]> a = play(env, 5, keep), b = play(env, 5, keep);
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i), b.get(i), 0, "step " + i);
-        assertEquals(LhoptEnv.OBSERVATION, a.get(0).length);
+        assertEquals(LhoptObservation.BASIC_SIZE, a.get(0).length);
         assertEquals(1 + 2 * 6, a.size(), "6 outer steps");
         for (int i = 1; i < a.size(); i += 2) assertTrue(Math.abs(a.get(i)[0]) <= 3 && Double.isFinite(a.get(i)[0]));
         List<double[]> c = play(env, 5, faster);
         assertNotEquals(a.get(a.size() - 2)[0], c.get(c.size() - 2)[0], "doubling the lr each block changes the outcome");
+        LhoptEnv rich = new LhoptEnv(NoisyQuadratic::sample, 6, 8, true, ScalarBackend.INSTANCE, LhoptEnv.BASELINE_LRS, true);
+        int[] keepRich = java.util.Arrays.copyOf(keep, 9), fasterRich = java.util.Arrays.copyOf(faster, 9);
+        List<double[]> r = play(rich, 5, keepRich), q = play(rich, 5, fasterRich);
+        assertEquals(LhoptObservation.SIZE, r.get(0).length);
+        assertNotEquals(r.get(r.size() - 1)[1 + 13 * 6], q.get(q.size() - 1)[1 + 13 * 6], "doubling the lr each block changes the loss reached");
+        for (int i = 1; i < a.size(); i += 2) assertEquals(a.get(i)[0], r.get(i)[0], 0, "the same problem, actions and baseline give the same rewards");
+    }
+
+    /** Hand-computed: weights 1, 2, 4 (end weight 4 over three values); the newest value 2 is above 1, below 3, tied with itself. */
+    @Test void integralCdfPlacesTheNewestValueInItsWeightedHistory() {
+        assertEquals((1 + 0.5 * 4) / 7.0, IntegralCdf.of(new double[] {1, 3, 2}, 3, 4), 1e-15);
+        assertEquals(0.5, IntegralCdf.of(new double[] {7}, 1, 20), 0);
+        double newMin = IntegralCdf.of(new double[] {5, 4, 3, 2, 1}, 5, 20), newMax = IntegralCdf.of(new double[] {1, 2, 3, 4, 5}, 5, 20);
+        assertEquals(1 - newMin, newMax, 1e-15);
+        assertTrue(newMin < 0.3 && newMax > 0.7, newMin + " " + newMax);
+        assertEquals(IntegralCdf.of(new double[] {1, 3, 2}, 3, 4), IntegralCdf.of(new double[] {10, 30, 20}, 3, 4), 0, "scale-free");
+        assertTrue(IntegralCdf.of(new double[] {1, 3, 2}, 3, 1.25) > IntegralCdf.of(new double[] {1, 3, 2}, 3, 20),
+                "a larger end weight forgets the old low value faster");
+    }
+
+    @Test void theObservationLaysOutFeaturesCdfsHyperparametersAndTheRegister() {
+        org.lopt4j.optim.Ciao c = org.lopt4j.optim.Ciao.lhopt(), faster = CiaoActions.apply(c, new int[] {6, 0, 1, 0, 1, 1, 1, 1});
+        double[] f1 = new double[org.lopt4j.optim.CiaoFeatures.COUNT], f2 = f1.clone();
+        f1[0] = 1;
+        f2[0] = 3;
+        LhoptObservation.Next a = LhoptObservation.start(true).next(0.25, f1, 2.0, 2.0, c, c, LhoptObservation.Register.EMPTY);
+        LhoptObservation.Next b = a.history().next(0.5, f2, 1.0, 2.0, faster, c, new LhoptObservation.Register(true, 1.5, 0.25));
+        double[] o = b.vector();
+        assertEquals(LhoptObservation.SIZE, o.length);
+        assertEquals(1 + 14 * 6 + 8 + 3, LhoptObservation.SIZE);
+        assertEquals(0.5, o[0], 0);
+        assertEquals(3, o[1], 0, "feature 0, raw");
+        assertEquals(IntegralCdf.of(new double[] {1, 3}, 2, 1.25), o[2], 1e-15, "feature 0 through the first CDF");
+        int loss = 1 + 13 * 6;
+        assertEquals(Math.tanh(Math.log(0.5)), o[loss], 1e-9, "the loss ratio to the first loss");
+        assertEquals(IntegralCdf.of(new double[] {0, Math.tanh(Math.log(0.5))}, 2, 20), o[loss + 5], 1e-12);
+        assertEquals(Math.log(2), o[loss + 6], 1e-12, "lr doubled");
+        assertEquals(1, o[loss + 6 + 8], 0, "the register holds a save");
+        assertEquals(Math.tanh(Math.log(1.5)), o[loss + 6 + 9], 1e-9);
+        assertEquals(0.25, o[loss + 6 + 10], 0);
+        assertEquals(1, a.history().history().length, "the history grows by one row a block; the record is not changed");
+        assertEquals(0.5, LhoptObservation.initial(true)[2], 0);
+        double[] basic = LhoptObservation.start(false).next(0.25, f1, 1.0, 2.0, faster, c, LhoptObservation.Register.EMPTY).vector();
+        assertEquals(LhoptObservation.BASIC_SIZE, basic.length);
+        assertEquals(1, basic[1], 0);
+        assertEquals(Math.tanh(Math.log(0.5)), basic[14], 1e-9);
+        assertEquals(Math.log(2), basic[15], 1e-12);
+    }
+
+    @Test void theRestartRegisterSavesAndLoadsParametersAndCiaoState() {
+        LhoptEnv env = new LhoptEnv(NoisyQuadratic::sample, 6, 8, true, ScalarBackend.INSTANCE, new double[] {1e-2}, true);
+        env.reset(RandomKey.of(3));
+        int[] keep = {3, 0, 1, 0, 1, 1, 1, 1, LhoptEnv.KEEP};
+        env.step(keep);
+        env.register(LhoptEnv.LOAD);                                         // nothing saved: no change
+        env.register(LhoptEnv.SAVE);
+        double[] saved = env.params().flat().toDoubleArray();
+        int savedStep = env.state().step();
+        env.step(keep);
+        env.step(keep);
+        assertNotEquals(saved[0], env.params().flat().toDoubleArray()[0]);
+        env.register(LhoptEnv.LOAD);
+        assertArrayEquals(saved, env.params().flat().toDoubleArray(), 0);
+        assertEquals(savedStep, env.state().step());
+        int[] saveThenLoad = keep.clone();
+        saveThenLoad[8] = LhoptEnv.LOAD;
+        assertEquals(9, env.actionSizes().length);
+        assertEquals(3, env.actionSizes()[8]);
+        assertTrue(Double.isFinite(env.step(saveThenLoad).reward()));
+    }
+
+    /** The reward's baseline is the best of its Adam runs: a wider grid can only make it harder to beat. */
+    @Test void aTunedBaselineIsAtLeastAsStrongAsOneLearningRate() {
+        LhoptEnv one = new LhoptEnv(NoisyQuadratic::sample, 6, 8, true, ScalarBackend.INSTANCE);
+        LhoptEnv grid = new LhoptEnv(NoisyQuadratic::sample, 6, 8, true, ScalarBackend.INSTANCE, new double[] {1e-3, 3e-3, 1e-2, 3e-2}, false);
+        one.reset(RandomKey.of(4));
+        grid.reset(RandomKey.of(4));
+        for (int s = 8; s <= 48; s += 8) assertTrue(grid.baseline().loss(s) <= one.baseline().loss(s) * 1.05, "step " + s);
+        double l = one.baseline().loss(48);
+        assertTrue(grid.baseline().equivalentSteps(l) < one.baseline().equivalentSteps(l), "the tuned baseline reaches Adam(1e-3)'s final loss sooner");
     }
 
     @Test void ppoRunsOnLhoptEpisodes() {
         LhoptEnv env = new LhoptEnv(NoisyQuadratic::sample, 4, 8, true, ScalarBackend.INSTANCE);
-        Ppo ppo = new Ppo(new ActorCritic(LhoptEnv.OBSERVATION, 16, env.actionSizes()), Ppo.Config.lhopt(), RandomKey.of(1), ScalarBackend.INSTANCE,
+        Ppo ppo = new Ppo(new ActorCritic(env.observationSize(), 16, env.actionSizes()), Ppo.Config.lhopt(), RandomKey.of(1), ScalarBackend.INSTANCE,
                 DType.F32);
-        EwmaNormalizer norm = EwmaNormalizer.lhopt(LhoptEnv.OBSERVATION);
+        EwmaNormalizer norm = EwmaNormalizer.lhopt(env.observationSize());
         List<Ppo.Episode> eps = new ArrayList<>();
         for (int i = 0; i < 4; i++) eps.add(ppo.rollout(env, RandomKey.of(200 + i), norm, 10));
         Ppo.Stats s = ppo.update(eps, RandomKey.of(3));
