@@ -37,12 +37,8 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer<?> lopt, Gra
 
     /** {@code QuadraticFamily_D}: quadratics of dimension D with curvatures and centres drawn per problem; else null. */
     static TaskSampler family(String name, Backend b) {
-        if (!name.startsWith("QuadraticFamily_")) return null;
-        try {
-            return new TaskSampler(new QuadraticFamily(Integer.parseInt(name.substring("QuadraticFamily_".length())), b));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task family '" + name + "': expected QuadraticFamily_<dimension>");
-        }
+        QuadraticFamily f = QuadraticFamily.parse(name, b);
+        return f == null ? null : new TaskSampler(f);
     }
 
     /** The config's device: {@code auto} = the best backend that starts, else the one named. */

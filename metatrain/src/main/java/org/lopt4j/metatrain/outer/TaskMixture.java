@@ -3,7 +3,6 @@ package org.lopt4j.metatrain.outer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.lopt4j.metatrain.task.LossScale;
 import org.lopt4j.metatrain.task.NormalizedTask;
 import org.lopt4j.metatrain.task.QuadraticFamily;
@@ -30,7 +29,6 @@ public final class TaskMixture {
 
     private final List<Component> components;
     private final double total;
-    private final ConcurrentHashMap<RandomKey, Task> samples = new ConcurrentHashMap<>();
 
     public TaskMixture(List<Component> components) {
         if (components.isEmpty()) throw new IllegalArgumentException("a task mixture needs at least one family");
@@ -71,13 +69,8 @@ public final class TaskMixture {
     private static Component component(String name, double w, Path dataDir, Backend backend) {
         TaskFamilies.Entry e = TaskFamilies.entry(name);
         if (e != null) return new Component(name, e.make().apply(dataDir), w, e.scale());
-        if (name.startsWith("QuadraticFamily_")) {
-            try {
-                return new Component(name, new QuadraticFamily(Integer.parseInt(name.substring("QuadraticFamily_".length())), backend), w, null);
-            } catch (NumberFormatException x) {
-                throw new IllegalArgumentException("task family '" + name + "': expected QuadraticFamily_<dimension>");
-            }
-        }
+        QuadraticFamily q = QuadraticFamily.parse(name, backend);
+        if (q != null) return new Component(name, q, w, null);
         if (!Tasks.names().contains(name)) {
             throw new IllegalArgumentException("unknown family or task '" + name + "' in a task mixture; families: " + TaskFamilies.names() + "; tasks: `lopt4j tasks`");
         }
@@ -101,13 +94,11 @@ public final class TaskMixture {
         return components.size() - 1;
     }
 
-    /** The task {@code key} draws (normalized by its family's scale). */
+    /** The task {@code key} draws (normalized by its family's scale); {@link MixtureEstimator} keeps what it builds on it. */
     public Task task(RandomKey key) {
-        return samples.computeIfAbsent(key, k -> {
-            Component c = components.get(componentOf(k));
-            Task t = c.family().sample(k.child(1));
-            return c.scale() == null ? t : new NormalizedTask(t, c.scale());
-        });
+        Component c = components.get(componentOf(key));
+        Task t = c.family().sample(key.child(1));
+        return c.scale() == null ? t : new NormalizedTask(t, c.scale());
     }
 
     @Override public String toString() {

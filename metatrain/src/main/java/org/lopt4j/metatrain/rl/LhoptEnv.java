@@ -94,21 +94,21 @@ public final class LhoptEnv implements Env {
         savedParams = null;
         firstLoss = Double.NaN;
         lastLoss = problem.evalLoss(params);
-        baseline = baseline(key.child(3));
+        baseline = baseline(key.child(3), lastLoss);
         k = 0;
         startEval = lastLoss;
         return LhoptObservation.initial(rich);
     }
 
     /** Adam at each baseline learning rate on the same problem and gradient samples, evaluated after every block. */
-    private PowerLawBaseline baseline(RandomKey noise) {
+    private PowerLawBaseline baseline(RandomKey noise, double initialLoss) {
         double[] steps = new double[outerSteps + 1], best = new double[outerSteps + 1];
         java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        best[0] = initialLoss;                                          // every run starts from the episode's initialization
         for (double lr : baselineLrs) {
             Slab p = problem.init(key.child(1), backend), g = p.zerosLike();
             AdamW adam = AdamW.of(lr, 0);
             Adam.State s = adam.init(p);
-            best[0] = Math.min(best[0], problem.evalLoss(p));
             for (int b = 1; b <= outerSteps; b++) {
                 for (int i = 0; i < innerSteps; i++) {
                     problem.lossAndGrad(p, g, noise.fold((long) (b - 1) * innerSteps + i));
