@@ -24,6 +24,7 @@ final class TasksCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "3", description = "Samples listed per family (default ${DEFAULT-VALUE}).") int samples;
     @Option(names = "--measure-scales", description = "Measure each family's loss scale (Adam at 5 learning rates on 4 sampled tasks, 1,000 steps; about 10 minutes on 2 cores) and print it.") boolean measure;
     @Option(names = "--families", split = ",", description = "With --measure-scales: only these families.") List<String> families;
+    @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX) and tinyshakespeare/; default: embedded data (mlp28_family needs this).") Path dataDir;
     @Option(names = "--steps", defaultValue = "1000", description = "With --measure-scales: Adam steps per run (default ${DEFAULT-VALUE}).") int steps;
 
     @Override public Integer call() {
@@ -42,7 +43,7 @@ final class TasksCommand implements Callable<Integer> {
         for (String f : TaskFamilies.names()) {
             TaskFamilies.Entry e = TaskFamilies.entry(f);
             System.out.printf("%-20s %s%n%-20s loss scale: initial %.4g, Adam %.4g%n", f, e.description(), "", e.scale().initial(), e.scale().adam());
-            TaskFamily fam = e.make().apply(null);
+            TaskFamily fam = e.make().apply(dataDir);
             for (int k = 0; k < samples; k++) {
                 Task t = fam.sample(RandomKey.of(k));
                 System.out.printf("%-20s key %d: %s (%,d params)%n", "", k, t.name(), t.layout().paramCount());
@@ -61,7 +62,7 @@ final class TasksCommand implements Callable<Integer> {
             TaskFamilies.Entry e = TaskFamilies.entry(f);
             if (e == null) throw new IllegalArgumentException("unknown family '" + f + "'; known: " + TaskFamilies.names());
             long t0 = System.nanoTime();
-            LossScales.Measured m = LossScales.measure(e.make().apply(null), 4, steps, lrs, b);
+            LossScales.Measured m = LossScales.measure(e.make().apply(dataDir), 4, steps, lrs, b);
             System.out.printf("%-16s new LossScale(%.4f, %.4f)   shipped (%.4f, %.4f)   %.0f s%n", f, m.scale().initial(), m.scale().adam(),
                     e.scale().initial(), e.scale().adam(), (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < m.tasks().size(); i++) System.out.printf("    %-52s initial %.4f  Adam %.4f%n", m.tasks().get(i), m.initial()[i], m.adam()[i]);

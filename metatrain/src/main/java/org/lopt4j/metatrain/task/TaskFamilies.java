@@ -8,9 +8,10 @@ import java.util.function.Function;
 import org.lopt4j.metatrain.task.ImageMlpTask.Activation;
 
 /**
- * The named task families multi-task meta-training draws from (tasks.md's parametric families at the embedded data's
- * resolutions), each with its {@link LossScale}. None of them can draw a task of the held-out suite ({@code lopt4j
- * suite}): the MLPs are at 8×8 and 14×14 (the suite's at 16×16 and 28×28), the convs on 8×8 MNIST (the suite's on
+ * The named task families multi-task meta-training draws from (tasks.md's parametric families), each with its
+ * {@link LossScale}. All but {@code mlp28_family} (28×28 Fashion-MNIST, from a data directory) run on the embedded
+ * data. None of them can draw a task of the held-out suite ({@code lopt4j suite}): the MLPs are at 8×8, 14×14 and on
+ * 28×28 Fashion-MNIST (the suite's at 16×16 and on 28×28 MNIST), the convs on 8×8 MNIST (the suite's on
  * Fashion-MNIST), the autoencoders on MNIST, the char-LMs narrower than 64 (the suite's are 64 wide).
  * <p>
  * The loss scales are the mean, over 4 tasks of each family (keys 0–3), of the initial training loss and of the
@@ -33,6 +34,9 @@ public final class TaskFamilies {
         m.put("mlp14_family", new Entry("image MLPs on 14x14 MNIST: 1-3 hidden layers of 32..128, ReLU/tanh/GELU, batch 64 or 128",
                 d -> new ImageMlpFamily("mlp14_family", new String[] {"mnist"}, new int[] {14}, 1, 3, 32, 128, ACTS, new int[] {64, 128}, false, d),
                 new LossScale(2.3118, 0.1124)));
+        m.put("mlp28_family", new Entry("image MLPs on 28x28 Fashion-MNIST (needs --data-dir): 1-3 hidden layers of 32..128, ReLU/tanh/GELU, batch 64 or 128",
+                d -> new ImageMlpFamily("mlp28_family", new String[] {"fashion_mnist"}, new int[] {28}, 1, 3, 32, 128, ACTS, new int[] {64, 128}, false, d),
+                new LossScale(2.3021, 0.3428)));
         m.put("mlp_ae_family", new Entry("MLP autoencoders on 8x8 or 14x14 MNIST: 1-3 hidden layers of 16..64, ReLU/tanh/GELU, batch 64 or 128",
                 d -> new ImageMlpFamily("mlp_ae_family", new String[] {"mnist"}, new int[] {8, 14}, 1, 3, 16, 64, ACTS, new int[] {64, 128}, true, d),
                 new LossScale(0.2194, 0.0136)));
