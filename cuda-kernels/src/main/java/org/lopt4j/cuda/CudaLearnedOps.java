@@ -2,7 +2,7 @@ package org.lopt4j.cuda;
 
 import org.lopt4j.tensor.LearnedOps;
 
-/** The learned-optimizer passes on CUDA: small_fc_lopt, MLPLOpt, VeLO and L3RS kernels over every tensor of a slab. */
+/** The learned-optimizer passes on CUDA: small_fc_lopt, MLPLOpt, VeLO and L3RS kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
 final class CudaLearnedOps implements LearnedOps {
     private final CudaBackend b;
 
@@ -16,4 +16,5 @@ final class CudaLearnedOps implements LearnedOps {
     @Override public void veloLstmFeatures(VeloArgs a) { CudaVelo.lstmFeatures(b, a); }
     @Override public void veloApply(VeloArgs a) { CudaVelo.apply(b, a); }
     @Override public void l3rs(L3rsArgs a) { CudaL3rs.run(b, a); }
+    @Override public void newtonSchulz(NewtonSchulzArgs a) { CudaNewtonSchulz.run(b, a); }
 }

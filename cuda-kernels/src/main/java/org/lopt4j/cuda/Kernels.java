@@ -44,6 +44,9 @@ public final class Kernels {
     static final KernelSpec L3RS_ACCUMULATE = new KernelSpec("l3rs_accumulate", LearnedArgs.L3rsAccumulate.class, "l3rs.ptx");
     static final KernelSpec L3RS_LAYER = new KernelSpec("l3rs_layer", LearnedArgs.L3rsLayer.class, "l3rs.ptx");
     static final KernelSpec L3RS_APPLY = new KernelSpec("l3rs_apply", LearnedArgs.L3rsApply.class, "l3rs.ptx");
+    static final KernelSpec NEWTON_SCHULZ_LOAD = new KernelSpec("newton_schulz_load", LearnedArgs.NewtonSchulzLoad.class, "newton_schulz.ptx");
+    static final KernelSpec NEWTON_SCHULZ_PRODUCT = new KernelSpec("newton_schulz_product", LearnedArgs.NewtonSchulzProduct.class, "newton_schulz.ptx");
+    static final KernelSpec NEWTON_SCHULZ_STORE = new KernelSpec("newton_schulz_store", LearnedArgs.NewtonSchulzStore.class, "newton_schulz.ptx");
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
@@ -51,7 +54,8 @@ public final class Kernels {
             FUSED_GRAD_STATS_APPLY, FUSED_SGD_APPLY, FUSED_SGD_MOMENTUM, FUSED_ADAMW_APPLY, FUSED_NADAMW_APPLY,
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, MLP_LOPT_ACCUMULATE, MLP_LOPT_APPLY, SMALL_FC_LOPT_ACCUMULATE,
             SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, SMALL_FC_LOPT_GRAD_NORMS, SMALL_FC_LOPT_CLIP, VELO_LOSS_FEATURES, VELO_STATS,
-            VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY, L3RS_ACCUMULATE, L3RS_LAYER, L3RS_APPLY);
+            VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY, L3RS_ACCUMULATE, L3RS_LAYER, L3RS_APPLY,
+            NEWTON_SCHULZ_LOAD, NEWTON_SCHULZ_PRODUCT, NEWTON_SCHULZ_STORE);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);

@@ -3,7 +3,8 @@ package org.lopt4j.cuda;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * The parameter lists of the learned-optimizer kernels (small_fc_lopt.cu, mlp_lopt.cu, velo.cu), one record per
+ * The parameter lists of the learned-optimizer kernels (small_fc_lopt.cu, mlp_lopt.cu, velo.cu, l3rs.cu,
+ * newton_schulz.cu), one record per
  * entry point, each buffer as its device pointer. KernelTwinsTest holds them to the .cu sources.
  */
 final class LearnedArgs {
@@ -107,4 +108,13 @@ final class LearnedArgs {
     record L3rsApply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr hb, CUdeviceptr m, CUdeviceptr v, CUdeviceptr layerOut,
                      CUdeviceptr count, int countStride, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
                      CUdeviceptr sizes, int chunk, CUdeviceptr gradStats, int skipNonfinite) {}
+
+    /** newton_schulz_load. */
+    record NewtonSchulzLoad(CUdeviceptr x, CUdeviceptr table, CUdeviceptr work, double eps) {}
+
+    /** newton_schulz_product. */
+    record NewtonSchulzProduct(CUdeviceptr work, CUdeviceptr table, int count, int stage, int parity) {}
+
+    /** newton_schulz_store. */
+    record NewtonSchulzStore(CUdeviceptr x, CUdeviceptr table, CUdeviceptr work, CUdeviceptr scales) {}
 }

@@ -21,7 +21,8 @@ enum ClProgram {
     SMALL_FC_LOPT("small_fc_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
     MLP_LOPT("mlp_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
     VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl"),
-    L3RS("l3rs.cl", false, "learned_rule.cuh", "learned.cl");
+    L3RS("l3rs.cl", false, "learned_rule.cuh", "learned.cl"),
+    NEWTON_SCHULZ("newton_schulz.cl", false, "newton_schulz.cuh");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";

@@ -2,7 +2,7 @@ package org.lopt4j.opencl;
 
 import org.lopt4j.tensor.LearnedOps;
 
-/** The learned-optimizer passes on OpenCL: small_fc_lopt, MLPLOpt, VeLO and L3RS kernels over every tensor of a slab. */
+/** The learned-optimizer passes on OpenCL: small_fc_lopt, MLPLOpt, VeLO and L3RS kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
 final class OpenClLearnedOps implements LearnedOps {
     private final OpenClBackend b;
 
@@ -16,4 +16,5 @@ final class OpenClLearnedOps implements LearnedOps {
     @Override public void veloLstmFeatures(VeloArgs a) { OpenClVelo.lstmFeatures(b, a); }
     @Override public void veloApply(VeloArgs a) { OpenClVelo.apply(b, a); }
     @Override public void l3rs(L3rsArgs a) { OpenClL3rs.run(b, a); }
+    @Override public void newtonSchulz(NewtonSchulzArgs a) { OpenClNewtonSchulz.run(b, a); }
 }

@@ -8,6 +8,7 @@ import org.lopt4j.learned.smallfc.SmallFcLoptRef;
 import org.lopt4j.learned.smallfc.SmallFcLoptSimd;
 import org.lopt4j.learned.velo.VeloRefPasses;
 import org.lopt4j.learned.velo.VeloSimd;
+import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps;
 import org.lopt4j.tensor.LearnedOps.L3rsArgs;
@@ -28,6 +29,7 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void veloLstmFeatures(VeloArgs a) { VeloRefPasses.lstmFeatures(a); }
         @Override public void veloApply(VeloArgs a) { VeloRefPasses.apply(a); }
         @Override public void l3rs(L3rsArgs a) { L3rsRef.step(a); }
+        @Override public void newtonSchulz(NewtonSchulzArgs a) { NewtonSchulz.twin(a); }
     },
     /** The Vector API kernels. */
     SIMD {
@@ -54,6 +56,8 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void l3rs(L3rsArgs a) {
             if (f32(a.params())) L3rsSimd.step(a); else L3rsRef.step(a);
         }
+
+        @Override public void newtonSchulz(NewtonSchulzArgs a) { NewtonSchulz.float32(a); }
     };
 
     private static boolean f32(org.lopt4j.tensor.Tensor t) { return t.dtype() == DType.F32; }

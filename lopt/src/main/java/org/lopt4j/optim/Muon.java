@@ -15,7 +15,10 @@ import org.lopt4j.tensor.Tensor;
  * orthogonalized by 5 Newton–Schulz iterations (eps 1e-7), then {@code p ← p·(1 − lr·wd) − lr·s·O} with
  * {@code s = sqrt(max(1, fan_out/fan_in))} (torch's "original" lr adjustment on its {@code [out, in]} weights; lopt4j's
  * are {@code [in, out]}); every other parameter (biases, LayerNorms, conv kernels) gets AdamW, as Muon's users pair it.
- * The AdamW part is one fused launch over a slab of the non-matrix tensors.
+ * The AdamW part is one fused launch over a slab of the non-matrix tensors; the matrices take the momentum over the
+ * whole slab, the backend's grouped Newton–Schulz pass (every matrix at once, each result times its s) and two fused
+ * SGD launches over the whole slab (decay, then the step) before the AdamW results are written back over the other
+ * tensors' entries: a fixed number of launches for the matrices, whatever their number.
  */
 public record Muon(Schedule lr, double momentum, boolean nesterov, double weightDecay, AdamW others, NonFinitePolicy policy)
         implements Optimizer<Muon.State> {
@@ -31,16 +34,19 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
     public static Muon of(double lr) { return new Muon(new Schedule.Constant(lr), 0.95, true, 0.1, AdamW.of(lr, 0.1), NonFinitePolicy.SKIP_AND_COUNT); }
 
     /**
-     * Momentum for the matrices (laid out like the parameters), Adam's moments for the other tensors (laid out as a
-     * slab of those tensors alone), the others' parameters and gradients gathered each step into two slabs of that
-     * layout (scratch, allocated once), and the chunk tables of the whole slab and of the others' slab.
+     * Momentum (laid out like the parameters; the matrices' entries are Muon's), Adam's moments for the other tensors
+     * (laid out as a slab of those tensors alone), the others' parameters and gradients gathered each step into two
+     * slabs of that layout and the orthogonalized update (scratch, allocated once), the chunk tables of the whole slab
+     * and of the others' slab, and the matrices' Newton–Schulz plan.
      */
-    public record State(Slab trace, Slab m, Slab v, Slab otherParams, Slab otherGrads, FusedOps.Chunks all, FusedOps.Chunks others,
-                        int step, int skipped) implements OptState<State> {
+    public record State(Slab trace, Slab m, Slab v, Slab otherParams, Slab otherGrads, Slab update, FusedOps.Chunks all, FusedOps.Chunks others,
+                        NewtonSchulzPlan plan, int step, int skipped) implements OptState<State> {
         @Override public Map<String, Slab> buffers() { return Map.of("trace", trace, "m", m, "v", v); }
-        @Override public State copy() { return new State(trace.copy(), m.copy(), v.copy(), otherParams.zerosLike(), otherGrads.zerosLike(), all, others, step, skipped); }
+        @Override public State copy() {
+            return new State(trace.copy(), m.copy(), v.copy(), otherParams.zerosLike(), otherGrads.zerosLike(), update.zerosLike(), all, others, plan, step, skipped);
+        }
         @Override public State withCounters(Map<String, Integer> c) {
-            return new State(trace, m, v, otherParams, otherGrads, all, others, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+            return new State(trace, m, v, otherParams, otherGrads, update, all, others, plan, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
         }
     }
 
@@ -62,8 +68,16 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
     @Override public State init(Slab params) {
         SlabLayout l = params.layout(), o = others(l);
         Backend b = params.backend();
+        List<NewtonSchulzPlan.Matrix> ms = new ArrayList<>();
+        for (int i = 0; i < l.count(); i++) {
+            if (!isMatrix(l, i)) continue;
+            ms.add(new NewtonSchulzPlan.Matrix(l.offset(i), l.shape(i).dim(0), l.shape(i).dim(1)));
+        }
+        float[] scales = new float[ms.size()];
+        for (int j = 0; j < scales.length; j++) scales[j] = (float) scale(ms.get(j).rows(), ms.get(j).cols());
         return new State(params.zerosLike(), Slab.zeros(b, params.dtype(), o), Slab.zeros(b, params.dtype(), o), Slab.zeros(b, params.dtype(), o),
-                Slab.zeros(b, params.dtype(), o), FusedOps.Chunks.of(l, b), FusedOps.Chunks.of(o, b), 0, 0);
+                Slab.zeros(b, params.dtype(), o), params.zerosLike(), FusedOps.Chunks.of(l, b), FusedOps.Chunks.of(o, b),
+                NewtonSchulzPlan.of(b, ms, scales), 0, 0);
     }
 
     @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -71,8 +85,8 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
         int t = s.step() + 1;
         double rate = lr.at(s.step(), info.numSteps());
         SlabLayout l = params.layout(), o = s.m().layout();
+        Slab op = s.otherParams(), og = s.otherGrads();
         if (o.count() > 0) {                               // AdamW in one fused launch over the others, gathered into a slab
-            Slab op = s.otherParams(), og = s.otherGrads();
             for (int j = 0; j < o.count(); j++) {
                 op.tensor(j).assign(params.tensor(o.names().get(j)));
                 og.tensor(j).assign(grads.tensor(o.names().get(j)));
@@ -82,32 +96,23 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
             params.backend().fused().adamw(new FusedOps.AdamwArgs(op.flat(), og.flat(), s.m().flat(), s.v().flat(),
                     c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), others.lr().at(s.step(), info.numSteps()), b1, b2,
                     others.eps(), others.epsRoot(), others.weightDecay(), 1 - Math.pow(b1, t), 1 - Math.pow(b2, t)));
-            for (int j = 0; j < o.count(); j++) params.tensor(o.names().get(j)).assign(op.tensor(j));
         }
-        for (int i = 0; i < l.count(); i++) {
-            if (!isMatrix(l, i)) continue;
-            Tensor g = grads.tensor(i), b = s.trace().tensor(i), p = params.tensor(i);
-            b.assign(b.mul(momentum).add(g.mul(1 - momentum)));
-            Tensor u = orthogonalize(nesterov ? g.mul(1 - momentum).add(b.mul(momentum)) : b);
-            p.assign(p.mul(1 - rate * weightDecay).sub(u.mul(rate * scale(l.shape(i).dim(0), l.shape(i).dim(1)))));
+        if (s.plan().count() > 0) {                        // the matrices; the others' entries are overwritten below
+            Tensor tr = s.trace().flat(), g = grads.flat(), u = s.update().flat(), p = params.flat();
+            tr.assign(tr.mul(momentum).add(g.mul(1 - momentum)));
+            u.assign(nesterov ? g.mul(1 - momentum).add(tr.mul(momentum)) : tr);
+            s.plan().run(u, NewtonSchulz.MUON_EPS);
+            FusedOps.Chunks c = s.all();
+            FusedOps f = params.backend().fused();
+            f.sgd(new FusedOps.SgdArgs(p, p, c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rate * weightDecay));
+            f.sgd(new FusedOps.SgdArgs(p, u, c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rate));
         }
+        for (int j = 0; j < o.count(); j++) params.tensor(o.names().get(j)).assign(op.tensor(j));
         return s.applied();
     }
 
     /** torch's "original" lr adjustment of an {@code [in, out]} weight: {@code sqrt(max(1, out/in))}. */
     public static double scale(int in, int out) { return Math.sqrt(Math.max(1, (double) out / in)); }
-
-    /** Newton–Schulz on the backend's matmul (the quintic of {@link NewtonSchulz}, eps 1e-7). */
-    static Tensor orthogonalize(Tensor u) {
-        boolean tr = u.shape().dim(0) > u.shape().dim(1);
-        Tensor x = tr ? u.mT().contiguous() : u;
-        x = x.mul(1 / (Math.sqrt(x.square().sumAll().item()) + NewtonSchulz.MUON_EPS));
-        for (int it = 0; it < NewtonSchulz.STEPS; it++) {
-            Tensor a = x.matmul(x.mT());
-            x = x.mul(NewtonSchulz.C0).add(a.mul(NewtonSchulz.C1).add(a.matmul(a).mul(NewtonSchulz.C2)).matmul(x));
-        }
-        return tr ? x.mT().contiguous() : x;
-    }
 
     @Override public String name() { return "muon"; }
 }

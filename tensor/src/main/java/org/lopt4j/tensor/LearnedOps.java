@@ -41,6 +41,10 @@ public interface LearnedOps {
      *  features through the member's MLP to λ and μ), apply ({@code p ← p − λ·Σ_q μ_q·d_q/(‖d_q‖ + 1e-12)}). */
     void l3rs(L3rsArgs a);
 
+    /** Newton–Schulz (CELO2's and Muon's quintic, celo2.md §1.2) of every matrix of a table, in place, in a fixed number
+     *  of launches whatever their number: per matrix the Frobenius norm, 5 × three grouped products, the store. */
+    void newtonSchulz(NewtonSchulzArgs a);
+
     /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
     default DType statsType() { return DType.F32; }
 
@@ -143,5 +147,17 @@ public interface LearnedOps {
         /** Directions (SGD, heavy ball, Adam, sign), EMA, time and embedding features, MLP in/out, sums per chunk, layerOut floats. */
         public static final int DIRECTIONS = 4, EMA = 9, TIME = 3, EMBED = 4, FEATURES = EMA + TIME + EMBED, OUTPUTS = 1 + DIRECTIONS,
                 SUMS = 5, LAYER_OUT = 1 + 2 * DIRECTIONS, MAX_WIDTH = 64;
+    }
+
+    /**
+     * Arguments of {@link #newtonSchulz}: {@code x} the slab holding the row-major matrices; {@code matrices} (I32,
+     * {@link #FIELDS} ints each) a matrix's offset in {@code x}, rows, columns, the offset of its scratch in {@code work}
+     * (2·r·c + 2·r² floats, r the smaller side), the first of its {@link #TILE}² tiles of an r×r product and of an r×c
+     * one (running sums over the table: {@code squareTiles}, {@code rectTiles} in all); each result is multiplied by
+     * {@code scales[m]} ({@code scales} null: 1); the norm is {@code ‖x‖ + eps}.
+     */
+    record NewtonSchulzArgs(Tensor x, Tensor matrices, int count, Tensor work, int squareTiles, int rectTiles, Tensor scales, double eps) {
+        /** Fields of {@code matrices}, and the side of a product tile. */
+        public static final int OFFSET = 0, ROWS = 1, COLS = 2, WORK = 3, SQUARE_TILE = 4, RECT_TILE = 5, FIELDS = 6, TILE = 16;
     }
 }

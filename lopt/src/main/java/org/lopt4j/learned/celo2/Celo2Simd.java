@@ -163,7 +163,7 @@ final class Celo2Simd {
                 out.intoArray(tmp, 0);
                 System.arraycopy(tmp, 0, step, j, lanes);
             }
-            if (c.orthogonalize()) newtonSchulz(step, rows, cols, backend);
+            if (c.orthogonalize()) System.arraycopy(NewtonSchulz.orthogonalize(step, rows, cols, NewtonSchulz.EPS, backend), 0, step, 0, rows * cols);
             scale(step, block, (float) (1 / Math.sqrt(1e-9 + sumSquares(step, 0, block) / block)));
             for (int e = 0; e < block; e++) p[off + base + e] = p[off + base + e] - lr * (step[e] + wd * p[off + base + e]);
         }
@@ -179,21 +179,5 @@ final class Celo2Simd {
         int e = 0;
         for (; e + S.length() <= n; e += S.length()) FloatVector.fromArray(S, a, e).mul(s).intoArray(a, e);
         for (; e < n; e++) a[e] *= s;
-    }
-
-    /** {@link NewtonSchulz} in float32 with the products on {@code backend}'s matrix multiply. */
-    static void newtonSchulz(float[] step, int rows, int cols, Backend backend) {
-        Tensor x = Tensor.of(backend, step, rows, cols);
-        boolean tr = rows > cols;
-        if (tr) x = x.mT().contiguous();
-        double norm = Math.sqrt(sumSquares(x.toFloatArray(), 0, rows * cols)) + NewtonSchulz.EPS;
-        x = x.mul(x.scalar(1 / norm));
-        for (int it = 0; it < NewtonSchulz.STEPS; it++) {
-            Tensor a = x.matmul(x.mT());
-            Tensor b = a.mul(a.scalar(NewtonSchulz.C1)).add(a.matmul(a).mul(a.scalar(NewtonSchulz.C2)));
-            x = x.mul(x.scalar(NewtonSchulz.C0)).add(b.matmul(x));
-        }
-        if (tr) x = x.mT().contiguous();
-        System.arraycopy(x.toFloatArray(), 0, step, 0, rows * cols);
     }
 }

@@ -8,7 +8,10 @@ import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 
-/** Muon in float64, one element at a time: the momentum, Newton–Schulz in double, and AdamW written out for the rest. */
+/**
+ * Muon in float64, one element at a time: the momentum, Newton–Schulz in double, and AdamW written out for the rest.
+ * The momentum buffer runs over every tensor (the fused update forms it over the whole slab); only the matrices' is read.
+ */
 public record MuonSpec(Muon muon) implements Optimizer<Muon.State> {
     @Override public Muon.State init(Slab params) { return muon.init(params); }
 
@@ -33,6 +36,9 @@ public record MuonSpec(Muon muon) implements Optimizer<Muon.State> {
                 for (int j = 0; j < p.length; j++) p[j] = p[j] * (1 - lr * muon.weightDecay()) - lr * scale * u[j];
                 write(s.trace().tensor(i), b);
             } else {
+                double[] b = s.trace().tensor(i).toDoubleArray();
+                for (int j = 0; j < p.length; j++) b[j] = mu * b[j] + (1 - mu) * g[j];
+                write(s.trace().tensor(i), b);
                 String name = l.names().get(i);
                 double[] m = s.m().tensor(name).toDoubleArray(), v = s.v().tensor(name).toDoubleArray();
                 for (int j = 0; j < p.length; j++) {
