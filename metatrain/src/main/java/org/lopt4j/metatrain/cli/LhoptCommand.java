@@ -38,6 +38,7 @@ final class LhoptCommand implements Runnable {
         @Option(names = "--iterations", description = "PPO iterations.") Integer iterations;
         @Option(names = "--episodes", description = "Episodes per iteration.") Integer episodes;
         @Option(names = "--seed", description = "Run seed.") Long seed;
+        @Option(names = "--actors", description = "Episodes played at once on as many threads (default 1: one after another, the normalizer following each observation; any N > 1 gives the same run as every other N > 1).") Integer actors;
         @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
         @Option(names = "--out", defaultValue = "runs/lhopt", description = "Directory for lhopt.safetensors (checkpoint and policy), metrics.jsonl, plots, summary (default ${DEFAULT-VALUE}).") Path out;
         @Option(names = "--resume", description = "Continue the checkpoint in --out.") boolean resume;
@@ -45,14 +46,14 @@ final class LhoptCommand implements Runnable {
 
         @Override public Integer call() throws Exception {
             LhoptConfig c = config != null ? LhoptConfig.read(config) : LhoptConfig.defaults();
-            c = new ConfigOverrides().put("iterations", "--iterations", iterations).put("episodes", "--episodes", episodes).put("seed", "--seed", seed).applyTo(c::with);
+            c = new ConfigOverrides().put("iterations", "--iterations", iterations).put("episodes", "--episodes", episodes).put("seed", "--seed", seed).put("actors", "--actors", actors).applyTo(c::with);
             LhoptTrainer t = new LhoptTrainer(c, dataDir);
             Path ckpt = out.resolve(LhoptTrainer.FILE), metrics = out.resolve("metrics.jsonl");
             try (RunLock lock = RunLock.acquire(out, "lhopt train")) {
                 if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
                 if (resume) t.read(ckpt);
-                System.err.printf("lhopt: %d iterations x %d episodes of %d x %d CIAO steps on %s, policy width %d%s%n", c.iterations(), c.episodes(),
-                        c.outerSteps(), c.innerSteps(), c.tasks(), c.hidden(), resume ? ", resuming at iteration " + t.iteration() : "");
+                System.err.printf("lhopt: %d iterations x %d episodes of %d x %d CIAO steps on %s, policy width %d, %d actor(s)%s%n", c.iterations(), c.episodes(),
+                        c.outerSteps(), c.innerSteps(), c.tasks(), c.hidden(), c.actors(), resume ? ", resuming at iteration " + t.iteration() : "");
                 List<double[]> rewards = new ArrayList<>(), lr = new ArrayList<>();
                 try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, t.iteration()) : MetricsLog.create(metrics);
                      ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("lhopt").setInitialMax(c.iterations()).setStyle(ProgressBarStyle.ASCII)

@@ -18,19 +18,27 @@ final class Plots {
         curves(png, title, "loss", series, true);
     }
 
-    /** One line per series (x = steps; non-finite values left out); the y axis in log scale when {@code log} and every value is positive. */
+    /**
+     * One line per series (x = steps; non-finite values left out); the y axis in log scale when {@code log}, every
+     * value is positive and they span a decade or more (a log axis labels only its decades: within one it has none).
+     */
     static void curves(Path png, String title, String yTitle, Map<String, List<double[]>> series, boolean log) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
         boolean positive = true;
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (var e : series.entrySet()) {
             List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).toList();   // a diverged run's curve ends where it left the numbers
             if (pts.isEmpty()) continue;
             double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
-            for (double v : y) positive &= v > 0;
+            for (double v : y) {
+                positive &= v > 0;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
             c.addSeries(e.getKey(), x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
-        c.getStyler().setYAxisLogarithmic(log && positive);
+        c.getStyler().setYAxisLogarithmic(log && positive && hi >= 10 * lo);
         save(c, png);
     }
 

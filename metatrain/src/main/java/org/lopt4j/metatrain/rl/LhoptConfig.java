@@ -13,10 +13,14 @@ import org.lopt4j.metatrain.outer.ConfigChecks;
  * {@code outerSteps} blocks of {@code innerSteps} CIAO steps on a problem drawn from {@code tasks} ({@code nqm}: noisy
  * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs), a layer-normalized LSTM policy of width {@code hidden};
  * the reward's baseline is the envelope of Adam at {@code baselineLrs} (default lr 1e-3 alone); {@code richObservation}
- * adds the integral-CDF features and the restart register ({@link LhoptObservation}).
+ * adds the integral-CDF features and the restart register ({@link LhoptObservation}). {@code actors}: 1 plays an
+ * iteration's episodes one after another, the observation normalizer following every observation as it comes (the
+ * shipped policy's setting); N > 1 plays N at a time against the normalizer as it stood at the iteration's start, then
+ * folds every observation into it in episode order, so runs with any N > 1 agree bit for bit (0, as in checkpoints
+ * from before the field, reads as 1).
  */
 public record LhoptConfig(int iterations, int episodes, int outerSteps, int innerSteps, int hidden, double lr, List<String> tasks, long seed,
-                          double checkpointSeconds, List<Double> baselineLrs, boolean richObservation) {
+                          double checkpointSeconds, List<Double> baselineLrs, boolean richObservation, int actors) {
     public static final List<String> TASKS = List.of("nqm", "mlp8");
 
     public LhoptConfig {
@@ -27,6 +31,8 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
         ConfigChecks.positive("hidden", hidden);
         ConfigChecks.finitePositive("lr", lr);
         ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
+        if (actors == 0) actors = 1;
+        ConfigChecks.positive("actors", actors);
         tasks = tasks == null || tasks.isEmpty() ? TASKS : List.copyOf(tasks);
         if (baselineLrs == null || baselineLrs.isEmpty()) baselineLrs = java.util.Arrays.stream(LhoptEnv.BASELINE_LRS).boxed().toList();
         baselineLrs = List.copyOf(baselineLrs);
@@ -38,7 +44,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
      * The default: 400 iterations × 8 episodes of 16 × 16 steps, width 64, PPO's lr raised to 1e-3 for the short run,
      * the basic observation, the reward against Adam at lr 1e-3 (about 5 minutes of one core).
      */
-    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60, null, false); }
+    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60, null, false, 1); }
 
     /** {@link #baselineLrs} as an array. */
     public double[] baselineLrArray() { return baselineLrs.stream().mapToDouble(Double::doubleValue).toArray(); }

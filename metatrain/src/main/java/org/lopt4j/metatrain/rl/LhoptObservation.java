@@ -23,6 +23,9 @@ public record LhoptObservation(double[][] history, boolean rich) {
     /** The basic observation's width. */
     public static final int BASIC_SIZE = 1 + SERIES + CiaoActions.HEADS.length;
 
+    /** Where the hyperparameters' log ratios start (the learning rate's first). */
+    public static int hyperparametersAt(boolean rich) { return rich ? 1 + SERIES * (1 + CDFS) : 1 + SERIES; }
+
     /** Observation width. */
     public static int size(boolean rich) { return rich ? SIZE : BASIC_SIZE; }
 

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.lopt4j.metatrain.task.ImageMlpFamily;
 import org.lopt4j.metatrain.task.TaskFamily;
@@ -22,7 +27,7 @@ import org.lopt4j.tensor.io.SafeTensors;
 
 /**
  * LHOPT's learner (lhopt.md §5) on one machine: each iteration plays {@code episodes} episodes of {@link LhoptEnv} with
- * the current policy, then one PPO update. Every key derives from the seed and the iteration, so a run resumed from a
+ * the current policy (one after another, or on {@code actors} threads), then one PPO update. Every key derives from the seed and the iteration, so a run resumed from a
  * checkpoint (policy, PPO's Adam state, the observation normalizer, the iteration) continues as an uninterrupted one.
  */
 public final class LhoptTrainer {
@@ -68,32 +73,73 @@ public final class LhoptTrainer {
     public LhoptEnv env(boolean randomize) { return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend, config.baselineLrArray(), config.richObservation()); }
 
     /** Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt} (may be null). */
-    public void run(int stopAfter, BooleanSupplier stop, Path ckpt, java.util.function.Consumer<Report> listener) throws IOException {
+    public void run(int stopAfter, BooleanSupplier stop, Path ckpt, Consumer<Report> listener) throws IOException {
         int end = Math.min(config.iterations(), stopAfter < 0 ? Integer.MAX_VALUE : iteration + stopAfter);
         long last = System.nanoTime();
         RandomKey run = RandomKey.of(config.seed());
         LhoptEnv env = env(true);
-        while (iteration < end) {
-            long t0 = System.nanoTime();
-            List<Ppo.Episode> eps = new ArrayList<>();
-            double reward = 0, lrRatio = 0;
-            for (int e = 0; e < config.episodes(); e++) {
-                Ppo.Episode ep = ppo.rollout(env, run.child(1).fold(iteration).child(e), norm, config.outerSteps());
-                eps.add(ep);
-                reward += ep.totalReward() / config.episodes();
-                double[] lastObs = ep.observations()[ep.length() - 1];
-                lrRatio += lastObs[2 + org.lopt4j.optim.CiaoFeatures.COUNT] / config.episodes();
+        ExecutorService pool = config.actors() > 1 ? Executors.newFixedThreadPool(config.actors(), r -> {
+            Thread t = new Thread(r, "lhopt-actor");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        try {
+            while (iteration < end) {
+                iterate(pool, env, run, listener);
+                boolean done = iteration == end || stop.getAsBoolean();
+                if (ckpt != null && (done || (System.nanoTime() - last) / 1e9 >= config.checkpointSeconds())) {
+                    write(ckpt);
+                    last = System.nanoTime();
+                }
+                if (done) break;
             }
-            Ppo.Stats s = ppo.update(eps, run.child(2).fold(iteration));
-            iteration++;
-            if (listener != null) listener.accept(new Report(iteration - 1, reward, lrRatio, s, (System.nanoTime() - t0) / 1e9));
-            boolean done = iteration == end || stop.getAsBoolean();
-            if (ckpt != null && (done || (System.nanoTime() - last) / 1e9 >= config.checkpointSeconds())) {
-                write(ckpt);
-                last = System.nanoTime();
-            }
-            if (done) break;
+        } finally {
+            if (pool != null) pool.shutdownNow();
         }
+    }
+
+    /** One iteration: the episodes (on {@code pool}'s actors when there is one), then one PPO update. */
+    private void iterate(ExecutorService pool, LhoptEnv env, RandomKey run, Consumer<Report> listener) {
+        long t0 = System.nanoTime();
+        int n = config.episodes();
+        List<Ppo.Episode> eps = new ArrayList<>();
+        List<List<double[]>> raws = new ArrayList<>();
+        if (pool == null) {
+            for (int e = 0; e < n; e++) {
+                List<double[]> raw = new ArrayList<>();
+                raws.add(raw);
+                eps.add(ppo.rollout(env, run.child(1).fold(iteration).child(e), norm, config.outerSteps(), raw));
+            }
+        } else {
+            List<Future<Ppo.Episode>> futures = new ArrayList<>();
+            for (int e = 0; e < n; e++) {
+                List<double[]> raw = new ArrayList<>();
+                raws.add(raw);
+                RandomKey key = run.child(1).fold(iteration).child(e);
+                futures.add(pool.submit(() -> ppo.rolloutFrozen(env(true), key, norm, config.outerSteps(), raw)));
+            }
+            for (Future<Ppo.Episode> f : futures) {
+                try {
+                    eps.add(f.get());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while LHOPT's actors played", ie);
+                } catch (ExecutionException ee) {
+                    throw ee.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ee.getCause());
+                }
+            }
+            for (List<double[]> raw : raws) for (double[] o : raw) norm.observe(o);   // in episode order: the same for any actor count
+        }
+        double reward = 0, lrRatio = 0;
+        int lr = LhoptObservation.hyperparametersAt(config.richObservation());
+        for (int e = 0; e < n; e++) {
+            reward += eps.get(e).totalReward() / n;
+            List<double[]> raw = raws.get(e);
+            lrRatio += raw.get(raw.size() - 1)[lr] / n;
+        }
+        Ppo.Stats s = ppo.update(eps, run.child(2).fold(iteration));
+        iteration++;
+        if (listener != null) listener.accept(new Report(iteration - 1, reward, lrRatio, s, (System.nanoTime() - t0) / 1e9));
     }
 
     private static Slab vector(double[] v) {
@@ -123,7 +169,8 @@ public final class LhoptTrainer {
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) throw new IOException(file + ": not an LHOPT checkpoint (format " + meta.get("format") + ")");
         LhoptConfig stored = LhoptConfig.fromJson(meta.get("config"));
-        if (!stored.with(Map.of("iterations", config.iterations(), "checkpointSeconds", config.checkpointSeconds())).equals(config)) {
+        int actors = stored.actors() > 1 && config.actors() > 1 ? config.actors() : stored.actors();      // any N > 1 plays the same run
+        if (!stored.with(Map.of("iterations", config.iterations(), "checkpointSeconds", config.checkpointSeconds(), "actors", actors)).equals(config)) {
             throw new IOException(file + ": made with " + stored.toJson() + "; this run is " + config.toJson());
         }
         SlabLayout l = ppo.params().layout();

@@ -97,8 +97,24 @@ public final class Ppo {
 
     public ActorCritic net() { return net; }
 
-    /** Plays one episode of {@code env} (at most {@code maxSteps}), sampling actions with {@code key}. */
-    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps) {
+    /**
+     * Plays one episode of {@code env} (at most {@code maxSteps}), sampling actions with {@code key}; {@code norm} (may
+     * be null) observes each observation before normalizing it.
+     */
+    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps) { return play(env, key, norm, true, maxSteps, null); }
+
+    /** {@link #rollout(Env, RandomKey, EwmaNormalizer, int)} that also keeps the raw observations in {@code raw}. */
+    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) { return play(env, key, norm, true, maxSteps, raw); }
+
+    /**
+     * {@link #rollout} against {@code norm} as it stands, which it only reads (so episodes can play at once); the raw
+     * observations go to {@code raw}, for the caller to fold into the normalizer afterwards.
+     */
+    public Episode rolloutFrozen(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) {
+        return play(env, key, norm, false, maxSteps, raw);
+    }
+
+    private Episode play(Env env, RandomKey key, EwmaNormalizer norm, boolean learn, int maxSteps, List<double[]> raw) {
         List<double[]> obs = new ArrayList<>();
         List<int[]> acts = new ArrayList<>();
         List<Double> lps = new ArrayList<>(), vals = new ArrayList<>(), rews = new ArrayList<>();
@@ -107,7 +123,8 @@ public final class Ppo {
             Params p = model.bind(t, params);
             LstmCell.State s = net.zeroState(t, 1, backend, dtype);
             for (int step = 0; step < maxSteps; step++) {
-                if (norm != null) norm.observe(o);
+                if (norm != null && learn) norm.observe(o);
+                if (raw != null) raw.add(o);
                 double[] x = norm == null ? o : norm.apply(o);
                 ActorCritic.Out out = net.step(p, t.constant(Tensor.of(backend, x, 1, x.length).to(dtype)), s);
                 int[] a = new int[out.logits().size()];

@@ -110,6 +110,7 @@ class LhoptEnvTest {
         assertEquals(Math.tanh(Math.log(0.5)), o[loss], 1e-9, "the loss ratio to the first loss");
         assertEquals(IntegralCdf.of(new double[] {0, Math.tanh(Math.log(0.5))}, 2, 20), o[loss + 5], 1e-12);
         assertEquals(Math.log(2), o[loss + 6], 1e-12, "lr doubled");
+        assertEquals(Math.log(2), o[LhoptObservation.hyperparametersAt(true)], 1e-12, "where the trainer reads the lr ratio");
         assertEquals(1, o[loss + 6 + 8], 0, "the register holds a save");
         assertEquals(Math.tanh(Math.log(1.5)), o[loss + 6 + 9], 1e-9);
         assertEquals(0.25, o[loss + 6 + 10], 0);
@@ -120,6 +121,7 @@ class LhoptEnvTest {
         assertEquals(1, basic[1], 0);
         assertEquals(Math.tanh(Math.log(0.5)), basic[14], 1e-9);
         assertEquals(Math.log(2), basic[15], 1e-12);
+        assertEquals(Math.log(2), basic[LhoptObservation.hyperparametersAt(false)], 1e-12);
     }
 
     @Test void theRestartRegisterSavesAndLoadsParametersAndCiaoState() {

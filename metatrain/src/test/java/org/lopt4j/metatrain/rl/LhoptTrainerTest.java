@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The LHOPT learner: a resumed run continues exactly, another config's checkpoint is refused, both task kinds run. */
+/**
+ * The LHOPT learner: a resumed run continues exactly, another config's checkpoint is refused, both task kinds run,
+ * parallel actors give one run whatever their number.
+ */
 class LhoptTrainerTest {
     static LhoptConfig tiny(int iterations) {
         return LhoptConfig.defaults().with(Map.of("iterations", iterations, "episodes", 2, "outerSteps", 3, "innerSteps", 4, "hidden", 8,
@@ -44,5 +47,32 @@ class LhoptTrainerTest {
         Ppo.Episode e = t.ppo().rollout(t.env(true), org.lopt4j.tensor.RandomKey.of(9), t.normalizer(), 3);
         assertEquals(3, e.length());
         for (double r : e.rewards()) assertTrue(Double.isFinite(r) && Math.abs(r) <= 3);
+    }
+
+    /** Episodes played on 2 or 3 actor threads: the same policy, normalizer and reports, bit for bit, and resumable. */
+    @Test void anyNumberOfActorsGivesTheSameRun(@TempDir Path dir) throws IOException {
+        LhoptConfig c = tiny(3).with(Map.of("episodes", 3, "tasks", List.of("nqm", "mlp8")));
+        LhoptTrainer two = new LhoptTrainer(c.with(Map.of("actors", 2)), null), three = new LhoptTrainer(c.with(Map.of("actors", 3)), null);
+        List<LhoptTrainer.Report> r2 = new ArrayList<>(), r3 = new ArrayList<>();
+        two.run(-1, () -> false, null, r2::add);
+        three.run(-1, () -> false, null, r3::add);
+        assertArrayEquals(two.ppo().params().flat().toDoubleArray(), three.ppo().params().flat().toDoubleArray(), 0);
+        assertArrayEquals(two.normalizer().state(), three.normalizer().state(), 0);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(r2.get(i).meanReward(), r3.get(i).meanReward(), 0);
+            assertEquals(r2.get(i).lrLogRatio(), r3.get(i).lrLogRatio(), 0);
+        }
+        LhoptTrainer sequential = new LhoptTrainer(c, null);
+        sequential.run(-1, () -> false, null, null);
+        assertTrue(sequential.normalizer().state()[0] == two.normalizer().state()[0], "both normalizers saw every observation once");
+        Path ckpt = dir.resolve(LhoptTrainer.FILE);
+        LhoptTrainer first = new LhoptTrainer(c.with(Map.of("actors", 2)), null);
+        first.run(1, () -> false, ckpt, null);
+        LhoptTrainer resumed = new LhoptTrainer(c.with(Map.of("actors", 3)), null);
+        resumed.read(ckpt);
+        resumed.run(-1, () -> false, ckpt, null);
+        assertArrayEquals(three.ppo().params().flat().toDoubleArray(), resumed.ppo().params().flat().toDoubleArray(), 0);
+        LhoptTrainer one = new LhoptTrainer(c, null);
+        assertTrue(assertThrows(IOException.class, () -> one.read(ckpt)).getMessage().contains("made with"), "a sequential run does not continue a parallel one");
     }
 }
