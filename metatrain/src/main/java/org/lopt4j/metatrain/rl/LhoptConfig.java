@@ -11,7 +11,7 @@ import org.lopt4j.metatrain.outer.ConfigChecks;
 /**
  * An LHOPT training run (lhopt.md §6's smallest CPU version): PPO iterations of {@code episodes} episodes, each
  * {@code outerSteps} blocks of {@code innerSteps} CIAO steps on a problem drawn from {@code tasks} ({@code nqm}: noisy
- * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs), a layer-normalized LSTM policy of width {@code hidden};
+ * quadratics; {@code mlp8}: 8×8 Fashion-MNIST/MNIST MLPs; {@code mlp14}: 14×14 ones), a layer-normalized LSTM policy of width {@code hidden};
  * the reward's baseline is the envelope of Adam at {@code baselineLrs} (default lr 1e-3 alone); {@code richObservation}
  * adds the integral-CDF features and the restart register ({@link LhoptObservation}). {@code actors}: 1 plays an
  * iteration's episodes one after another, the observation normalizer following every observation as it comes (the
@@ -21,7 +21,9 @@ import org.lopt4j.metatrain.outer.ConfigChecks;
  */
 public record LhoptConfig(int iterations, int episodes, int outerSteps, int innerSteps, int hidden, double lr, List<String> tasks, long seed,
                           double checkpointSeconds, List<Double> baselineLrs, boolean richObservation, int actors) {
+    /** The default task kinds; {@code mlp14} (196→16..32→10 MLPs on 14×14 MNIST, and Fashion-MNIST from a data directory) may be added. */
     public static final List<String> TASKS = List.of("nqm", "mlp8");
+    static final List<String> KINDS = List.of("nqm", "mlp8", "mlp14");
 
     public LhoptConfig {
         ConfigChecks.positive("iterations", iterations);
@@ -37,7 +39,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
         if (baselineLrs == null || baselineLrs.isEmpty()) baselineLrs = java.util.Arrays.stream(LhoptEnv.BASELINE_LRS).boxed().toList();
         baselineLrs = List.copyOf(baselineLrs);
         for (double b : baselineLrs) ConfigChecks.finitePositive("baselineLrs", b);
-        for (String t : tasks) if (!TASKS.contains(t)) throw new IllegalArgumentException("unknown LHOPT task kind '" + t + "'; known: " + TASKS);
+        for (String t : tasks) if (!KINDS.contains(t)) throw new IllegalArgumentException("unknown LHOPT task kind '" + t + "'; known: " + KINDS);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.lopt4j.metatrain.task.ImageMlpFamily;
+import org.lopt4j.metatrain.task.ImageMlpTask;
 import org.lopt4j.metatrain.task.TaskFamily;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
@@ -40,7 +41,7 @@ public final class LhoptTrainer {
     private final Backend backend;
     private final Ppo ppo;
     private final EwmaNormalizer norm;
-    private final TaskFamily mlp8;
+    private final TaskFamily mlp8, mlp14;
     private int iteration;
 
     public LhoptTrainer(LhoptConfig c, Path dataDir) {
@@ -50,6 +51,8 @@ public final class LhoptTrainer {
         this.ppo = new Ppo(new ActorCritic(LhoptObservation.size(c.richObservation()), c.hidden(), LhoptEnv.actions(c.richObservation())),
                 Ppo.Config.lhopt().withLr(c.lr()), RandomKey.of(c.seed()).child(0), backend, DType.F32);
         this.mlp8 = ImageMlpFamily.selfTraining("mlp8", dataDir, "fashion_mnist", "mnist");
+        this.mlp14 = new ImageMlpFamily("mlp14", dataDir == null ? new String[] {"mnist"} : new String[] {"fashion_mnist", "mnist"}, new int[] {14}, 1, 1, 16, 32,
+                new ImageMlpTask.Activation[] {ImageMlpTask.Activation.RELU, ImageMlpTask.Activation.TANH}, new int[] {32}, false, dataDir);
     }
 
     public LhoptConfig config() { return config; }
@@ -65,6 +68,7 @@ public final class LhoptTrainer {
         int kind = (int) Math.min(config.tasks().size() - 1, Math.floor(key.sample(Op.Dist.UNIFORM, DType.F64, 0) * config.tasks().size()));
         return switch (config.tasks().get(kind)) {
             case "nqm" -> NoisyQuadratic.sample(key.child(1));
+            case "mlp14" -> new TaskProblem(mlp14.sample(key.child(1)), backend);
             default -> new TaskProblem(mlp8.sample(key.child(1)), backend);
         };
     }

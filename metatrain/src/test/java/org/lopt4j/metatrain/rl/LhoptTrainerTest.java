@@ -43,10 +43,15 @@ class LhoptTrainerTest {
     }
 
     @Test void imageMlpEpisodesRunOnTheEmbeddedData() {
-        LhoptTrainer t = new LhoptTrainer(tiny(1).with(Map.of("tasks", List.of("mlp8"))), null);
-        Ppo.Episode e = t.ppo().rollout(t.env(true), org.lopt4j.tensor.RandomKey.of(9), t.normalizer(), 3);
-        assertEquals(3, e.length());
-        for (double r : e.rewards()) assertTrue(Double.isFinite(r) && Math.abs(r) <= 3);
+        for (String kind : List.of("mlp8", "mlp14")) {
+            LhoptTrainer t = new LhoptTrainer(tiny(1).with(Map.of("tasks", List.of(kind))), null);
+            String drawn = t.problem(org.lopt4j.tensor.RandomKey.of(9)).name();
+            assertTrue(drawn.contains(kind.equals("mlp14") ? "mnist14_" : "mnist8_"), kind + " drew " + drawn);
+            Ppo.Episode e = t.ppo().rollout(t.env(true), org.lopt4j.tensor.RandomKey.of(9), t.normalizer(), 3);
+            assertEquals(3, e.length());
+            for (double r : e.rewards()) assertTrue(Double.isFinite(r) && Math.abs(r) <= 3, kind + ": reward " + r);
+        }
+        assertThrows(IllegalArgumentException.class, () -> tiny(1).with(Map.of("tasks", List.of("mlp99"))));
     }
 
     /** Episodes played on 2 or 3 actor threads: the same policy, normalizer and reports, bit for bit, and resumable. */
