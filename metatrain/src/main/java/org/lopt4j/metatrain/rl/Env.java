@@ -16,6 +16,9 @@ public interface Env {
     /** Applies one action per head; the next observation, the reward and whether the episode ended. */
     Step step(int[] action);
 
+    /** The critic's inputs at the current observation (lhopt.md §4's asymmetric critic); empty by default. */
+    default double[] privileged() { return new double[0]; }
+
     /** An environment step's outcome. */
     record Step(double[] observation, double reward, boolean done) {}
 }

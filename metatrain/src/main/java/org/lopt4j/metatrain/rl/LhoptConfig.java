@@ -17,10 +17,11 @@ import org.lopt4j.metatrain.outer.ConfigChecks;
  * iteration's episodes one after another, the observation normalizer following every observation as it comes (the
  * shipped policy's setting); N > 1 plays N at a time against the normalizer as it stood at the iteration's start, then
  * folds every observation into it in episode order, so runs with any N > 1 agree bit for bit (0, as in checkpoints
- * from before the field, reads as 1).
+ * from before the field, reads as 1). {@code privilegedCritic}: the asymmetric critic of lhopt.md §4, whose value head
+ * also reads {@link LhoptEnv#PRIVILEGED} inputs the policy never sees.
  */
 public record LhoptConfig(int iterations, int episodes, int outerSteps, int innerSteps, int hidden, double lr, List<String> tasks, long seed,
-                          double checkpointSeconds, List<Double> baselineLrs, boolean richObservation, int actors) {
+                          double checkpointSeconds, List<Double> baselineLrs, boolean richObservation, int actors, boolean privilegedCritic) {
     /** The default task kinds; {@code mlp14} (196→16..32→10 MLPs on 14×14 MNIST, and Fashion-MNIST from a data directory) may be added. */
     public static final List<String> TASKS = List.of("nqm", "mlp8");
     static final List<String> KINDS = List.of("nqm", "mlp8", "mlp14");
@@ -46,7 +47,7 @@ public record LhoptConfig(int iterations, int episodes, int outerSteps, int inne
      * The default: 400 iterations × 8 episodes of 16 × 16 steps, width 64, PPO's lr raised to 1e-3 for the short run,
      * the basic observation, the reward against Adam at lr 1e-3 (about 5 minutes of one core).
      */
-    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60, null, false, 1); }
+    public static LhoptConfig defaults() { return new LhoptConfig(400, 8, 16, 16, 64, 1e-3, TASKS, 0, 60, null, false, 1, false); }
 
     /** {@link #baselineLrs} as an array. */
     public double[] baselineLrArray() { return baselineLrs.stream().mapToDouble(Double::doubleValue).toArray(); }

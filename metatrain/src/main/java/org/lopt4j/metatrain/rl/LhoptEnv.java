@@ -32,7 +32,14 @@ public final class LhoptEnv implements Env {
     private final boolean randomize;
     private final Backend backend;
     private final double[] baselineLrs;
-    private final boolean rich;
+    private final boolean rich, critic;
+    /**
+     * The critic's inputs (lhopt.md §4): the task kind one-hot (noisy quadratic, 8×8 MLP, 14×14 MLP), the episode's
+     * initial hyperparameter perturbations (log ratios to CIAO's defaults, the clip ratio's logit difference), the last
+     * reward, the log evaluation loss, and tanh(log(c)/10) of the baseline's fitted power-law exponent c.
+     */
+    public static final int PRIVILEGED = 3 + 8 + 3;
+    private double lastReward, lastEval;
     private InnerProblem problem;
     private Slab params, grads, savedParams;
     private Ciao ciao, initial, savedCiao;
@@ -47,6 +54,13 @@ public final class LhoptEnv implements Env {
 
     public LhoptEnv(Function<RandomKey, InnerProblem> problems, int outerSteps, int innerSteps, boolean randomize, Backend backend, double[] baselineLrs,
                     boolean rich) {
+        this(problems, outerSteps, innerSteps, randomize, backend, baselineLrs, rich, false);
+    }
+
+    /** With {@code critic}: {@link #privileged} gives the asymmetric critic's {@link #PRIVILEGED} inputs. */
+    public LhoptEnv(Function<RandomKey, InnerProblem> problems, int outerSteps, int innerSteps, boolean randomize, Backend backend, double[] baselineLrs,
+                    boolean rich, boolean critic) {
+        this.critic = critic;
         if (baselineLrs.length == 0) throw new IllegalArgumentException("the reward's baseline needs at least one Adam learning rate");
         this.problems = problems;
         this.outerSteps = outerSteps;
@@ -73,6 +87,19 @@ public final class LhoptEnv implements Env {
 
     @Override public int observationSize() { return LhoptObservation.size(rich); }
 
+    /** The critic's inputs now ({@link #PRIVILEGED} of them; empty unless this environment was built for the critic). */
+    @Override public double[] privileged() {
+        if (!critic) return new double[0];
+        double[] z = new double[PRIVILEGED];
+        String name = problem.name();
+        z[problem instanceof NoisyQuadratic ? 0 : name.contains("14_") ? 2 : 1] = 1;
+        LhoptObservation.hyperparameters(z, 3, initial, Ciao.lhopt());
+        z[11] = lastReward;
+        z[12] = Double.isFinite(lastEval) ? Math.log(Math.max(lastEval, 1e-12)) : 0;
+        z[13] = Math.tanh(Math.log(baseline.c()) / 10);
+        return z;
+    }
+
     @Override public int[] actionSizes() { return actions(rich); }
 
     public InnerProblem problem() { return problem; }
@@ -97,6 +124,8 @@ public final class LhoptEnv implements Env {
         baseline = baseline(key.child(3), lastLoss);
         k = 0;
         startEval = lastLoss;
+        lastEval = lastLoss;
+        lastReward = 0;
         return LhoptObservation.initial(rich);
     }
 
@@ -168,6 +197,8 @@ public final class LhoptEnv implements Env {
         boolean finite = Double.isFinite(loss) && Double.isFinite(blockLoss);
         for (double f : features) finite &= Double.isFinite(f);
         double reward = finite ? Math.max(-3, Math.min(3, Math.log(baseline.equivalentSteps(loss) / ((double) k * innerSteps)))) : -3;
+        lastReward = reward;
+        lastEval = loss;
         if (!finite) return new Step(new double[observationSize()], reward, true);
         LhoptObservation.Next next = rich ? history.next((double) k / outerSteps, features, blockLoss, firstLoss, ciao, initial, register)
                 : history.next((double) k / outerSteps, features, loss, startEval, ciao, initial, register);

@@ -69,7 +69,8 @@ public record LhoptObservation(double[][] history, boolean rich) {
         return new Next(new LhoptObservation(h, true), o);
     }
 
-    private static int hyperparameters(double[] o, int at, Ciao now, Ciao start) {
+    /** Each hyperparameter of {@code now} relative to {@code start} into {@code o} from {@code at}; returns the next index. */
+    static int hyperparameters(double[] o, int at, Ciao now, Ciao start) {
         double[] n = CiaoActions.values(now), s = CiaoActions.values(start);
         for (int k = 0; k < n.length; k++) o[at++] = k == CiaoActions.CLIP ? CiaoActions.logit(n[k]) - CiaoActions.logit(s[k]) : Math.log(n[k] / s[k]);
         return at;

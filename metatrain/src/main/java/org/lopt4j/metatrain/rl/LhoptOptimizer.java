@@ -69,7 +69,7 @@ public final class LhoptOptimizer implements Optimizer<LhoptOptimizer.State> {
         }
         LhoptConfig cfg = LhoptConfig.fromJson(c.metadata().get("config"));
         boolean rich = cfg.richObservation();
-        ActorCritic net = new ActorCritic(LhoptObservation.size(rich), cfg.hidden(), LhoptEnv.actions(rich));
+        ActorCritic net = LhoptTrainer.net(cfg);
         Slab policy = SafeTensors.slab(file, c, "policy", net.model().layout(), DType.F32, ScalarBackend.INSTANCE);
         Slab n = SafeTensors.slab(file, c, "normalizer", SlabLayout.of(List.of("values"), List.of(Shape.of(1 + 2 * LhoptObservation.size(rich)))),
                 DType.F64, ScalarBackend.INSTANCE);

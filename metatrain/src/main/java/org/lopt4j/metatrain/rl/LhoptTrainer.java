@@ -48,11 +48,17 @@ public final class LhoptTrainer {
         this.config = c;
         this.backend = ScalarBackend.INSTANCE;
         this.norm = EwmaNormalizer.lhopt(LhoptObservation.size(c.richObservation()));
-        this.ppo = new Ppo(new ActorCritic(LhoptObservation.size(c.richObservation()), c.hidden(), LhoptEnv.actions(c.richObservation())),
+        this.ppo = new Ppo(net(c),
                 Ppo.Config.lhopt().withLr(c.lr()), RandomKey.of(c.seed()).child(0), backend, DType.F32);
         this.mlp8 = ImageMlpFamily.selfTraining("mlp8", dataDir, "fashion_mnist", "mnist");
         this.mlp14 = new ImageMlpFamily("mlp14", dataDir == null ? new String[] {"mnist"} : new String[] {"fashion_mnist", "mnist"}, new int[] {14}, 1, 1, 16, 32,
                 new ImageMlpTask.Activation[] {ImageMlpTask.Activation.RELU, ImageMlpTask.Activation.TANH}, new int[] {32}, false, dataDir);
+    }
+
+    /** The actor–critic of config {@code c}. */
+    static ActorCritic net(LhoptConfig c) {
+        return new ActorCritic(LhoptObservation.size(c.richObservation()), c.hidden(), LhoptEnv.actions(c.richObservation()),
+                c.privilegedCritic() ? LhoptEnv.PRIVILEGED : 0);
     }
 
     public LhoptConfig config() { return config; }
@@ -74,7 +80,10 @@ public final class LhoptTrainer {
     }
 
     /** The training environment. */
-    public LhoptEnv env(boolean randomize) { return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend, config.baselineLrArray(), config.richObservation()); }
+    public LhoptEnv env(boolean randomize) {
+        return new LhoptEnv(this::problem, config.outerSteps(), config.innerSteps(), randomize, backend, config.baselineLrArray(), config.richObservation(),
+                config.privilegedCritic());
+    }
 
     /** Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt} (may be null). */
     public void run(int stopAfter, BooleanSupplier stop, Path ckpt, Consumer<Report> listener) throws IOException {

@@ -41,8 +41,15 @@ public final class Ppo {
         public Config withLr(double v) { return new Config(clip, entropyCoef, valueCoef, v, maxGradNorm, gamma, lambda, epochs, minibatch); }
     }
 
-    /** One episode as collected: the observations fed, the actions, their log-probabilities and values, the rewards. */
-    public record Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards) {
+    /**
+     * One episode as collected: the observations fed, the actions, their log-probabilities and values, the rewards, and
+     * the critic's inputs at each observation (null without an asymmetric critic).
+     */
+    public record Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards, double[][] privileged) {
+        public Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards) {
+            this(observations, actions, logProbs, values, rewards, null);
+        }
+
         public int length() { return rewards.length; }
 
         public double totalReward() {
@@ -118,6 +125,8 @@ public final class Ppo {
         List<double[]> obs = new ArrayList<>();
         List<int[]> acts = new ArrayList<>();
         List<Double> lps = new ArrayList<>(), vals = new ArrayList<>(), rews = new ArrayList<>();
+        List<double[]> privs = new ArrayList<>();
+        int z = net.privilegedSize();
         double[] o = env.reset(key.child(0));
         try (Tape t = new Tape(); Tape.NoGrad ng = t.noGrad()) {
             Params p = model.bind(t, params);
@@ -126,7 +135,11 @@ public final class Ppo {
                 if (norm != null && learn) norm.observe(o);
                 if (raw != null) raw.add(o);
                 double[] x = norm == null ? o : norm.apply(o);
-                ActorCritic.Out out = net.step(p, t.constant(Tensor.of(backend, x, 1, x.length).to(dtype)), s);
+                double[] pv = z > 0 ? env.privileged() : null;
+                if (pv != null && pv.length != z) throw new IllegalStateException("the environment gives " + pv.length + " critic inputs, the critic takes " + z);
+                ActorCritic.Out out = net.step(p, t.constant(Tensor.of(backend, x, 1, x.length).to(dtype)),
+                        pv == null ? null : t.constant(Tensor.of(backend, pv, 1, z).to(dtype)), s);
+                if (pv != null) privs.add(pv);
                 int[] a = new int[out.logits().size()];
                 double lp = 0;
                 for (int k = 0; k < a.length; k++) {
@@ -145,7 +158,8 @@ public final class Ppo {
                 if (r.done()) break;
             }
         }
-        return new Episode(obs.toArray(double[][]::new), acts.toArray(int[][]::new), unbox(lps), unbox(vals), unbox(rews));
+        return new Episode(obs.toArray(double[][]::new), acts.toArray(int[][]::new), unbox(lps), unbox(vals), unbox(rews),
+                z > 0 ? privs.toArray(double[][]::new) : null);
     }
 
     private static double[] unbox(List<Double> l) { return l.stream().mapToDouble(Double::doubleValue).toArray(); }
@@ -227,18 +241,20 @@ public final class Ppo {
         LstmCell.State s = net.zeroState(t, b, backend, dtype);
         Var policy = null, value = null, entropy = null;
         for (int step = 0; step < len; step++) {
-            double[] x = new double[b * d], old = new double[b], a = new double[b], r = new double[b];
+            int zn = net.privilegedSize();
+            double[] x = new double[b * d], old = new double[b], a = new double[b], r = new double[b], zv = new double[b * zn];
             double[][] onehot = new double[heads][];
             for (int k = 0; k < heads; k++) onehot[k] = new double[b * net.actionSizes()[k]];
             for (int i = 0; i < b; i++) {
                 Episode e = episodes.get(mb.get(i));
                 System.arraycopy(e.observations()[step], 0, x, i * d, d);
+                if (zn > 0) System.arraycopy(e.privileged()[step], 0, zv, i * zn, zn);
                 old[i] = e.logProbs()[step];
                 a[i] = adv.get(mb.get(i))[step];
                 r[i] = ret.get(mb.get(i))[step];
                 for (int k = 0; k < heads; k++) onehot[k][i * net.actionSizes()[k] + e.actions()[step][k]] = 1;
             }
-            ActorCritic.Out out = net.step(p, t.constant(Tensor.of(backend, x, b, d).to(dtype)), s);
+            ActorCritic.Out out = net.step(p, t.constant(Tensor.of(backend, x, b, d).to(dtype)), zn > 0 ? t.constant(Tensor.of(backend, zv, b, zn).to(dtype)) : null, s);
             s = out.state();
             Var logp = null, ent = null;
             for (int k = 0; k < heads; k++) {

@@ -168,4 +168,29 @@ class LhoptEnvTest {
         assertTrue(Double.isFinite(s.policyLoss()) && Double.isFinite(s.valueLoss()) && s.entropy() > 0, s.toString());
         for (Ppo.Episode e : eps) assertEquals(4, e.length());
     }
+
+    /** The asymmetric critic's inputs: task kind, the episode's hidden perturbations, the last reward, log loss, the baseline's exponent. */
+    @Test void theCriticSeesTheTaskThePerturbationsAndTheReward() {
+        LhoptEnv plain = new LhoptEnv(NoisyQuadratic::sample, 4, 8, true, ScalarBackend.INSTANCE);
+        plain.reset(RandomKey.of(5));
+        assertEquals(0, plain.privileged().length, "no critic inputs unless asked for");
+        LhoptEnv env = new LhoptEnv(NoisyQuadratic::sample, 4, 8, true, ScalarBackend.INSTANCE, LhoptEnv.BASELINE_LRS, false, true);
+        env.reset(RandomKey.of(5));
+        double[] z = env.privileged();
+        assertEquals(LhoptEnv.PRIVILEGED, z.length);
+        assertArrayEquals(new double[] {1, 0, 0}, java.util.Arrays.copyOf(z, 3), 0, "a noisy quadratic");
+        double[] want = new double[8];
+        LhoptObservation.hyperparameters(want, 0, env.ciao(), org.lopt4j.optim.Ciao.lhopt());
+        assertArrayEquals(want, java.util.Arrays.copyOfRange(z, 3, 11), 0);
+        assertTrue(Math.abs(want[0]) > 1e-3, "training episodes perturb the initial lr");
+        assertEquals(0, z[11], 0, "no reward before the first block");
+        assertEquals(Math.tanh(Math.log(env.baseline().c()) / 10), z[13], 1e-15);
+        Env.Step st = env.step(new int[] {3, 0, 0, 0, 0, 1, 1, 1});
+        double[] after = env.privileged();
+        assertEquals(st.reward(), after[11], 0);
+        assertTrue(Double.isFinite(after[12]) && after[12] != z[12], "the log loss moved: " + z[12] + " -> " + after[12]);
+        LhoptEnv fixed = new LhoptEnv(NoisyQuadratic::sample, 4, 8, false, ScalarBackend.INSTANCE, LhoptEnv.BASELINE_LRS, false, true);
+        fixed.reset(RandomKey.of(5));
+        assertArrayEquals(new double[8], java.util.Arrays.copyOfRange(fixed.privileged(), 3, 11), 0, "no perturbation outside training");
+    }
 }

@@ -80,4 +80,30 @@ class LhoptTrainerTest {
         LhoptTrainer one = new LhoptTrainer(c, null);
         assertTrue(assertThrows(IOException.class, () -> one.read(ckpt)).getMessage().contains("made with"), "a sequential run does not continue a parallel one");
     }
+
+    /** With the asymmetric critic: its weights are in the checkpoint, a resumed run continues exactly, and the policy runs. */
+    @Test void anAsymmetricCriticRunResumesAndItsPolicyActs(@TempDir Path dir) throws IOException {
+        LhoptConfig c = tiny(2).with(Map.of("privilegedCritic", true));
+        LhoptTrainer straight = new LhoptTrainer(c, null);
+        straight.run(-1, () -> false, null, null);
+        assertTrue(straight.ppo().params().layout().names().contains("critic_p/w"));
+        Path ckpt = dir.resolve(LhoptTrainer.FILE);
+        LhoptTrainer first = new LhoptTrainer(c, null);
+        first.run(1, () -> false, ckpt, null);
+        LhoptTrainer second = new LhoptTrainer(c, null);
+        second.read(ckpt);
+        second.run(-1, () -> false, ckpt, null);
+        assertArrayEquals(straight.ppo().params().flat().toDoubleArray(), second.ppo().params().flat().toDoubleArray(), 0);
+        assertTrue(assertThrows(IOException.class, () -> new LhoptTrainer(tiny(2), null).read(ckpt)).getMessage().contains("made with"));
+        LhoptOptimizer policy = LhoptOptimizer.load(ckpt);
+        org.lopt4j.tensor.Backend b = org.lopt4j.tensor.cpu.ScalarBackend.INSTANCE;
+        InnerProblem q = NoisyQuadratic.sample(org.lopt4j.tensor.RandomKey.of(4));
+        org.lopt4j.tensor.Slab p = q.init(org.lopt4j.tensor.RandomKey.of(5), b), g = p.zerosLike();
+        var s = policy.init(p);
+        for (int i = 0; i < 40; i++) {
+            q.lossAndGrad(p, g, org.lopt4j.tensor.RandomKey.of(6).fold(i));
+            s = policy.update(s, p, g, org.lopt4j.optim.StepInfo.NONE);
+        }
+        assertTrue(Double.isFinite(q.evalLoss(p)), "the policy trains with its critic left out");
+    }
 }

@@ -146,4 +146,73 @@ class PpoTest {
         assertTrue(before > 0.3 && before < 0.7, "chance: " + before);
         assertTrue(after > 0.9, "the cue seen two steps earlier is recalled: " + after);
     }
+
+    /** Reward 1 each of 3 steps in episodes with a hidden bit set, 0 otherwise: only the critic's input shows the bit. */
+    static final class Hidden implements Env {
+        private boolean bit;
+        private int k;
+
+        @Override public int observationSize() { return 1; }
+        @Override public int[] actionSizes() { return new int[] {2}; }
+        @Override public double[] reset(RandomKey key) {
+            bit = key.sample(org.lopt4j.tensor.Op.Dist.UNIFORM, DType.F64, 0) < 0.5;
+            k = 0;
+            return new double[] {1};
+        }
+        @Override public Step step(int[] action) { return new Step(new double[] {1}, bit ? 1 : 0, ++k == 3); }
+        @Override public double[] privileged() { return new double[] {bit ? 1 : 0, 1}; }
+    }
+
+    /** The asymmetric critic's value head learns what only it sees; the symmetric one can only learn the mean. */
+    @Test void theAsymmetricCriticPredictsWhatOnlyItSees() {
+        double[] valueLoss = new double[2];
+        for (int z : new int[] {0, 2}) {
+            Env env = new Hidden();
+            Ppo ppo = new Ppo(new ActorCritic(1, 16, env.actionSizes(), z), Ppo.Config.lhopt().withLr(3e-3), RandomKey.of(4), ScalarBackend.INSTANCE, DType.F32);
+            Ppo.Stats last = null;
+            for (int it = 0; it < 30; it++) {
+                List<Ppo.Episode> batch = new ArrayList<>();
+                for (int i = 0; i < 32; i++) batch.add(ppo.rollout(env, RandomKey.of(3000 + it).child(i), null, 10));
+                if (z > 0) assertEquals(3, batch.get(0).privileged().length, "one critic input per observation");
+                last = ppo.update(batch, RandomKey.of(7000 + it));
+            }
+            valueLoss[z / 2] = last.valueLoss();
+        }
+        assertTrue(valueLoss[0] > 0.3, "the symmetric critic cannot tell the episodes apart: value loss " + valueLoss[0]);
+        assertTrue(valueLoss[1] < 0.25 * valueLoss[0], "the asymmetric critic reads the bit: value loss " + valueLoss[1] + " against " + valueLoss[0]);
+    }
+
+    @Test void asymmetricCriticGradientMatchesCentralDifferences() {
+        Env env = new Hidden();
+        Ppo ppo = new Ppo(new ActorCritic(1, 5, env.actionSizes(), 2), Ppo.Config.lhopt(), RandomKey.of(6), ScalarBackend.INSTANCE, DType.F64);
+        List<Ppo.Episode> eps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) eps.add(ppo.rollout(env, RandomKey.of(40 + i), null, 10));
+        List<double[]> adv = new ArrayList<>(), ret = new ArrayList<>();
+        for (Ppo.Episode e : eps) {
+            Gae g = Gae.of(e.rewards(), e.values(), 0, 1, 0.95);
+            adv.add(g.advantages());
+            ret.add(g.returns());
+        }
+        List<Integer> mb = List.of(0, 1, 2);
+        Slab params = ppo.params(), grads = params.zerosLike();
+        try (Tape t = new Tape()) {
+            t.backward(ppo.loss(t, ppo.net().model().bind(t, params), eps, adv, ret, mb)[0]).writeTo(params, grads);
+        }
+        CpuStorage ps = (CpuStorage) params.flat().storage();
+        double[] g = grads.flat().toDoubleArray();
+        int from = params.layout().offset(params.layout().index("critic_p/w")), to = from + params.layout().numel(params.layout().index("critic_p/w"));
+        boolean moved = false;
+        for (int i = from; i < to; i++) {
+            double x = ps.get(i), h = 1e-6;
+            ps.set(i, x + h);
+            double up = lossValue(ppo, eps, adv, ret, mb);
+            ps.set(i, x - h);
+            double down = lossValue(ppo, eps, adv, ret, mb);
+            ps.set(i, x);
+            double fd = (up - down) / (2 * h);
+            assertEquals(fd, g[i], 1e-6 + 1e-5 * Math.abs(fd), "critic_p parameter " + (i - from));
+            moved |= g[i] != 0;
+        }
+        assertTrue(moved, "the critic's inputs reach the loss");
+    }
 }
