@@ -6,8 +6,6 @@ import static org.lopt4j.cuda.CudaSmallFcLopt.i32;
 import jcuda.driver.CUdeviceptr;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps.NewtonSchulzArgs;
-import org.lopt4j.tensor.Shape;
-import org.lopt4j.tensor.Tensor;
 
 /**
  * The grouped Newton–Schulz pass on CUDA (newton_schulz.cu with newton_schulz.cuh, shared with the OpenCL program):
@@ -22,9 +20,8 @@ final class CudaNewtonSchulz {
     static void run(CudaBackend b, NewtonSchulzArgs a) {
         if (a.x() == null || a.x().dtype() != DType.F32) throw new IllegalArgumentException("newton_schulz on " + b.name() + ": x must be F32, got " + a.x());
         if (a.count() == 0) return;
-        Tensor scaleTensor = a.scales() != null ? a.scales() : Tensor.full(b, DType.F32, Shape.of(a.count()), 1);
         CUdeviceptr x = f32(b, a.x(), "x"), table = i32(b, a.matrices(), "matrices"), work = f32(b, a.work(), "work");
-        CUdeviceptr scales = f32(b, scaleTensor, "scales");
+        CUdeviceptr scales = f32(b, a.scales(), "scales");
         LaunchGeometry perMatrix = new LaunchGeometry(a.count(), 1, 1, GROUP);
         b.launch(Kernels.NEWTON_SCHULZ_LOAD, perMatrix, new LearnedArgs.NewtonSchulzLoad(x, table, work, a.eps()));
         for (int it = 0; it < STEPS; it++) {

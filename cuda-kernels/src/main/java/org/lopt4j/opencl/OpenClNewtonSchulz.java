@@ -5,7 +5,6 @@ import static org.lopt4j.opencl.OpenClSmallFcLopt.i32;
 
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps.NewtonSchulzArgs;
-import org.lopt4j.tensor.Tensor;
 
 /**
  * The grouped Newton–Schulz pass on OpenCL (newton_schulz.cl with newton_schulz.cuh, shared with the CUDA kernels):
@@ -20,9 +19,8 @@ final class OpenClNewtonSchulz {
     static void run(OpenClBackend b, NewtonSchulzArgs a) {
         if (a.x() == null || a.x().dtype() != DType.F32) throw new IllegalArgumentException("newton_schulz on " + b.name() + ": x must be F32, got " + a.x());
         if (a.count() == 0) return;
-        Tensor ones = a.scales() == null ? Tensor.full(b, DType.F32, org.lopt4j.tensor.Shape.of(a.count()), 1) : null;
         OpenClStorage x = f32(b, a.x(), "x"), table = i32(b, a.matrices(), "matrices"), work = f32(b, a.work(), "work");
-        OpenClStorage scales = f32(b, ones != null ? ones : a.scales(), "scales");
+        OpenClStorage scales = f32(b, a.scales(), "scales");
         b.launch(ClProgram.NEWTON_SCHULZ, DType.F32, "newton_schulz_load", LaunchSize.groups(a.count(), GROUP),
                 new KernelArgs().mem(x).mem(table).mem(work).real(DType.F32, a.eps()));
         for (int it = 0; it < STEPS; it++) {

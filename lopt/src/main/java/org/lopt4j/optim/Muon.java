@@ -17,7 +17,7 @@ import org.lopt4j.tensor.Tensor;
  * are {@code [in, out]}); every other parameter (biases, LayerNorms, conv kernels) gets AdamW, as Muon's users pair it.
  * The AdamW part is one fused launch over a slab of the non-matrix tensors; the matrices take the momentum over the
  * whole slab, the backend's grouped Newton–Schulz pass (every matrix at once, each result times its s) and two fused
- * SGD launches over the whole slab (decay, then the step) before the AdamW results are written back over the other
+ * SGD launches over the whole slab (decay, when there is any, then the step) before the AdamW results are written back over the other
  * tensors' entries: a fixed number of launches for the matrices, whatever their number.
  */
 public record Muon(Schedule lr, double momentum, boolean nesterov, double weightDecay, AdamW others, NonFinitePolicy policy)
@@ -104,7 +104,7 @@ public record Muon(Schedule lr, double momentum, boolean nesterov, double weight
             s.plan().run(u, NewtonSchulz.MUON_EPS);
             FusedOps.Chunks c = s.all();
             FusedOps f = params.backend().fused();
-            f.sgd(new FusedOps.SgdArgs(p, p, c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rate * weightDecay));
+            if (weightDecay != 0) f.sgd(new FusedOps.SgdArgs(p, p, c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rate * weightDecay));
             f.sgd(new FusedOps.SgdArgs(p, u, c.tensorOf(), c.startOf(), c.offsets(), c.sizes(), c.chunk(), rate));
         }
         for (int j = 0; j < o.count(); j++) params.tensor(o.names().get(j)).assign(op.tensor(j));

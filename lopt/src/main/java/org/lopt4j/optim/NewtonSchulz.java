@@ -63,14 +63,14 @@ public final class NewtonSchulz {
     /** The grouped pass's twin: each matrix of the table through {@link #orthogonalize} in double, times its scale. */
     public static void twin(NewtonSchulzArgs a) {
         int[] t = a.matrices().toIntArray();
-        float[] scales = a.scales() == null ? null : a.scales().toFloatArray();
+        float[] scales = a.scales().toFloatArray();
         CpuStorage x = (CpuStorage) a.x().storage();
         for (int m = 0; m < a.count(); m++) {
             int f = m * NewtonSchulzArgs.FIELDS, at = t[f + NewtonSchulzArgs.OFFSET], rows = t[f + NewtonSchulzArgs.ROWS], cols = t[f + NewtonSchulzArgs.COLS];
             double[] d = new double[rows * cols];
             for (int e = 0; e < d.length; e++) d[e] = x.f32 != null ? x.f32[at + e] : x.f64[at + e];
             orthogonalize(d, 0, rows, cols, a.eps());
-            double s = scales == null ? 1 : scales[m];
+            double s = scales[m];
             for (int e = 0; e < d.length; e++) {
                 if (x.f32 != null) x.f32[at + e] = (float) (s * d[e]); else x.f64[at + e] = s * d[e];
             }
@@ -81,11 +81,11 @@ public final class NewtonSchulz {
     public static void float32(NewtonSchulzArgs a) {
         if (a.x().dtype() != DType.F32) { twin(a); return; }
         int[] t = a.matrices().toIntArray();
-        float[] scales = a.scales() == null ? null : a.scales().toFloatArray(), x = ((CpuStorage) a.x().storage()).f32;
+        float[] scales = a.scales().toFloatArray(), x = ((CpuStorage) a.x().storage()).f32;
         for (int m = 0; m < a.count(); m++) {
             int f = m * NewtonSchulzArgs.FIELDS, at = t[f + NewtonSchulzArgs.OFFSET], rows = t[f + NewtonSchulzArgs.ROWS], cols = t[f + NewtonSchulzArgs.COLS];
             float[] o = orthogonalize(java.util.Arrays.copyOfRange(x, at, at + rows * cols), rows, cols, a.eps(), a.x().backend());
-            float s = scales == null ? 1f : scales[m];
+            float s = scales[m];
             for (int e = 0; e < o.length; e++) x[at + e] = s * o[e];
         }
     }

@@ -13,7 +13,7 @@ import org.lopt4j.tensor.Tensor;
  * @param matrices the table ({@link NewtonSchulzArgs#FIELDS} ints a matrix)
  * @param count    number of matrices
  * @param work     device scratch
- * @param scales   per-matrix factors applied to the results, or null
+ * @param scales   per-matrix factors applied to the results
  */
 public record NewtonSchulzPlan(Tensor matrices, int count, Tensor work, int squareTiles, int rectTiles, Tensor scales) {
     /** A matrix of a slab: its flat offset and shape (row-major). */
@@ -43,7 +43,9 @@ public record NewtonSchulzPlan(Tensor matrices, int count, Tensor work, int squa
             rect = Math.addExact(rect, tr * tc);
         }
         Tensor w = Tensor.zeros(b, DType.F32, Math.toIntExact(Math.max(1, work)));
-        return new NewtonSchulzPlan(Tensor.of(b, t, t.length), ms.size(), w, square, rect, scales == null ? null : Tensor.of(b, scales, scales.length));
+        float[] s = scales != null ? scales : new float[Math.max(1, ms.size())];
+        if (scales == null) java.util.Arrays.fill(s, 1f);
+        return new NewtonSchulzPlan(Tensor.of(b, t, t.length), ms.size(), w, square, rect, Tensor.of(b, s, s.length));
     }
 
     private static int tiles(int n) { return Math.ceilDiv(n, NewtonSchulzArgs.TILE); }

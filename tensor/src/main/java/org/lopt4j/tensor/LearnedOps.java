@@ -154,7 +154,7 @@ public interface LearnedOps {
      * {@link #FIELDS} ints each) a matrix's offset in {@code x}, rows, columns, the offset of its scratch in {@code work}
      * (2·r·c + 2·r² floats, r the smaller side), the first of its {@link #TILE}² tiles of an r×r product and of an r×c
      * one (running sums over the table: {@code squareTiles}, {@code rectTiles} in all); each result is multiplied by
-     * {@code scales[m]} ({@code scales} null: 1); the norm is {@code ‖x‖ + eps}.
+     * {@code scales[m]} (F32, one per matrix); the norm is {@code ‖x‖ + eps}.
      */
     record NewtonSchulzArgs(Tensor x, Tensor matrices, int count, Tensor work, int squareTiles, int rectTiles, Tensor scales, double eps) {
         /** Fields of {@code matrices}, and the side of a product tile. */
