@@ -11,7 +11,7 @@ import org.lopt4j.tensor.SlabLayout;
 /**
  * GPU benchmark of whole optimizer steps (run on a device: {@code bash .device/on-device.sh java
  * org.lopt4j.bench.GpuLoptStepMain [runs]}): the median time of one step of fused AdamW, small_fc_lopt (hidden 4 and
- * 32), MLPLOpt, VeLO, L3RS and Muon (its matrices through the grouped Newton–Schulz pass) over 1M and 10M parameters in 4 tensors and over GPT-2 small's 148 tensors, between CUDA events
+ * 32), MLPLOpt, VeLO, L3RS, Muon and CELO2 (their matrices through the grouped Newton–Schulz pass) over 1M and 10M parameters in 4 tensors and over GPT-2 small's 148 tensors, between CUDA events
  * on the backend's stream with a cold L2 before each run. A step includes the non-finite guard and, for VeLO, its
  * tensor network's launches; no step reads anything back, so the host only queues work. Prints one line per case and
  * optimizer; exits with status 2 when there is no usable GPU. Peers: bench/python/fused_adamw_torch.py,
@@ -30,7 +30,7 @@ public final class GpuLoptStepMain {
         }
         Backend b = found.get();
         System.out.printf("%s, %d timed steps per case (median), cold L2%n", b.name(), runs);
-        List<String> optimizers = List.of("adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo", "l3rs", "muon");
+        List<String> optimizers = List.of("adamw", "small_fc_lopt4", "small_fc_lopt32", "mlp_lopt", "velo", "l3rs", "muon", "celo2");
         record Case(String name, SlabLayout layout) {}
         List<Case> cases = List.of(new Case("1M", LoptStepBench.layout(1_000_000)), new Case("10M", LoptStepBench.layout(10_000_000)),
                 new Case("gpt2-small", BackendLoptStepBench.gpt2Small()));

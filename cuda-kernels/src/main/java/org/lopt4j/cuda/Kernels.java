@@ -47,6 +47,14 @@ public final class Kernels {
     static final KernelSpec NEWTON_SCHULZ_LOAD = new KernelSpec("newton_schulz_load", LearnedArgs.NewtonSchulzLoad.class, "newton_schulz.ptx");
     static final KernelSpec NEWTON_SCHULZ_PRODUCT = new KernelSpec("newton_schulz_product", LearnedArgs.NewtonSchulzProduct.class, "newton_schulz.ptx");
     static final KernelSpec NEWTON_SCHULZ_STORE = new KernelSpec("newton_schulz_store", LearnedArgs.NewtonSchulzStore.class, "newton_schulz.ptx");
+    static final KernelSpec CELO2_GRAD_NORMS = celo2("grad_norms", LearnedArgs.Celo2GradNorms.class);
+    static final KernelSpec CELO2_MEMBER_SCALES = celo2("member_scales", LearnedArgs.Celo2MemberScales.class);
+    static final KernelSpec CELO2_CLIP = celo2("clip", LearnedArgs.Celo2Clip.class);
+    static final KernelSpec CELO2_FEATURE_SUMS = celo2("feature_sums", LearnedArgs.Celo2FeatureSums.class);
+    static final KernelSpec CELO2_BLOCK_SCALES = celo2("block_scales", LearnedArgs.Celo2BlockScales.class);
+    static final KernelSpec CELO2_MLP = celo2("mlp", LearnedArgs.Celo2Mlp.class);
+    static final KernelSpec CELO2_STEP_SUMS = celo2("step_sums", LearnedArgs.Celo2StepSums.class);
+    static final KernelSpec CELO2_APPLY = celo2("apply", LearnedArgs.Celo2Apply.class);
 
     /** All entry points, in file order. */
     public static final List<KernelSpec> ALL = List.of(ELEMENTWISE_UNARY, ELEMENTWISE_BINARY, ELEMENTWISE_WHERE,
@@ -55,7 +63,8 @@ public final class Kernels {
             FUSED_RMSPROP_APPLY, FUSED_LION_APPLY, MLP_LOPT_ACCUMULATE, MLP_LOPT_APPLY, SMALL_FC_LOPT_ACCUMULATE,
             SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, SMALL_FC_LOPT_GRAD_NORMS, SMALL_FC_LOPT_CLIP, VELO_LOSS_FEATURES, VELO_STATS,
             VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY, L3RS_ACCUMULATE, L3RS_LAYER, L3RS_APPLY,
-            NEWTON_SCHULZ_LOAD, NEWTON_SCHULZ_PRODUCT, NEWTON_SCHULZ_STORE);
+            NEWTON_SCHULZ_LOAD, NEWTON_SCHULZ_PRODUCT, NEWTON_SCHULZ_STORE, CELO2_GRAD_NORMS, CELO2_MEMBER_SCALES, CELO2_CLIP,
+            CELO2_FEATURE_SUMS, CELO2_BLOCK_SCALES, CELO2_MLP, CELO2_STEP_SUMS, CELO2_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */
     public static final List<Class<? extends Record>> STRUCTS = List.of(Dims.class, View.class);
@@ -64,6 +73,10 @@ public final class Kernels {
 
     private static KernelSpec smallFc(String phase, Class<? extends Record> args) {
         return new KernelSpec("small_fc_lopt_" + phase, args, "small_fc_lopt.ptx");
+    }
+
+    private static KernelSpec celo2(String phase, Class<? extends Record> args) {
+        return new KernelSpec("celo2_" + phase, args, "celo2.ptx");
     }
 
     private static KernelSpec velo(String phase, Class<? extends Record> args) {

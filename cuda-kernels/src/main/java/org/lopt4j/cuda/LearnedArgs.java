@@ -4,7 +4,7 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * The parameter lists of the learned-optimizer kernels (small_fc_lopt.cu, mlp_lopt.cu, velo.cu, l3rs.cu,
- * newton_schulz.cu), one record per
+ * newton_schulz.cu, celo2.cu), one record per
  * entry point, each buffer as its device pointer. KernelTwinsTest holds them to the .cu sources.
  */
 final class LearnedArgs {
@@ -117,4 +117,41 @@ final class LearnedArgs {
 
     /** newton_schulz_store. */
     record NewtonSchulzStore(CUdeviceptr x, CUdeviceptr table, CUdeviceptr work, CUdeviceptr scales) {}
+
+    /** celo2_grad_norms. */
+    record Celo2GradNorms(CUdeviceptr grads, CUdeviceptr normPartials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets,
+                          CUdeviceptr sizes, int chunk) {}
+
+    /** celo2_member_scales. */
+    record Celo2MemberScales(CUdeviceptr normPartials, CUdeviceptr firstChunk, int perMember, double clipNorm, CUdeviceptr memberScales) {}
+
+    /** celo2_clip. */
+    record Celo2Clip(CUdeviceptr grads, CUdeviceptr info, CUdeviceptr memberScales, int useScales, double lim, CUdeviceptr tensorOf,
+                     CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** celo2_feature_sums. */
+    record Celo2FeatureSums(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
+                            CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
+                            CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials, CUdeviceptr blocks,
+                            CUdeviceptr blockOf, CUdeviceptr blockStart, int blockChunk) {}
+
+    /** celo2_block_scales. */
+    record Celo2BlockScales(CUdeviceptr partials, int features, CUdeviceptr blocks, int blockCount, CUdeviceptr scales) {}
+
+    /** celo2_mlp. */
+    record Celo2Mlp(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m0, CUdeviceptr m1, CUdeviceptr m2, CUdeviceptr v,
+                    CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1, CUdeviceptr c2,
+                    CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr blockScales, CUdeviceptr theta, int thetaStride,
+                    int hidden, double expMult, CUdeviceptr step, CUdeviceptr blocks, CUdeviceptr blockOf, CUdeviceptr blockStart,
+                    int blockChunk) {}
+
+    /** celo2_step_sums. */
+    record Celo2StepSums(CUdeviceptr step, CUdeviceptr partials, CUdeviceptr blocks, CUdeviceptr blockOf, CUdeviceptr blockStart,
+                         int blockChunk) {}
+
+    /** celo2_apply. */
+    record Celo2Apply(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr adamM, CUdeviceptr adamV, CUdeviceptr m0, CUdeviceptr v,
+                      CUdeviceptr count, int countStride, CUdeviceptr step, CUdeviceptr stepScales, CUdeviceptr blocks,
+                      CUdeviceptr tensorBlock, int sharedAdam, double lr, double wd, double adamLr, double adamWd, CUdeviceptr tensorOf,
+                      CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 }

@@ -22,7 +22,8 @@ enum ClProgram {
     MLP_LOPT("mlp_lopt.cl", false, "learned_rule.cuh", "learned.cl"),
     VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl"),
     L3RS("l3rs.cl", false, "learned_rule.cuh", "learned.cl"),
-    NEWTON_SCHULZ("newton_schulz.cl", false, "newton_schulz.cuh");
+    NEWTON_SCHULZ("newton_schulz.cl", false, "newton_schulz.cuh"),
+    CELO2("celo2.cl", false, "learned_rule.cuh", "newton_schulz.cuh", "celo2.cuh");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";

@@ -1,5 +1,7 @@
 package org.lopt4j.learned;
 
+import org.lopt4j.learned.celo2.Celo2Ref;
+import org.lopt4j.learned.celo2.Celo2Simd;
 import org.lopt4j.learned.l3rs.L3rsRef;
 import org.lopt4j.learned.l3rs.L3rsSimd;
 import org.lopt4j.learned.mlp.MlpLoptRef;
@@ -30,6 +32,7 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void veloApply(VeloArgs a) { VeloRefPasses.apply(a); }
         @Override public void l3rs(L3rsArgs a) { L3rsRef.step(a); }
         @Override public void newtonSchulz(NewtonSchulzArgs a) { NewtonSchulz.twin(a); }
+        @Override public void celo2(Celo2Args a) { Celo2Ref.step(a); }
     },
     /** The Vector API kernels. */
     SIMD {
@@ -58,6 +61,10 @@ public enum CpuLearnedOps implements LearnedOps {
         }
 
         @Override public void newtonSchulz(NewtonSchulzArgs a) { NewtonSchulz.float32(a); }
+
+        @Override public void celo2(Celo2Args a) {
+            if (f32(a.state().params())) Celo2Simd.step(a); else Celo2Ref.step(a);
+        }
     };
 
     private static boolean f32(org.lopt4j.tensor.Tensor t) { return t.dtype() == DType.F32; }

@@ -53,6 +53,9 @@ public record NewtonSchulzPlan(Tensor matrices, int count, Tensor work, int squa
     /** Orthogonalizes the plan's matrices of {@code x} (a flat slab buffer) in place, dividing by (norm + {@code eps}). */
     public void run(Tensor x, double eps) {
         if (count == 0) return;
-        x.backend().fused().learned().newtonSchulz(new NewtonSchulzArgs(x, matrices, count, work, squareTiles, rectTiles, scales, eps));
+        x.backend().fused().learned().newtonSchulz(args(x, eps));
     }
+
+    /** The pass's arguments over {@code x}. */
+    public NewtonSchulzArgs args(Tensor x, double eps) { return new NewtonSchulzArgs(x, matrices, count, work, squareTiles, rectTiles, scales, eps); }
 }

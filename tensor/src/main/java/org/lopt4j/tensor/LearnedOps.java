@@ -45,6 +45,10 @@ public interface LearnedOps {
      *  of launches whatever their number: per matrix the Frobenius norm, 5 × three grouped products, the store. */
     void newtonSchulz(NewtonSchulzArgs a);
 
+    /** CELO2's and ELO-CELO2's whole step (celo2.md §1–§2): clips, accumulate, per-block feature scales, the split MLP,
+     *  Newton–Schulz of every block, the step's per-block scales, apply (rank ≤ 1 tensors: AdamW). */
+    void celo2(Celo2Args a);
+
     /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
     default DType statsType() { return DType.F32; }
 
@@ -159,5 +163,26 @@ public interface LearnedOps {
     record NewtonSchulzArgs(Tensor x, Tensor matrices, int count, Tensor work, int squareTiles, int rectTiles, Tensor scales, double eps) {
         /** Fields of {@code matrices}, and the side of a product tile. */
         public static final int OFFSET = 0, ROWS = 1, COLS = 2, WORK = 3, SQUARE_TILE = 4, RECT_TILE = 5, FIELDS = 6, TILE = 16;
+    }
+
+    /**
+     * Arguments of {@link #celo2}: the accumulator state at CELO2's decays; {@code theta} each member's MLP packed
+     * (w0 [30 × h] feature-major, b0 [h], w1 [h × h], b1 [h], w2 [h × 3], b2 [3]; h = {@code hidden}), {@code thetaStride} apart; tensor t is member {@code t / perMember}'s; {@code adamM},
+     * {@code adamV} the AdamW branch's moments (null: ELO-CELO2's, over {@code m0} and {@code v}); the blocks (each
+     * rank ≥ 2 tensor's [rows × cols] matrices over its last two axes): {@code blocks} ({@link #BLOCK_FIELDS} ints a
+     * block), {@code tensorBlock} each tensor's first block (−1: AdamW branch), their chunk table ({@code blockOf},
+     * {@code blockStart}, entries of {@code blockChunk} elements); scratch {@code step} (the params' size),
+     * {@code partials} (block chunks × 30), {@code blockScales} (blocks × 30), {@code memberScales} (members),
+     * {@code normPartials} (slab chunks); {@code ns} the blocks' Newton–Schulz over {@code step} when
+     * {@code orthogonalize}. The tables and scratch are the device kernels' (null on the CPU, whose twins read the layout).
+     */
+    record Celo2Args(FactoredArgs state, Tensor theta, int thetaStride, int hidden, int perMember, Tensor adamM, Tensor adamV,
+                     Tensor blocks, int blockCount, Tensor tensorBlock, Tensor blockOf, Tensor blockStart, int blockChunk,
+                     Tensor step, Tensor partials, Tensor blockScales, Tensor memberScales, Tensor normPartials, boolean orthogonalize, NewtonSchulzArgs ns,
+                     double lr, double weightDecay, double adamLr, double adamWeightDecay, double clipNorm, double gradClipVal, double expMult) {
+        /** Block fields: flat offset, index inside its tensor, rows, columns, tensor, first entry and count of its chunks. */
+        public static final int OFFSET = 0, LOCAL = 1, ROWS = 2, COLS = 3, TENSOR = 4, FIRST_CHUNK = 5, CHUNKS = 6, BLOCK_FIELDS = 7;
+        /** The MLP's inputs; the widest hidden layer the device kernels take. */
+        public static final int FEATURES = 30, MAX_HIDDEN = 32;
     }
 }

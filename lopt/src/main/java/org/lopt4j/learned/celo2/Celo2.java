@@ -18,6 +18,7 @@ import org.lopt4j.optim.Schedule;
 import org.lopt4j.optim.StepInfo;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.LearnedOps.FactoredArgs;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
 import org.lopt4j.tensor.Shape;
@@ -30,8 +31,9 @@ import org.lopt4j.tensor.Tensor;
  * accumulators at fixed decays, 30 features in 14 groups normalized over each tensor's last two axes, a split-input
  * MLP (hidden 8, two dense layers, 3 outputs), Newton–Schulz orthogonalization of each update over its last two axes,
  * the update normalized the same way; tensors of rank ≤ 1 take AdamW (ELO-CELO2: over the shared accumulators).
- * θ is the MLP only. The update runs on the CPU backends: {@link Celo2Simd} on float slabs of the SIMD backend,
- * otherwise the twin {@link Celo2Ref}; device kernels are not written yet.
+ * θ is the MLP only. The step is the backend's {@code LearnedOps.celo2} pass: the twin {@link Celo2Ref} on the scalar
+ * backend, {@link Celo2Simd} on float slabs of the SIMD backend, celo2.cu / celo2.cl on the devices (tables in
+ * {@link Celo2Plan}).
  *
  * @param variant        CELO2 (own AdamW moments) or ELO-CELO2 (AdamW over the shared momentum and RMS)
  * @param hidden         MLP width (PyLO's ff_hidden_size)
@@ -104,6 +106,29 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
         return s;
     }
 
+    /** Floats of one member's MLP as the {@code celo2} pass reads it (LearnedOps.Celo2Args: w0, b0, w1, b1, w2, b2 packed). */
+    public int packedSize() { return FEATURES * hidden + hidden + hidden * hidden + hidden + OUTPUTS * hidden + OUTPUTS; }
+
+    /** Each member's θ ({@link #thetaLayout}, whose parts may be padded apart) packed for the pass. */
+    float[] pack(float[] theta) {
+        SlabLayout l = thetaLayout();
+        int members = theta.length / l.size(), stride = packedSize();
+        float[] out = new float[members * stride];
+        for (int m = 0; m < members; m++) {
+            int at = m * l.size(), to = m * stride;
+            for (int i = 0, q = 0; i < GROUPS.length; i++) {
+                for (int k = 0; k < GROUPS[i]; k++, q++) System.arraycopy(theta, at + l.offset(l.index("w0/" + i)) + k * hidden, out, to + q * hidden, hidden);
+            }
+            to += FEATURES * hidden;
+            for (String part : new String[] {"b0", "dense_w/0", "dense_b/0", "dense_w/1", "dense_b/1"}) {
+                int n = l.numel(l.index(part));
+                System.arraycopy(theta, at + l.offset(l.index(part)), out, to, n);
+                to += n;
+            }
+        }
+        return out;
+    }
+
     @Override public Optimizer<State> optimizer(Slab theta) { return optimizer(theta, UpdateOptions.NONE); }
 
     /** The step scaled by {@code options.lr()} (a schedule's factor on {@link #lr}); a weight decay in the options replaces the record's; no per-tensor clip. */
@@ -124,13 +149,14 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
 
     /**
      * The state: the accumulators (momenta, RMS as {@code v}, Adafactor rows and columns), AdamW's own moments
-     * ({@code adamM}, {@code adamV}; CELO2 only), the update counts, the tables and workspace of the accumulator pass.
+     * ({@code adamM}, {@code adamV}; CELO2 only), the update counts, the tables and workspace of the accumulator pass,
+     * and the plan of the CELO2 pass.
      */
-    public record State(Accumulators acc, Slab adamM, Slab adamV, Slab count, FactoredTables tables, Workspace workspace, int updates, int skipped)
-            implements OptState<State> {
+    public record State(Accumulators acc, Slab adamM, Slab adamV, Slab count, FactoredTables tables, Workspace workspace, Celo2Plan plan,
+                        int updates, int skipped) implements OptState<State> {
         @Override public int step() { return updates; }
-        @Override public State applied() { return new State(acc, adamM, adamV, count, tables, workspace, updates + 1, skipped); }
-        @Override public State skip() { return new State(acc, adamM, adamV, count, tables, workspace, updates, skipped + 1); }
+        @Override public State applied() { return new State(acc, adamM, adamV, count, tables, workspace, plan, updates + 1, skipped); }
+        @Override public State skip() { return new State(acc, adamM, adamV, count, tables, workspace, plan, updates, skipped + 1); }
 
         @Override public Map<String, Slab> buffers() {
             Map<String, Slab> m = new LinkedHashMap<>();
@@ -142,23 +168,22 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
         }
 
         @Override public State copy() {
-            return new State(acc.copy(), adamM.copy(), adamV.copy(), count.copy(), tables, workspace.fresh(), updates, skipped);
+            return new State(acc.copy(), adamM.copy(), adamV.copy(), count.copy(), tables, workspace.fresh(), Celo2Plan.of(tables),
+                    updates, skipped);
         }
 
         @Override public State withCounters(Map<String, Integer> c) {
-            return new State(acc, adamM, adamV, count, tables, workspace, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
+            return new State(acc, adamM, adamV, count, tables, workspace, plan, OptState.counter(c, "step"), OptState.counter(c, "skipped"));
         }
     }
 
     /** CELO2 with fixed θ (one per member), its learning rate {@code lrMult·schedule.at(step, numSteps)}. */
     record Opt(Celo2 celo2, float[] theta, Schedule schedule, double lrMult) implements Optimizer<State> {
         @Override public State init(Slab params) {
-            if (!(params.flat().storage() instanceof org.lopt4j.tensor.cpu.CpuStorage)) {
-                throw new IllegalArgumentException(celo2.name() + " runs on the CPU backends (scalar, simd) so far, not on " + params.backend().name());
-            }
             int members = theta.length / celo2.thetaLayout().size();
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), members);
-            Workspace w = new Workspace(params.backend(), params.dtype(), false, new int[] {members * 14}, 3 * tables.meanTotal());
+            Workspace w = new Workspace(params.backend(), params.dtype(), false, new int[] {members * 14, members * celo2.packedSize()},
+                    3 * tables.meanTotal());
             float[] dec = new float[members * 14];
             for (int m = 0; m < members; m++) {
                 float[] d = {MOM[0], MOM[1], MOM[2], RMS, ADA[0], ADA[1], ADA[2]};
@@ -167,8 +192,9 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
                     dec[m * 14 + 7 + k] = (float) (1 - (double) d[k]);
                 }
             }
-            w.load(this, dec);
-            return new State(Accumulators.zeros(params), params.zerosLike(), params.zerosLike(), UpdateCounts.zeros(params), tables, w, 0, 0);
+            w.load(this, dec, celo2.pack(theta));
+            return new State(Accumulators.zeros(params), params.zerosLike(), params.zerosLike(), UpdateCounts.zeros(params), tables, w,
+                    Celo2Plan.of(tables), 0, 0);
         }
 
         @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
@@ -177,8 +203,11 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
             if (!NonFiniteGuard.admit(celo2.policy(), params, grads, s.tables().chunks())) return s.skip();
             if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
             double lr = lrMult * schedule.at(s.step(), info.numSteps());
-            if (params.dtype() == DType.F32 && params.backend().fused().learned() == org.lopt4j.learned.CpuLearnedOps.SIMD) Celo2Simd.step(celo2, theta, lr, params, grads, s);
-            else Celo2Ref.step(celo2, theta, lr, params, grads, s);
+            Workspace w = s.workspace();
+            FactoredArgs a = s.tables().args(params, grads, s.acc(), w.theta(0), w.scratch(0), s.count(), w, 0);
+            int members = theta.length / celo2.thetaLayout().size();
+            Tensor adamM = celo2.variant() == Variant.CELO2 ? s.adamM().flat() : null, adamV = adamM == null ? null : s.adamV().flat();
+            params.backend().fused().learned().celo2(s.plan().args(celo2, a, w.theta(1), params.layout().count() / members, adamM, adamV, lr));
             return s.applied();
         }
 

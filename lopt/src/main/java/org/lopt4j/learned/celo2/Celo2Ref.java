@@ -4,9 +4,10 @@ import org.lopt4j.learned.UpdateCounts;
 import org.lopt4j.learned.smallfc.SmallFcLoptRef;
 import org.lopt4j.optim.FactoredDims;
 import org.lopt4j.optim.NewtonSchulz;
+import org.lopt4j.tensor.LearnedOps.Celo2Args;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
-import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
+import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.CpuStorage;
 import org.lopt4j.tensor.cpu.Parallel;
 
@@ -16,46 +17,48 @@ import org.lopt4j.tensor.cpu.Parallel;
  * {@link SmallFcLoptRef#accumulate}), then per tensor the AdamW branch (rank ≤ 1) or the CELO2 branch: features,
  * normalization over the last two axes, the split MLP, Newton–Schulz, normalization, the update.
  */
-final class Celo2Ref {
+public final class Celo2Ref {
     private Celo2Ref() {}
 
-    static CpuStorage st(Slab s) { return (CpuStorage) s.flat().storage(); }
+    static CpuStorage st(Tensor t) { return (CpuStorage) t.storage(); }
 
-    static void step(Celo2 c, float[] theta, double lr, Slab params, Slab grads, Celo2.State s) {
-        SlabLayout l = params.layout(), tl = c.thetaLayout();
-        int members = theta.length / tl.size(), per = l.count() / members;
-        CpuStorage g = st(grads);
+    /** One step of {@code a} (the CPU backends' definition of {@link org.lopt4j.tensor.LearnedOps#celo2}). */
+    public static void step(Celo2Args a) {
+        FactoredArgs f = a.state();
+        SlabLayout l = f.layout();
+        int per = a.perMember(), members = l.count() / per;
+        CpuStorage g = st(f.grads());
         for (int m = 0; m < members; m++) {
             double sum = 0;
             for (int t = m * per; t < (m + 1) * per; t++) for (int e = 0; e < l.numel(t); e++) sum += g.get(l.offset(t) + e) * g.get(l.offset(t) + e);
-            double scale = c.clipNorm() > 0 ? c.clipNorm() / Math.max(Math.sqrt(sum), c.clipNorm()) : 1;
+            double scale = a.clipNorm() > 0 ? a.clipNorm() / Math.max(Math.sqrt(sum), a.clipNorm()) : 1;
             for (int t = m * per; t < (m + 1) * per; t++) {
                 for (int e = 0; e < l.numel(t); e++) {
                     double x = g.get(l.offset(t) + e) * scale;
-                    g.set(l.offset(t) + e, Math.max(-c.gradClipVal(), Math.min(c.gradClipVal(), x)));
+                    g.set(l.offset(t) + e, Math.max(-a.gradClipVal(), Math.min(a.gradClipVal(), x)));
                 }
             }
         }
-        FactoredArgs a = s.tables().args(params, grads, s.acc(), s.workspace().theta(0), s.workspace().scratch(0), s.count(), s.workspace(), 0);
-        SmallFcLoptRef.Factors[] fac = SmallFcLoptRef.accumulate(a);
-        int[] counts = UpdateCounts.read(s.count().flat(), l.count(), UpdateCounts.stride(s.count()));
+        SmallFcLoptRef.Factors[] fac = SmallFcLoptRef.accumulate(f);
+        int[] counts = UpdateCounts.read(f.count(), l.count(), f.countStride());
+        float[] theta = st(a.theta()).f32;
         Parallel.forRange(l.count(), 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                if (l.shape(t).rank() <= 1) adamw(c, lr, params, grads, s, t, counts[t]);
-                else celo2(c, theta, (t / per) * tl.size(), tl, lr, params, s, a, fac[t], t);
+                if (l.shape(t).rank() <= 1) adamw(a, t, counts[t]);
+                else celo2(a, theta, (t / per) * a.thetaStride(), fac[t], t);
             }
         });
     }
 
     /** The AdamW branch: CELO2's own moments, or ELO-CELO2's shared momentum[0] and RMS (decays as float32, as PyLO reads them). */
-    private static void adamw(Celo2 c, double lr, Slab params, Slab grads, Celo2.State s, int t, int step) {
-        SlabLayout l = params.layout();
+    private static void adamw(Celo2Args a, int t, int step) {
+        SlabLayout l = a.state().layout();
         int off = l.offset(t), n = l.numel(t);
-        CpuStorage p = st(params), g = st(grads), m, v;
+        CpuStorage p = st(a.state().params()), g = st(a.state().grads()), m, v;
         double b1, b2;
-        if (c.variant() == Celo2.Variant.CELO2) {
-            m = st(s.adamM());
-            v = st(s.adamV());
+        if (a.adamM() != null) {
+            m = st(a.adamM());
+            v = st(a.adamV());
             b1 = Celo2.BETA1;
             b2 = Celo2.BETA2;
             for (int e = 0; e < n; e++) {
@@ -64,25 +67,25 @@ final class Celo2Ref {
                 v.set(off + e, v.get(off + e) * b2 + gi * gi * (1 - b2));
             }
         } else {
-            m = st(s.acc().m0());
-            v = st(s.acc().v());
+            m = st(a.state().m0());
+            v = st(a.state().v());
             b1 = Celo2.MOM[0];
             b2 = Celo2.RMS;
         }
-        double lrA = c.adamLrMult() * lr, bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
+        double bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
         for (int e = 0; e < n; e++) {
             double pi = p.get(off + e), u = (m.get(off + e) / bc1) / (Math.sqrt(v.get(off + e) / bc2) + Celo2.ADAM_EPS);
-            p.set(off + e, pi - lrA * (u + c.adamWeightDecay() * pi));
+            p.set(off + e, pi - a.adamLr() * (u + a.adamWeightDecay() * pi));
         }
     }
 
     /** The CELO2 branch of tensor t (rank ≥ 2, so factored) with member θ at {@code at}. */
-    private static void celo2(Celo2 c, float[] theta, int at, SlabLayout tl, double lr, Slab params, Celo2.State s, FactoredArgs a,
-                              SmallFcLoptRef.Factors f, int t) {
-        SlabLayout l = params.layout(), rl = FactoredDims.rowLayout(l), cl = FactoredDims.colLayout(l);
+    private static void celo2(Celo2Args c, float[] theta, int at, SmallFcLoptRef.Factors f, int t) {
+        FactoredArgs a = c.state();
+        SlabLayout l = a.layout(), rl = FactoredDims.rowLayout(l), cl = FactoredDims.colLayout(l);
         int off = l.offset(t), n = l.numel(t), rank = l.shape(t).rank();
         int rows = l.shape(t).dim(rank - 2), cols = l.shape(t).dim(rank - 1), block = rows * cols, leads = n / block;
-        CpuStorage p = st(params), g = (CpuStorage) a.grads().storage(), v = (CpuStorage) a.v().storage();
+        CpuStorage p = st(a.params()), g = st(a.grads()), v = st(a.v());
         CpuStorage[] m = {(CpuStorage) a.m0().storage(), (CpuStorage) a.m1().storage(), (CpuStorage) a.m2().storage()};
         CpuStorage[] r = {(CpuStorage) a.r0().storage(), (CpuStorage) a.r1().storage(), (CpuStorage) a.r2().storage()};
         CpuStorage[] cc = {(CpuStorage) a.c0().storage(), (CpuStorage) a.c1().storage(), (CpuStorage) a.c2().storage()};
@@ -114,14 +117,11 @@ final class Celo2Ref {
         for (int lead = 0; lead < leads; lead++) normalize(x, lead * block, block);
         double[] step = new double[n];
         double[] h0 = new double[c.hidden()], h1 = new double[c.hidden()];
-        int[] rowOf = new int[Celo2.FEATURES];                              // feature q's weight row in θ (groups may be padded apart)
-        for (int i = 0, q = 0; i < Celo2.GROUPS.length; i++) for (int k = 0; k < Celo2.GROUPS[i]; k++, q++) rowOf[q] = at + tl.offset(tl.index("w0/" + i)) + k * c.hidden();
-        int b0 = at + tl.offset(tl.index("b0")), w1 = at + tl.offset(tl.index("dense_w/0")), b1 = at + tl.offset(tl.index("dense_b/0"));
-        int w2 = at + tl.offset(tl.index("dense_w/1")), b2 = at + tl.offset(tl.index("dense_b/1")), hid = c.hidden();
+        int hid = c.hidden(), b0 = at + Celo2.FEATURES * hid, w1 = b0 + hid, b1 = w1 + hid * hid, w2 = b1 + hid, b2 = w2 + Celo2.OUTPUTS * hid;
         for (int e = 0; e < n; e++) {
             for (int j = 0; j < hid; j++) {
                 double z = theta[b0 + j];
-                for (int q = 0; q < Celo2.FEATURES; q++) z += x[e][q] * theta[rowOf[q] + j];
+                for (int q = 0; q < Celo2.FEATURES; q++) z += x[e][q] * theta[at + q * hid + j];
                 h0[j] = Math.max(0, z);
             }
             for (int j = 0; j < hid; j++) {
@@ -145,7 +145,7 @@ final class Celo2Ref {
         }
         for (int e = 0; e < n; e++) {
             double pi = p.get(off + e);
-            p.set(off + e, pi - lr * (step[e] + c.weightDecay() * pi));
+            p.set(off + e, pi - c.lr() * (step[e] + c.weightDecay() * pi));
         }
     }
 

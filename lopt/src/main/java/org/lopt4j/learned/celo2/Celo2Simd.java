@@ -8,9 +8,8 @@ import org.lopt4j.learned.lanes.Factors;
 import org.lopt4j.learned.lanes.LaneAccumulate;
 import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.tensor.Backend;
-import org.lopt4j.tensor.DType;
+import org.lopt4j.tensor.LearnedOps.Celo2Args;
 import org.lopt4j.tensor.LearnedOps.FactoredArgs;
-import org.lopt4j.tensor.Slab;
 import org.lopt4j.tensor.SlabLayout;
 import org.lopt4j.tensor.Tensor;
 import org.lopt4j.tensor.cpu.CpuStorage;
@@ -23,23 +22,25 @@ import org.lopt4j.tensor.cpu.VecMath;
  * features laid out feature-major, normalized, through the split MLP lane-parallel over elements, and Newton–Schulz as
  * matrix products on the backend's GEMM.
  */
-final class Celo2Simd {
+public final class Celo2Simd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Celo2Simd() {}
 
-    static float[] f(Slab s) { return ((CpuStorage) s.flat().storage()).f32; }
+    static float[] f(Tensor t) { return ((CpuStorage) t.storage()).f32; }
 
-    static void step(Celo2 c, float[] theta, double lr, Slab params, Slab grads, Celo2.State s) {
-        SlabLayout l = params.layout(), tl = c.thetaLayout();
-        int members = theta.length / tl.size(), per = l.count() / members;
-        float[] g = f(grads);
-        float lim = (float) c.gradClipVal();
+    /** One step of {@code a} on float slabs. */
+    public static void step(Celo2Args a) {
+        FactoredArgs fa = a.state();
+        SlabLayout l = fa.layout();
+        int per = a.perMember(), members = l.count() / per;
+        float[] g = f(fa.grads());
+        float lim = (float) a.gradClipVal();
         for (int m = 0; m < members; m++) {
             int from = l.offset(m * per), to = l.offset((m + 1) * per - 1) + l.numel((m + 1) * per - 1);
             double sum = 0;
             for (int t = m * per; t < (m + 1) * per; t++) sum += sumSquares(g, l.offset(t), l.numel(t));
-            float scale = (float) (c.clipNorm() > 0 ? c.clipNorm() / Math.max(Math.sqrt(sum), c.clipNorm()) : 1);
+            float scale = (float) (a.clipNorm() > 0 ? a.clipNorm() / Math.max(Math.sqrt(sum), a.clipNorm()) : 1);
             int i = from;
             for (; i + S.length() <= to; i += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, g, i);
@@ -47,13 +48,13 @@ final class Celo2Simd {
             }
             for (; i < to; i++) g[i] = Math.max(-lim, Math.min(lim, scale == 1f ? g[i] : g[i] * scale));
         }
-        FactoredArgs a = s.tables().args(params, grads, s.acc(), s.workspace().theta(0), s.workspace().scratch(0), s.count(), s.workspace(), 0);
-        Factors[] fac = LaneAccumulate.accumulate(a, null);
-        int[] counts = UpdateCounts.read(s.count().flat(), l.count(), UpdateCounts.stride(s.count()));
+        Factors[] fac = LaneAccumulate.accumulate(fa, null);
+        int[] counts = UpdateCounts.read(fa.count(), l.count(), fa.countStride());
+        float[] theta = f(a.theta());
         Parallel.forRange(l.count(), 1, (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
-                if (l.shape(t).rank() <= 1) adamw(c, lr, params, grads, s, t, counts[t]);
-                else celo2(c, theta, (t / per) * tl.size(), tl, (float) lr, params.backend(), a, fac[t], t);
+                if (l.shape(t).rank() <= 1) adamw(a, t, counts[t]);
+                else celo2(a, theta, (t / per) * a.thetaStride(), fac[t], t);
             }
         });
     }
@@ -69,13 +70,13 @@ final class Celo2Simd {
         return sum;
     }
 
-    private static void adamw(Celo2 c, double lr, Slab params, Slab grads, Celo2.State s, int t, int step) {
-        int off = params.layout().offset(t), n = params.layout().numel(t);
-        float[] p = f(params), g = f(grads), m, v;
+    private static void adamw(Celo2Args a, int t, int step) {
+        int off = a.state().layout().offset(t), n = a.state().layout().numel(t);
+        float[] p = f(a.state().params()), g = f(a.state().grads()), m, v;
         double b1, b2;
-        if (c.variant() == Celo2.Variant.CELO2) {
-            m = f(s.adamM());
-            v = f(s.adamV());
+        if (a.adamM() != null) {
+            m = f(a.adamM());
+            v = f(a.adamV());
             b1 = Celo2.BETA1;
             b2 = Celo2.BETA2;
             for (int e = off; e < off + n; e++) {
@@ -83,19 +84,22 @@ final class Celo2Simd {
                 v[e] = (float) (v[e] * b2 + (double) g[e] * g[e] * (1 - b2));
             }
         } else {
-            m = f(s.acc().m0());
-            v = f(s.acc().v());
+            m = f(a.state().m0());
+            v = f(a.state().v());
             b1 = Celo2.MOM[0];
             b2 = Celo2.RMS;
         }
-        double lrA = c.adamLrMult() * lr, bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
+        double lrA = a.adamLr(), bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
         for (int e = off; e < off + n; e++) {
             double u = (m[e] / bc1) / (Math.sqrt(v[e] / bc2) + Celo2.ADAM_EPS);
-            p[e] = (float) (p[e] - lrA * (u + c.adamWeightDecay() * p[e]));
+            p[e] = (float) (p[e] - lrA * (u + a.adamWeightDecay() * p[e]));
         }
     }
 
-    private static void celo2(Celo2 c, float[] theta, int at, SlabLayout tl, float lr, Backend backend, FactoredArgs a, Factors fac, int t) {
+    private static void celo2(Celo2Args c, float[] theta, int at, Factors fac, int t) {
+        FactoredArgs a = c.state();
+        Backend backend = a.params().backend();
+        float lr = (float) c.lr();
         SlabLayout l = a.layout(), rl = org.lopt4j.optim.FactoredDims.rowLayout(l), cl = org.lopt4j.optim.FactoredDims.colLayout(l);
         int off = l.offset(t), n = l.numel(t), rank = l.shape(t).rank();
         int rows = l.shape(t).dim(rank - 2), cols = l.shape(t).dim(rank - 1), block = rows * cols, leads = n / block, hid = c.hidden();
@@ -103,11 +107,8 @@ final class Celo2Simd {
         float[][] m = {st(a.m0()), st(a.m1()), st(a.m2())}, r = {st(a.r0()), st(a.r1()), st(a.r2())}, cc = {st(a.c0()), st(a.c1()), st(a.c2())};
         int ro = rl.offset(t), co = cl.offset(t);
         float[][] w0 = new float[Celo2.FEATURES][hid];
-        for (int i = 0, q = 0; i < Celo2.GROUPS.length; i++) {
-            for (int k = 0; k < Celo2.GROUPS[i]; k++, q++) System.arraycopy(theta, at + tl.offset(tl.index("w0/" + i)) + k * hid, w0[q], 0, hid);
-        }
-        int b0 = at + tl.offset(tl.index("b0")), w1 = at + tl.offset(tl.index("dense_w/0")), b1 = at + tl.offset(tl.index("dense_b/0"));
-        int w2 = at + tl.offset(tl.index("dense_w/1")), b2 = at + tl.offset(tl.index("dense_b/1"));
+        for (int q = 0; q < Celo2.FEATURES; q++) System.arraycopy(theta, at + q * hid, w0[q], 0, hid);
+        int b0 = at + Celo2.FEATURES * hid, w1 = b0 + hid, b1 = w1 + hid * hid, w2 = b1 + hid, b2 = w2 + Celo2.OUTPUTS * hid;
         float[][] x = new float[Celo2.FEATURES][block];
         float[] step = new float[block];
         float[][] h0 = new float[hid][S.length()], h1 = new float[hid][S.length()];
