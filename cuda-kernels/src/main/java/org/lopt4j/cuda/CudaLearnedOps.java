@@ -2,7 +2,7 @@ package org.lopt4j.cuda;
 
 import org.lopt4j.tensor.LearnedOps;
 
-/** The learned-optimizer passes on CUDA: small_fc_lopt, MLPLOpt, VeLO, L3RS and CELO2 kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
+/** The learned-optimizer passes on CUDA: small_fc_lopt, MLPLOpt, VeLO, L3RS, CELO2 and CIAO kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
 final class CudaLearnedOps implements LearnedOps {
     private final CudaBackend b;
 
@@ -18,4 +18,5 @@ final class CudaLearnedOps implements LearnedOps {
     @Override public void l3rs(L3rsArgs a) { CudaL3rs.run(b, a); }
     @Override public void newtonSchulz(NewtonSchulzArgs a) { CudaNewtonSchulz.run(b, a); }
     @Override public void celo2(Celo2Args a) { CudaCelo2.run(b, a); }
+    @Override public void ciao(CiaoArgs a) { CudaCiao.run(b, a); }
 }

@@ -4,7 +4,7 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * The parameter lists of the learned-optimizer kernels (small_fc_lopt.cu, mlp_lopt.cu, velo.cu, l3rs.cu,
- * newton_schulz.cu, celo2.cu), one record per
+ * newton_schulz.cu, celo2.cu, ciao.cu), one record per
  * entry point, each buffer as its device pointer. KernelTwinsTest holds them to the .cu sources.
  */
 final class LearnedArgs {
@@ -154,4 +154,25 @@ final class LearnedArgs {
                       CUdeviceptr count, int countStride, CUdeviceptr step, CUdeviceptr stepScales, CUdeviceptr blocks,
                       CUdeviceptr tensorBlock, int sharedAdam, double lr, double wd, double adamLr, double adamWd, CUdeviceptr tensorOf,
                       CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** ciao_norms. */
+    record CiaoNorms(CUdeviceptr grads, CUdeviceptr partials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
+                     int chunk) {}
+
+    /** ciao_global. */
+    record CiaoGlobal(CUdeviceptr partials, int chunks, CUdeviceptr clipState, double gradClipBeta, double clipNorm) {}
+
+    /** ciao_moments. */
+    record CiaoMoments(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m, CUdeviceptr v, CUdeviceptr perTensor, CUdeviceptr clipState,
+                       CUdeviceptr partials, double beta1, double beta2, double eps, double wd, int inf, int wdInUpdate, int features,
+                       CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
+
+    /** ciao_tensors. */
+    record CiaoTensors(CUdeviceptr partials, CUdeviceptr firstChunk, CUdeviceptr sizes, CUdeviceptr perTensor, CUdeviceptr clipState,
+                       CUdeviceptr vector, CUdeviceptr features, int withFeatures, double lr, double beta1, double beta2, double lambPower,
+                       double lambMin, double lambMax, int lambIgnoreVectors, double lambOmbeta, int tensors) {}
+
+    /** ciao_apply. */
+    record CiaoApply(CUdeviceptr params, CUdeviceptr m, CUdeviceptr v, CUdeviceptr perTensor, double eps, double wd, int inf, int wdInUpdate,
+                     CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 }

@@ -23,7 +23,8 @@ enum ClProgram {
     VELO("velo.cl", false, "learned_rule.cuh", "learned.cl", "small_fc_lopt.cl"),
     L3RS("l3rs.cl", false, "learned_rule.cuh", "learned.cl"),
     NEWTON_SCHULZ("newton_schulz.cl", false, "newton_schulz.cuh"),
-    CELO2("celo2.cl", false, "learned_rule.cuh", "newton_schulz.cuh", "celo2.cuh");
+    CELO2("celo2.cl", false, "learned_rule.cuh", "newton_schulz.cuh", "celo2.cuh"),
+    CIAO("ciao.cl", false, "learned_rule.cuh", "newton_schulz.cuh", "celo2.cuh", "ciao.cuh");
 
     /** The helpers prepended to every program. */
     static final String COMMON = "common.cl";

@@ -2,7 +2,7 @@ package org.lopt4j.opencl;
 
 import org.lopt4j.tensor.LearnedOps;
 
-/** The learned-optimizer passes on OpenCL: small_fc_lopt, MLPLOpt, VeLO, L3RS and CELO2 kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
+/** The learned-optimizer passes on OpenCL: small_fc_lopt, MLPLOpt, VeLO, L3RS, CELO2 and CIAO kernels over every tensor of a slab, and the grouped Newton–Schulz pass. */
 final class OpenClLearnedOps implements LearnedOps {
     private final OpenClBackend b;
 
@@ -18,4 +18,5 @@ final class OpenClLearnedOps implements LearnedOps {
     @Override public void l3rs(L3rsArgs a) { OpenClL3rs.run(b, a); }
     @Override public void newtonSchulz(NewtonSchulzArgs a) { OpenClNewtonSchulz.run(b, a); }
     @Override public void celo2(Celo2Args a) { OpenClCelo2.run(b, a); }
+    @Override public void ciao(CiaoArgs a) { OpenClCiao.run(b, a); }
 }

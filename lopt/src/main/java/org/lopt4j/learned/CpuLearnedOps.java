@@ -10,6 +10,7 @@ import org.lopt4j.learned.smallfc.SmallFcLoptRef;
 import org.lopt4j.learned.smallfc.SmallFcLoptSimd;
 import org.lopt4j.learned.velo.VeloRefPasses;
 import org.lopt4j.learned.velo.VeloSimd;
+import org.lopt4j.optim.CiaoRef;
 import org.lopt4j.optim.NewtonSchulz;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.LearnedOps;
@@ -33,6 +34,7 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void l3rs(L3rsArgs a) { L3rsRef.step(a); }
         @Override public void newtonSchulz(NewtonSchulzArgs a) { NewtonSchulz.twin(a); }
         @Override public void celo2(Celo2Args a) { Celo2Ref.step(a); }
+        @Override public void ciao(CiaoArgs a) { CiaoRef.step(a); }
     },
     /** The Vector API kernels. */
     SIMD {
@@ -65,6 +67,8 @@ public enum CpuLearnedOps implements LearnedOps {
         @Override public void celo2(Celo2Args a) {
             if (f32(a.state().params())) Celo2Simd.step(a); else Celo2Ref.step(a);
         }
+
+        @Override public void ciao(CiaoArgs a) { CiaoRef.step(a); }                 // per step a few passes in double: the twin
     };
 
     private static boolean f32(org.lopt4j.tensor.Tensor t) { return t.dtype() == DType.F32; }

@@ -49,6 +49,10 @@ public interface LearnedOps {
      *  Newton–Schulz of every block, the step's per-block scales, apply (rank ≤ 1 tensors: AdamW). */
     void celo2(Celo2Args a);
 
+    /** LHOPT's inner optimizer CIAO's step (lhopt.md §2–§3): the global norm and its rolling-max clip, moments, per tensor
+     *  bias corrections, LAMB's trust ratio and (when {@code features} is given) the 13 inner features, apply. */
+    void ciao(CiaoArgs a);
+
     /** The dtype of {@link VeloArgs#stats()}: exact double sums on the CPU, float on devices. */
     default DType statsType() { return DType.F32; }
 
@@ -184,5 +188,20 @@ public interface LearnedOps {
         public static final int OFFSET = 0, LOCAL = 1, ROWS = 2, COLS = 3, TENSOR = 4, FIRST_CHUNK = 5, CHUNKS = 6, BLOCK_FIELDS = 7;
         /** The MLP's inputs; the widest hidden layer the device kernels take. */
         public static final int FEATURES = 30, MAX_HIDDEN = 32;
+    }
+
+    /**
+     * Arguments of {@link #ciao}: the moments {@code m}, {@code v}; {@code perTensor} ({@link #PER_TENSOR} a tensor: bc1,
+     * bc2, LAMB's norm EMA and its correction, this step's lr), {@code global} (rolling max, clip coefficient, whether it
+     * clipped), the statistics dtype of {@link #statsType()}; the chunk table and each tensor's first chunk; scratch
+     * {@code partials} ({@link #SUMS} a chunk); {@code features} (tensors × 13) or null; {@code vector} per tensor 1 for rank ≤ 1
+     * (LAMB may ignore those); the hyperparameters as lhopt.md §2 names them.
+     */
+    record CiaoArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m, Tensor v, Tensor perTensor, Tensor global, FusedOps.Chunks chunks,
+                    Tensor firstChunk, Tensor partials, Tensor features, Tensor vector, double lr, double ombeta1, double ombeta2,
+                    double epsilon, double weightDecay, double clipNorm, double gradClipOmbeta, boolean denominatorInf, boolean weightDecayInUpdate,
+                    double lambPower, double lambMinTrust, double lambMaxTrust, boolean lambIgnoreVectors, double lambUpdateNormOmbeta) {
+        /** Floats per tensor in perTensor and per chunk in partials; the features. */
+        public static final int PER_TENSOR = 5, SUMS = 11, FEATURES = 13;
     }
 }

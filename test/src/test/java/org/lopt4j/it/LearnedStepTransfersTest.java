@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lopt4j.learned.LearnedOptimizer;
+import org.lopt4j.learned.celo2.Celo2;
 import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.learned.mlp.MlpLopt;
 import org.lopt4j.learned.smallfc.SmallFcLopt;
@@ -28,7 +29,7 @@ import org.lopt4j.tensor.cpu.ScalarBackend;
 
 /**
  * A learned step on a device never waits for it: on OpenCL (PoCL in CI), small_fc_lopt, MLPLOpt, VeLO and L3RS steps issue
- * no device-to-host read and no queue wait under the zeroing and the skipping non-finite policies; θ goes to the device
+ * no device-to-host read and no queue wait under the zeroing and the skipping non-finite policies (CELO2 under the zeroing one); θ goes to the device
  * once per (optimizer, state) — at init, or at the first step of a new optimizer on an existing state, as each truncated
  * unroll does — and a step uploads nothing else but VeLO's and L3RS's member losses (4 bytes a member).
  */
@@ -45,6 +46,14 @@ class LearnedStepTransfersTest {
                 check(b, l, lo);
             }
         }
+        check(b, l, eloCelo2(NonFinitePolicy.ZERO_NONFINITE));             // CELO2's skipping policy decides on the host
+    }
+
+    /** ELO-CELO2 (its global norm clip on) under {@code policy}. */
+    static Celo2 eloCelo2(NonFinitePolicy policy) {
+        Celo2 c = Celo2.eloCelo2();
+        return new Celo2(c.variant(), c.hidden(), c.lr(), c.weightDecay(), c.adamLrMult(), c.adamWeightDecay(), true, c.clipNorm(), c.gradClipVal(),
+                c.expMult(), policy);
     }
 
     /**
@@ -66,6 +75,11 @@ class LearnedStepTransfersTest {
         int seven = LearnedDeviceParityTest.SHAPES.size();
         assertEquals(5, launchesPerStep(b, new L3rs(seven, 8, 1e-2, false, policy), 2, 1), "l3rs: launches per step, 2 members × 7 tensors");
         assertEquals(5, launchesPerStep(b, new L3rs(2 * seven, 8, 1e-2, false, policy), 3, 2), "l3rs: launches per step, 3 members × 14 tensors");
+        // CELO2: the statistics pass (2), global norm clip (2), clip, accumulate, row means, feature sums, block scales,
+        // MLP, Newton-Schulz (17), step sums, block scales, apply
+        Celo2 celo2 = eloCelo2(NonFinitePolicy.ZERO_NONFINITE);
+        assertEquals(30, launchesPerStep(b, celo2, 2, 1), "elo_celo2: launches per step, 2 members × 7 tensors");
+        assertEquals(30, launchesPerStep(b, celo2, 3, 2), "elo_celo2: launches per step, 3 members × 14 tensors");
     }
 
     /** Launches of one step (after the first) on {@code members} members, each {@code copies} × the parity shapes. */

@@ -177,35 +177,53 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
         }
     }
 
-    /** CELO2 with fixed θ (one per member), its learning rate {@code lrMult·schedule.at(step, numSteps)}. */
-    record Opt(Celo2 celo2, float[] theta, Schedule schedule, double lrMult) implements Optimizer<State> {
-        @Override public State init(Slab params) {
-            int members = theta.length / celo2.thetaLayout().size();
-            FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), members);
-            Workspace w = new Workspace(params.backend(), params.dtype(), false, new int[] {members * 14, members * celo2.packedSize()},
-                    3 * tables.meanTotal());
+    /**
+     * CELO2 with fixed θ (one per member; {@code packed} as the pass reads it, {@code decays} the accumulators' per
+     * member), its learning rate {@code lrMult·schedule.at(step, numSteps)}.
+     */
+    record Opt(Celo2 celo2, int members, float[] packed, float[] decays, Schedule schedule, double lrMult) implements Optimizer<State> {
+        Opt(Celo2 celo2, float[] theta, Schedule schedule, double lrMult) {
+            this(celo2, theta.length / celo2.thetaLayout().size(), celo2.pack(theta), decays(theta.length / celo2.thetaLayout().size()), schedule, lrMult);
+        }
+
+        /** Momentum ×3, RMS, Adafactor ×3 (FactoredArgs.DECAYS), then 1 − each, per member. */
+        static float[] decays(int members) {
             float[] dec = new float[members * 14];
+            float[] d = {MOM[0], MOM[1], MOM[2], RMS, ADA[0], ADA[1], ADA[2]};
             for (int m = 0; m < members; m++) {
-                float[] d = {MOM[0], MOM[1], MOM[2], RMS, ADA[0], ADA[1], ADA[2]};
                 for (int k = 0; k < 7; k++) {
                     dec[m * 14 + k] = d[k];
                     dec[m * 14 + 7 + k] = (float) (1 - (double) d[k]);
                 }
             }
-            w.load(this, dec, celo2.pack(theta));
+            return dec;
+        }
+
+        @Override public State init(Slab params) {
+            FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), members);
+            Workspace w = new Workspace(params.backend(), params.dtype(), false, new int[] {decays.length, packed.length}, 3 * tables.meanTotal());
+            w.load(this, decays, packed);
             return new State(Accumulators.zeros(params), params.zerosLike(), params.zerosLike(), UpdateCounts.zeros(params), tables, w,
                     Celo2Plan.of(tables), 0, 0);
         }
 
+        /**
+         * One step. Non-finite gradients: the skipping policy decides on the host (a read of the gradient statistics);
+         * the others zero them on the device, and the step reads nothing back.
+         */
         @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
             NonFiniteGuard.checkPair(params, grads);
             s.tables().check(params);
-            if (!NonFiniteGuard.admit(celo2.policy(), params, grads, s.tables().chunks())) return s.skip();
+            Workspace w = s.workspace();
+            if (celo2.policy() == NonFinitePolicy.SKIP_AND_COUNT) {
+                if (!NonFiniteGuard.admit(celo2.policy(), params, grads, s.tables().chunks())) return s.skip();
+            } else {
+                NonFiniteGuard.onDevice(celo2.policy(), params, grads, s.tables().chunks(), 0, 0, w.gradStats());
+            }
             if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
             double lr = lrMult * schedule.at(s.step(), info.numSteps());
-            Workspace w = s.workspace();
+            w.load(this, decays, packed);                      // θ goes up once per (optimizer, state)
             FactoredArgs a = s.tables().args(params, grads, s.acc(), w.theta(0), w.scratch(0), s.count(), w, 0);
-            int members = theta.length / celo2.thetaLayout().size();
             Tensor adamM = celo2.variant() == Variant.CELO2 ? s.adamM().flat() : null, adamV = adamM == null ? null : s.adamV().flat();
             params.backend().fused().learned().celo2(s.plan().args(celo2, a, w.theta(1), params.layout().count() / members, adamM, adamV, lr));
             return s.applied();

@@ -52,6 +52,7 @@ public final class CpuLearnedKernels {
         @Override public void l3rs(L3rsArgs a) { throw missing(); }
         @Override public void newtonSchulz(NewtonSchulzArgs a) { throw missing(); }
         @Override public void celo2(Celo2Args a) { throw missing(); }
+        @Override public void ciao(CiaoArgs a) { throw missing(); }
 
         private static IllegalStateException missing() {
             return new IllegalStateException("the CPU learned-optimizer kernels are in lopt4j-lopt, which is not on the class path");
