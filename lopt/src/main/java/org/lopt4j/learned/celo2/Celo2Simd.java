@@ -109,10 +109,11 @@ public final class Celo2Simd {
         float[][] w0 = new float[Celo2.FEATURES][hid];
         for (int q = 0; q < Celo2.FEATURES; q++) System.arraycopy(theta, at + q * hid, w0[q], 0, hid);
         int b0 = at + Celo2.FEATURES * hid, w1 = b0 + hid, b1 = w1 + hid * hid, w2 = b1 + hid, b2 = w2 + Celo2.OUTPUTS * hid;
-        float[][] x = new float[Celo2.FEATURES][block];
-        float[] step = new float[block];
+        // whole vectors only (columns padded with zeros): a masked tail load through a helper left C2 boxing every vector
+        int padded = Math.ceilDiv(block, S.length()) * S.length();
+        float[][] x = new float[Celo2.FEATURES][padded];
+        float[] step = new float[padded];
         float[][] h0 = new float[hid][S.length()], h1 = new float[hid][S.length()];
-        float[] tmp = new float[S.length()];
         float wd = (float) c.weightDecay();
         for (int lead = 0; lead < leads; lead++) {
             int base = lead * block;
@@ -143,10 +144,9 @@ public final class Celo2Simd {
             }
             int j = 0;
             for (; j < block; j += S.length()) {
-                int lanes = Math.min(S.length(), block - j);
                 for (int u = 0; u < hid; u++) {
                     FloatVector z = FloatVector.broadcast(S, theta[b0 + u]);
-                    for (int q = 0; q < Celo2.FEATURES; q++) z = load(x[q], j, lanes).fma(FloatVector.broadcast(S, w0[q][u]), z);
+                    for (int q = 0; q < Celo2.FEATURES; q++) z = FloatVector.fromArray(S, x[q], j).fma(FloatVector.broadcast(S, w0[q][u]), z);
                     z.max(0f).intoArray(h0[u], 0);
                 }
                 for (int u = 0; u < hid; u++) {
@@ -161,20 +161,18 @@ public final class Celo2Simd {
                     mag = h.fma(FloatVector.broadcast(S, theta[w2 + i * Celo2.OUTPUTS + 1]), mag);
                 }
                 FloatVector out = c.expMult() == 0 ? dir : dir.mul(VecMath.exp(mag.mul((float) c.expMult())));
-                out.intoArray(tmp, 0);
-                System.arraycopy(tmp, 0, step, j, lanes);
+                out.intoArray(step, j);
             }
-            if (c.orthogonalize()) System.arraycopy(NewtonSchulz.orthogonalize(step, rows, cols, NewtonSchulz.EPS, backend), 0, step, 0, rows * cols);
+            if (c.orthogonalize()) {
+                float[] whole = padded == block ? step : java.util.Arrays.copyOf(step, block);
+                System.arraycopy(NewtonSchulz.orthogonalize(whole, rows, cols, NewtonSchulz.EPS, backend), 0, step, 0, block);
+            }
             scale(step, block, (float) (1 / Math.sqrt(1e-9 + sumSquares(step, 0, block) / block)));
             for (int e = 0; e < block; e++) p[off + base + e] = p[off + base + e] - lr * (step[e] + wd * p[off + base + e]);
         }
     }
 
     private static float[] st(Tensor t) { return ((CpuStorage) t.storage()).f32; }
-
-    private static FloatVector load(float[] a, int at, int lanes) {
-        return lanes == S.length() ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, S.indexInRange(0, lanes));
-    }
 
     private static void scale(float[] a, int n, float s) {
         int e = 0;
