@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = {"Run a learned optimizer on a suite of held-out tasks against Adam tuned per task; report per task the final score, the speedup over Adam (tasks.md §6) and the count of tasks where it beats tuned Adam.",
-                "Score: the training loss averaged over the last 10% of the steps, then over seeds. Speedup: the steps the Adam envelope (the best of the grid at each step, EMA-smoothed) needs to reach the learned run's final smoothed loss, divided by the run's steps."})
+                "Score: the training loss averaged over the last 10%% of the steps, then over seeds. Speedup: the steps the Adam envelope (the best of the grid at each step, EMA-smoothed) needs to reach the learned run's final smoothed loss, divided by the run's steps."})
 final class SuiteCommand implements Callable<Integer> {
     /**
      * The held-out suite: none of its tasks is the shipped θ's meta-training task (ImageMLP_FashionMnist8_Relu32). An

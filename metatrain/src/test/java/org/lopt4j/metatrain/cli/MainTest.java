@@ -71,4 +71,25 @@ class MainTest {
         assertEquals(0, Main.run("train", "--help"));
         assertEquals(0, Main.run("tasks"));
     }
+
+    /** Every command's and subcommand's --help renders as written: picocli warns (on stderr) of a bare '%' and prints it raw. */
+    @Test void everyHelpRendersWithoutWarnings() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        List<String> seen = new java.util.ArrayList<>();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(new picocli.CommandLine(new Main())));
+            while (!todo.isEmpty()) {
+                picocli.CommandLine c = todo.pop();
+                c.getUsageMessage();
+                seen.add(c.getCommandName());
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(seen.size() > 10, "walked the commands: " + seen);
+        assertTrue(!err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("WARN"), "help text warnings:\n" + err);
+    }
 }
