@@ -163,7 +163,7 @@ extern "C" __global__ void small_fc_lopt_clip(float* grads, const float* norm_pa
 }
 
 // apply: normalized features (scales formed per block) and the time features of the tensor's update count before
-// this step (count - 1, accumulate having advanced it) through the member's MLP; q = p - step_scale * dir *
+// this step (count - 1, accumulate having advanced it) through the member's MLP; q = p - step_scale * tensor_steps[t] * dir *
 // exp(exp_mult * mag), p <- q - param_decay * q (PyLO's weight decay, lr * wd).
 extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads, const float* m0, const float* m1,
                                                   const float* m2, const float* v, const float* r0, const float* r1,
@@ -172,7 +172,7 @@ extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads
                                                   const float* partials, int per_chunk, const int* first_chunk,
                                                   const float* theta, int theta_stride,
                                                   const float* count, int count_stride, int hidden, int layers, double exp_mult,
-                                                  double step_scale, double param_decay, const int* tensor_of,
+                                                  double step_scale, const float* tensor_steps, double param_decay, const int* tensor_of,
                                                   const int* start_of, const int* offsets, const int* sizes, int chunk,
                                                   const float* grad_stats, int skip_nonfinite) {
     if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
@@ -185,7 +185,7 @@ extern "C" __global__ void small_fc_lopt_apply(float* params, const float* grads
     const int* in = info + t * SFL_FIELDS;
     const int member = in[SFL_MEMBER];
     const float* w = theta + (long long)member * theta_stride;
-    const float em = (float)exp_mult, ss = (float)step_scale, pd = (float)param_decay;
+    const float em = (float)exp_mult, ss = (float)step_scale * tensor_steps[t], pd = (float)param_decay;
     float x[SFL_INPUTS], out[2];
     int widths[LOPT_MAX_LAYERS + 1];
     const int weight_layers = sfl_widths(hidden, layers, widths);

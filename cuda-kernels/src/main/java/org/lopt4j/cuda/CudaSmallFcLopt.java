@@ -56,7 +56,7 @@ final class CudaSmallFcLopt {
             b.launch(Kernels.SMALL_FC_LOPT_APPLY, d.perChunk(), new LearnedArgs.SmallFcApply(d.params(), d.grads(), d.m0(), d.m1(),
                     d.m2(), d.v(), d.r0(), d.r1(), d.r2(), d.c0(), d.c1(), d.c2(), d.rowMean(), a.meanTotal(), d.info(),
                     partials.ptr(), 1, i32(b, a.firstChunk(), "firstChunk"), f32(b, sa.theta(), "theta"), sa.thetaStride(),
-                    f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), sa.paramDecay(), d.tensorOf(), d.startOf(),
+                    f32(b, a.count(), "count"), a.countStride(), sa.hidden(), sa.layers(), sa.expMult(), sa.stepScale(), f32(b, sa.tensorScales(), "tensorScales"), sa.paramDecay(), d.tensorOf(), d.startOf(),
                     d.offsets(), d.sizes(), a.chunk(), f32(b, a.gradStats(), "gradStats"), a.skipNonFinite()));
         } finally {
             partials.release();   // stream-ordered: the allocator reuses it only for later work

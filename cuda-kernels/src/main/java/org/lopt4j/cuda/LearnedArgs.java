@@ -39,7 +39,7 @@ final class LearnedArgs {
                         CUdeviceptr v, CUdeviceptr r0, CUdeviceptr r1, CUdeviceptr r2, CUdeviceptr c0, CUdeviceptr c1,
                         CUdeviceptr c2, CUdeviceptr rowMean, int meanTotal, CUdeviceptr info, CUdeviceptr partials,
                         int perChunk, CUdeviceptr firstChunk, CUdeviceptr theta, int thetaStride, CUdeviceptr count,
-                        int countStride, int hidden, int layers, double expMult, double stepScale, double paramDecay, CUdeviceptr tensorOf,
+                        int countStride, int hidden, int layers, double expMult, double stepScale, CUdeviceptr tensorSteps, double paramDecay, CUdeviceptr tensorOf,
                         CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk, CUdeviceptr gradStats,
                         int skipNonfinite) {}
 

@@ -38,7 +38,8 @@ final class OpenClSmallFcLopt {
                 time(b, ClProgram.SMALL_FC_LOPT, a.count(), a.countStride(), a.sizes().numel(), time);
                 b.launch(ClProgram.SMALL_FC_LOPT, DType.F32, "small_fc_lopt_apply", elements, table(b, state(b, a).mem(i32(b, a.info(), "info"))
                         .mem(scale).mem(f32(b, sa.theta(), "theta")).i32(sa.thetaStride()).mem(time)
-                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale()).real(DType.F32, sa.paramDecay()), a)
+                        .i32(sa.hidden()).i32(sa.layers()).real(DType.F32, sa.expMult()).real(DType.F32, sa.stepScale())
+                        .mem(f32(b, sa.tensorScales(), "tensorScales")).real(DType.F32, sa.paramDecay()), a)
                         .mem(f32(b, a.gradStats(), "gradStats")).i32(a.skipNonFinite()));
             } finally {
                 scale.release();

@@ -146,7 +146,7 @@ __kernel void small_fc_lopt_clip(__global float* grads, __global const float* no
 }
 
 // apply: normalized features (learned_feature_scales) and the tensor's time features (learned_time_features) through the member's MLP;
-// q = p - step_scale * dir * exp(exp_mult * mag), p <- q - param_decay * q (PyLO's weight decay, lr * wd).
+// q = p - step_scale * tensor_steps[t] * dir * exp(exp_mult * mag), p <- q - param_decay * q (PyLO's weight decay, lr * wd).
 __kernel void small_fc_lopt_apply(__global float* params, __global const float* grads, __global const float* m0,
                                      __global const float* m1, __global const float* m2, __global const float* v,
                                      __global const float* r0, __global const float* r1, __global const float* r2,
@@ -154,7 +154,8 @@ __kernel void small_fc_lopt_apply(__global float* params, __global const float* 
                                      __global const float* row_mean, int mean_total, __global const int* info,
                                      __global const float* scale, __global const float* theta, int theta_stride,
                                      __global const float* time, int hidden, int layers, float exp_mult,
-                                     float step_scale, float param_decay, SFL_TABLE, __global const float* grad_stats,
+                                     float step_scale, __global const float* tensor_steps, float param_decay, SFL_TABLE,
+                                     __global const float* grad_stats,
                                      int skip_nonfinite) {
     if (LOPT_SKIPS(grad_stats, skip_nonfinite)) return;
     int t;
@@ -172,6 +173,6 @@ __kernel void small_fc_lopt_apply(__global float* params, __global const float* 
     if (layers == 2 && hidden == 4) sfl_mlp_4(w, x, out);
     else if (layers == 2 && hidden == 32) sfl_mlp_32(w, x, out);
     else lopt_mlp_any(w, widths, weight_layers, x, SFL_INPUTS, out);
-    const float q = params[i] - step_scale * (out[0] * exp(exp_mult * out[1]));
+    const float q = params[i] - (step_scale * tensor_steps[t]) * (out[0] * exp(exp_mult * out[1]));
     params[i] = param_decay != 0.0f ? q - param_decay * q : q;
 }

@@ -4,21 +4,49 @@ package org.lopt4j.learned;
  * How a learned optimizer's update is applied, as PyLO's optimizers take it: {@code lr} scales the step
  * ({@code p ← p − lr·step}); {@code weightDecay} is decoupled and follows the step, on the updated parameters
  * ({@code p ← p − lr·wd·p}); {@code maxGradNorm} clips each parameter tensor's gradient to that norm before any
- * feature (torch's {@code clip_grad_norm_} per tensor, in place; 0 = off). None of them is part of θ.
+ * feature (torch's {@code clip_grad_norm_} per tensor, in place; 0 = off). {@code fanInReference} (small_fc_lopt;
+ * 0 = off, not PyLO's) scales each weight tensor's step by {@link #fanInScale}: a θ meta-trained on layers of that
+ * fan-in keeps its steps in proportion to the weights' initial scale (∝ 1/√fan-in) on wider inputs. None of them is
+ * part of θ.
  */
-public record UpdateOptions(double lr, double weightDecay, double maxGradNorm) {
-    /** PyLO's defaults: lr 1, no weight decay, no clipping. */
+public record UpdateOptions(double lr, double weightDecay, double maxGradNorm, double fanInReference) {
+    /** PyLO's defaults: lr 1, no weight decay, no clipping; no fan-in scaling. */
     public static final UpdateOptions NONE = new UpdateOptions(1, 0, 0);
+
+    /** PyLO's three options, without fan-in scaling. */
+    public UpdateOptions(double lr, double weightDecay, double maxGradNorm) { this(lr, weightDecay, maxGradNorm, 0); }
 
     public UpdateOptions {
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number above 0, got " + lr);
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new IllegalArgumentException("weight decay must be a finite number ≥ 0, got " + weightDecay);
         if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) throw new IllegalArgumentException("max gradient norm must be a finite number ≥ 0 (0 = off), got " + maxGradNorm);
+        if (!(fanInReference >= 0) || Double.isInfinite(fanInReference)) throw new IllegalArgumentException("fan-in reference must be a finite number ≥ 0 (0 = off), got " + fanInReference);
+    }
+
+    /**
+     * Tensor {@code t}'s step factor: {@code min(1, √(fanInReference / fan-in))} for a weight of rank ≥ 2 (fan-in: the
+     * product of all its axes but the last, as weights are stored [in, out] and conv kernels [kh, kw, in, out]); 1 for
+     * biases and scalars, and when the option is off.
+     */
+    public float fanInScale(org.lopt4j.tensor.SlabLayout l, int t) {
+        org.lopt4j.tensor.Shape s = l.shape(t);
+        if (fanInReference == 0 || s.rank() < 2 || s.numel() == 0) return 1f;
+        double fanIn = (double) s.numel() / s.dim(s.rank() - 1);
+        return (float) Math.min(1, Math.sqrt(fanInReference / fanIn));
+    }
+
+    /** {@link #fanInScale} of every tensor of {@code l}. */
+    public float[] fanInScales(org.lopt4j.tensor.SlabLayout l) {
+        float[] s = new float[Math.max(1, l.count())];
+        for (int t = 0; t < l.count(); t++) s[t] = fanInScale(l, t);
+        return s;
     }
 
     /** What the update subtracts from each decayed parameter: {@code lr·wd}. */
     public double paramDecay() { return lr * weightDecay; }
 
     /** For {@code describe()}: empty at the defaults. */
-    public String describe() { return equals(NONE) ? "" : ", lr=" + lr + ", weight_decay=" + weightDecay + ", max_grad_norm=" + maxGradNorm; }
+    public String describe() {
+        return equals(NONE) ? "" : ", lr=" + lr + ", weight_decay=" + weightDecay + ", max_grad_norm=" + maxGradNorm + (fanInReference == 0 ? "" : ", fan_in_reference=" + fanInReference);
+    }
 }

@@ -93,12 +93,13 @@ public interface LearnedOps {
      * Arguments of {@link #smallFcLopt}: the accumulator state; {@code theta} each member's MLP packed layer by layer
      * (weights [in × out], then bias), {@code thetaStride} floats apart, {@code layers} layers of width {@code hidden}
      * after the input; the 11 time features come from each tensor's update count before the step;
-     * {@code q = p − stepScale·d·exp(expMult·m)}, {@code p ← q − paramDecay·q} (PyLO's weight decay: lr·wd). With
+     * {@code q = p − stepScale·tensorScales[t]·d·exp(expMult·m)} (tensorScales: a float per tensor),
+     * {@code p ← q − paramDecay·q} (PyLO's weight decay: lr·wd). With
      * {@code maxGradNorm > 0} each tensor's g is first scaled in place by {@code min(1, maxGradNorm/(‖g‖ + 1e-6))}
      * (torch's clip_grad_norm_ per tensor; {@code normPartials}, a float per chunk, its scratch, else null).
      */
     record SmallFcLoptArgs(FactoredArgs state, Tensor theta, int thetaStride, int hidden, int layers,
-                           double expMult, double stepScale, double paramDecay, double maxGradNorm, Tensor normPartials) {
+                           double expMult, double stepScale, Tensor tensorScales, double paramDecay, double maxGradNorm, Tensor normPartials) {
         /** The widest MLP layer and the most layers the kernels take; the features normalized per tensor. */
         public static final int MAX_WIDTH = 64, MAX_LAYERS = 8, FEATURES = 28;
     }

@@ -60,7 +60,7 @@ class LearnedDeviceParityTest {
     }
 
     /** PyLO's options: lr 0.5, weight decay 0.1 and a gradient norm limit of 20 (it clips the outlier tensors). */
-    static final UpdateOptions OPTIONS = new UpdateOptions(0.5, 0.1, 20);
+    static final UpdateOptions OPTIONS = new UpdateOptions(0.5, 0.1, 20, 16);      // fan-in scales 0.71, 0.47, 1 and 1 on the weights
 
     @Test void openClPyloOptionsMatchTwin() {
         Backend b = device(new OpenClBackendProvider(), "lopt4j.opencl.required", "OpenCL");

@@ -142,6 +142,7 @@ public record Celo2(Variant variant, int hidden, double lr, double weightDecay, 
      */
     public Optimizer<State> optimizer(Slab theta, UpdateOptions options, Schedule schedule) {
         if (options.maxGradNorm() > 0) throw new IllegalArgumentException(name() + " clips the global gradient norm (clipNorm), not each tensor's");
+        if (options.fanInReference() > 0) throw new IllegalArgumentException(name() + " normalizes each update itself; fan-in scaling is small_fc_lopt's");
         members(theta);
         Celo2 c = options.weightDecay() > 0 ? with(lr, options.weightDecay()) : this;
         return new Opt(c, theta.flat().toFloatArray(), schedule, options.lr());

@@ -157,9 +157,9 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
         @Override public State init(Slab params) {
             FactoredTables tables = FactoredTables.of(params.layout(), params.backend(), theta.mlp().members());
             Workspace w = new Workspace(params.backend(), params.dtype(), lopt.policy() == NonFinitePolicy.SKIP_AND_COUNT,
-                    new int[] {theta.mlp().values().length, theta.decays().length}, 3 * tables.meanTotal(),
+                    new int[] {theta.mlp().values().length, theta.decays().length, params.layout().count()}, 3 * tables.meanTotal(),
                     options.maxGradNorm() > 0 ? tables.chunks().tensorOf().numel() : 0);
-            w.load(theta, theta.mlp().values(), theta.decays());
+            w.load(this, theta.mlp().values(), theta.decays(), options.fanInScales(params.layout()));
             return new State(Accumulators.zeros(params), UpdateCounts.zeros(params), tables, w, 0, 0);
         }
 
@@ -171,13 +171,13 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
             }
             info.checkMembers(theta.mlp().members());
             Workspace w = s.workspace();
-            w.load(theta, theta.mlp().values(), theta.decays());
+            w.load(this, theta.mlp().values(), theta.decays(), options.fanInScales(params.layout()));
             if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
             NonFiniteGuard.onDevice(lopt.policy(), params, grads, s.tables().chunks(), 0, 0, w.gradStats());
             params.backend().fused().learned().smallFcLopt(new LearnedOps.SmallFcLoptArgs(
                     s.tables().args(params, grads, s.acc(), w.theta(1), w.scratch(0), s.count(), w, NonFiniteGuard.skipOnDevice(lopt.policy())),
                     w.theta(0), theta.mlp().stride(), lopt.hiddenSize(), lopt.hiddenLayers(), lopt.expMult(), lopt.stepMult() * lopt.lr() * options.lr(),
-                    options.paramDecay(), options.maxGradNorm(), options.maxGradNorm() > 0 ? w.scratch(1) : null));
+                    w.theta(2), options.paramDecay(), options.maxGradNorm(), options.maxGradNorm() > 0 ? w.scratch(1) : null));
             return s.applied();
         }
 

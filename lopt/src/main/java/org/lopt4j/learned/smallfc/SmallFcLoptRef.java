@@ -160,7 +160,7 @@ public final class SmallFcLoptRef {
         Views vw = Views.of(s);
         CpuStorage p = vw.p();
         ChunkTable ct = l.chunks(CHUNK);
-        float[] packed = a.theta().toFloatArray();
+        float[] packed = a.theta().toFloatArray(), tensorScale = a.tensorScales().toFloatArray();
         int members = s.members(), perMember = l.count() / members, nt = SmallFcLopt.INPUTS - SmallFcLopt.NORMALIZED;
         int[] counts = UpdateCounts.read(s.count(), l.count(), s.countStride());
         float[][] time = new float[l.count()][];
@@ -179,7 +179,7 @@ public final class SmallFcLoptRef {
                     for (int f = 0; f < x.length; f++) in[f] = x[f] * scale[t][f];
                     for (int k = 0; k < nt; k++) in[SmallFcLopt.NORMALIZED + k] = time[t][k];
                     double[] o = PlainMlp.eval(w[m], b[m], widths, in);
-                    double q = p.get(off + e) - a.stepScale() * o[0] * Math.exp(a.expMult() * o[1]);
+                    double q = p.get(off + e) - a.stepScale() * tensorScale[t] * o[0] * Math.exp(a.expMult() * o[1]);
                     p.set(off + e, a.paramDecay() == 0 ? q : q - a.paramDecay() * q);
                 }
             }

@@ -39,7 +39,8 @@ public final class SmallFcLoptSimd {
         }
         int[] mlpOf = new int[count];
         float[] stepOf = new float[count];
-        for (int t = 0; t < count; t++) { mlpOf[t] = t / perMember; stepOf[t] = (float) a.stepScale(); }
+        float[] tensorScale = a.tensorScales().toFloatArray();
+        for (int t = 0; t < count; t++) { mlpOf[t] = t / perMember; stepOf[t] = (float) (a.stepScale() * tensorScale[t]); }
         LaneRule.apply(new LaneRule.Rule(LaneRule.Slots.SMALL_FC, widths, w, b, mlpOf, times, (float) a.expMult(), stepOf, (float) a.paramDecay()), s, aux);
     }
 }

@@ -89,6 +89,7 @@ public record Velo(int lstmHidden, int paramInits, NonFinitePolicy policy) imple
     /** PyLO's {@code VeLO_naive} options: {@code lr} and {@code weight_decay} (VeLO clips gradients itself, to ±1000). */
     @Override public Optimizer<State> optimizer(Slab theta, UpdateOptions options) {
         if (options.maxGradNorm() > 0) throw new IllegalArgumentException("VeLO takes no max gradient norm (PyLO's VeLO_naive has none; VeLO clips gradients to ±1000)");
+        if (options.fanInReference() > 0) throw new IllegalArgumentException("VeLO sets each tensor's step itself; fan-in scaling is small_fc_lopt's");
         return new Opt(this, theta, Packed.of(this, theta), options);
     }
 

@@ -41,7 +41,7 @@ class CommandErrorsTest {
     @Test void learningRatesMustBeFiniteAndPyloOptionsOnlyForLearnedOptimizers() {
         assertEquals("--lr must be a finite number above 0, got Infinity", Cli.run("train", "--task", TASK, "--lr", "Infinity", "--out", out()).error());
         assertEquals("--lr must be a finite number above 0, got NaN", Cli.run("train", "--task", TASK, "--lr", "NaN", "--out", out()).error());
-        assertEquals("--weight-decay and --max-grad-norm are a learned optimizer's options (PyLO's); adam is not one",
+        assertEquals("--weight-decay, --max-grad-norm and --fan-in-reference are a learned optimizer's options; adam is not one",
                 Cli.run("train", "--task", TASK, "--optimizer", "adam", "--weight-decay", "0.1", "--out", out()).error());
         assertEquals("max gradient norm must be a finite number ≥ 0 (0 = off), got -1.0",
                 Cli.run("train", "--task", TASK, "--optimizer", "small_fc_lopt", "--max-grad-norm", "-1", "--out", out()).error());

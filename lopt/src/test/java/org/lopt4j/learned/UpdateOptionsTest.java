@@ -1,0 +1,30 @@
+package org.lopt4j.learned;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.tensor.Shape;
+import org.lopt4j.tensor.SlabLayout;
+
+/** The fan-in step factors, by hand: min(1, √(reference / fan-in)), fan-in every axis but the last. */
+class UpdateOptionsTest {
+    static final SlabLayout L = SlabLayout.of(List.of("dense784", "conv", "bias", "narrow", "scalar", "lstm"),
+            List.of(Shape.of(784, 128), Shape.of(3, 3, 16, 32), Shape.of(128), Shape.of(10, 64), Shape.of(), Shape.of(96, 256)));
+
+    @Test void fanInScalesByHand() {
+        UpdateOptions o = new UpdateOptions(1, 0, 0, 64);
+        assertArrayEquals(new float[] {(float) Math.sqrt(64.0 / 784), (float) Math.sqrt(64.0 / 144), 1, 1, 1, (float) Math.sqrt(64.0 / 96)},
+                o.fanInScales(L), 1e-7f);
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, UpdateOptions.NONE.fanInScales(L), 0f);
+        assertEquals(", lr=1.0, weight_decay=0.0, max_grad_norm=0.0, fan_in_reference=64.0", o.describe());
+    }
+
+    @Test void refusesABadReference() {
+        assertThrows(IllegalArgumentException.class, () -> new UpdateOptions(1, 0, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> new UpdateOptions(1, 0, 0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new UpdateOptions(1, 0, 0, Double.POSITIVE_INFINITY));
+    }
+}
