@@ -1,0 +1,30 @@
+package org.lopt4j.metatrain.outer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.lopt4j.learned.LearnedOptimizers;
+
+/** Every meta-training config under metatrain/configs parses, names a known learned optimizer and keeps its options. */
+class ShippedConfigsTest {
+    @Test void everyMetaTrainingConfigParses() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of("configs"))) {
+            files = s.filter(p -> p.getFileName().toString().matches("(small_fc_lopt|velo|l3rs)_.*\\.json")).sorted().toList();
+        }
+        assertTrue(files.size() >= 6, "found the configs: " + files);
+        for (Path f : files) {
+            MetaConfig c = MetaConfig.read(f);
+            LearnedOptimizers.named(c.lopt());
+            assertTrue(c.outerSteps() > 0, f + ": outer steps");
+        }
+        MetaConfig fanIn = MetaConfig.read(Path.of("configs/small_fc_lopt_fanin.json"));
+        assertEquals(8, fanIn.loptOptions().fanInReference(), "small_fc_lopt_fanin.json's fan-in reference");
+        assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_general.json")).loptOptions().fanInReference());
+    }
+}
