@@ -10,7 +10,7 @@
 extern "C" __global__ void ciao_norms(const float* grads, float* partials, const int* tensor_of, const int* start_of,
                                       const int* offsets, const int* sizes, int chunk) {
     __shared__ float scratch[C2_GROUP];
-    ci_norms(grads, partials, tensor_of, start_of, offsets, sizes, chunk, blockIdx.x, threadIdx.x, scratch);
+    c2_grad_norms(grads, partials + CIAO_RAW, CIAO_SUMS, tensor_of, start_of, offsets, sizes, chunk, blockIdx.x, threadIdx.x, scratch);
 }
 
 extern "C" __global__ void ciao_global(const float* partials, int chunks, float* clip_state, double grad_clip_beta, double clip_norm) {

@@ -1,9 +1,10 @@
 // ciao.cuh: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) in the C subset CUDA C++ and OpenCL C
-// share; ciao.cu and ciao.cl wrap it in entry points: norms (a work-group per slab chunk: its sum of g^2), global (one
-// work-group: the global norm, the rolling maximum and the clip coefficient), moments (a work-group per slab chunk: m, v
-// and the chunk's sums of the update's and the features' terms), tensors (a work-item per tensor: bias corrections,
-// LAMB's trust ratio, this step's lr, the 13 features) and apply (a work-group per slab chunk). Nothing is read back.
-// Device functions are ci_*, entry points ciao_*. Include it after learned_rule.cuh, newton_schulz.cuh and celo2.cuh (their macros, c2_group_sums and c2_slab_range).
+// share; ciao.cu and ciao.cl wrap it in entry points: norms (a work-group per slab chunk: its sum of g^2, by celo2.cuh's
+// c2_grad_norms), global (one work-group: the global norm, the rolling maximum and the clip coefficient), moments (a
+// work-group per slab chunk: m, v and the chunk's sums of the update's and the features' terms), tensors (a work-item
+// per tensor: bias corrections, LAMB's trust ratio, this step's lr, the 13 features) and apply (a work-group per slab
+// chunk). Nothing is read back. Device functions are ci_*, entry points ciao_*. Include it after learned_rule.cuh,
+// newton_schulz.cuh and celo2.cuh (their macros, c2_group_sums, c2_slab_range and c2_grad_norms).
 // Java twin: org.lopt4j.optim.CiaoRef; launchers: org.lopt4j.cuda.CudaCiao, org.lopt4j.opencl.OpenClCiao.
 #ifndef LOPT4J_CIAO_CUH
 #define LOPT4J_CIAO_CUH
@@ -40,17 +41,6 @@
 #define CIAO_ROLLING 0
 #define CIAO_COEF 1
 #define CIAO_CLIPPED 2
-
-// norms: sum of g^2 of slab chunk c.
-NS_FN void ci_norms(const NS_GLOBAL float* grads, NS_GLOBAL float* partials, C2_SLAB_TABLE, int c, int lid,
-                      NS_LOCAL float* scratch) {
-    LOPT_LONG begin, end;
-    c2_slab_range(tensor_of, start_of, offsets, sizes, chunk, c, &begin, &end);
-    float acc[1] = {0.0f};
-    for (LOPT_LONG i = begin + lid; i < end; i += C2_GROUP) acc[0] += grads[i] * grads[i];
-    c2_group_sums(acc, 1, lid, scratch);
-    if (lid == 0) partials[(LOPT_LONG)c * CIAO_SUMS + CIAO_RAW] = scratch[0];
-}
 
 // global (one work-group): G = sqrt(sum of every chunk's g^2), R <- max(G, bc * R), coef = clip_norm * R / (G + 1e-6)
 // (1 without a clip), whether coef < 1.

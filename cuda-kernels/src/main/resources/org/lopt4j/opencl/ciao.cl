@@ -6,7 +6,7 @@
 __kernel void ciao_norms(__global const float* grads, __global float* partials, __global const int* tensor_of,
                          __global const int* start_of, __global const int* offsets, __global const int* sizes, int chunk) {
     __local float scratch[C2_GROUP];
-    ci_norms(grads, partials, tensor_of, start_of, offsets, sizes, chunk, (int)get_group_id(0), (int)get_local_id(0), scratch);
+    c2_grad_norms(grads, partials + CIAO_RAW, CIAO_SUMS, tensor_of, start_of, offsets, sizes, chunk, (int)get_group_id(0), (int)get_local_id(0), scratch);
 }
 
 __kernel void ciao_global(__global const float* partials, int chunks, __global float* clip_state, float grad_clip_beta, float clip_norm) {

@@ -2,7 +2,6 @@ package org.lopt4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -85,17 +84,7 @@ class Celo2DeviceParityTest {
         }
     }
 
-    static SlabLayout layout() {
-        List<String> names = new ArrayList<>();
-        List<Shape> shapes = new ArrayList<>();
-        for (int m = 0; m < MEMBERS; m++) {
-            for (int i = 0; i < SHAPES.size(); i++) {
-                names.add("m" + m + "/t" + i);
-                shapes.add(SHAPES.get(i));
-            }
-        }
-        return SlabLayout.of(names, shapes);
-    }
+    static SlabLayout layout() { return LearnedDeviceParityTest.layout(SHAPES, MEMBERS); }
 
     /** Each member its own θ (PyLO's initialization from different keys). */
     static Slab population(Celo2 c) {

@@ -318,16 +318,19 @@ class LearnedDeviceParityTest {
         return Assumptions.abort("no usable " + what + " device");
     }
 
-    static SlabLayout layout() {
+    static SlabLayout layout() { return layout(SHAPES, MEMBERS); }
+
+    /** {@code members} copies of {@code shapes}, member-major, named m{member}/t{index}. */
+    static SlabLayout layout(List<Shape> shapes, int members) {
         List<String> names = new ArrayList<>();
-        List<Shape> shapes = new ArrayList<>();
-        for (int m = 0; m < MEMBERS; m++) {
-            for (int i = 0; i < SHAPES.size(); i++) {
+        List<Shape> all = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            for (int i = 0; i < shapes.size(); i++) {
                 names.add("m" + m + "/t" + i);
-                shapes.add(SHAPES.get(i));
+                all.add(shapes.get(i));
             }
         }
-        return SlabLayout.of(names, shapes);
+        return SlabLayout.of(names, all);
     }
 
     static Slab random(Backend b, DType d, SlabLayout l, int seed) {
