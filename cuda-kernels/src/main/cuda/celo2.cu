@@ -11,7 +11,7 @@
 extern "C" __global__ void celo2_grad_norms(const float* grads, float* norm_partials, const int* tensor_of, const int* start_of,
                                             const int* offsets, const int* sizes, int chunk) {
     __shared__ float scratch[C2_GROUP];
-    c2_grad_norms(grads, norm_partials, 1, tensor_of, start_of, offsets, sizes, chunk, blockIdx.x, threadIdx.x, scratch);
+    c2_grad_norms(grads, norm_partials, tensor_of, start_of, offsets, sizes, chunk, blockIdx.x, threadIdx.x, scratch);
 }
 
 // Block m: member m's global norm clip scale.

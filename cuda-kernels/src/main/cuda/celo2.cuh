@@ -54,15 +54,15 @@ NS_FN int c2_slab_range(C2_SLAB_TABLE, int c, LOPT_LONG* begin, LOPT_LONG* end) 
     return t;
 }
 
-// The sum of g^2 of slab chunk c into out[c * stride] (CELO2's global norm clip, stride 1; CIAO's, stride CIAO_SUMS).
-NS_FN void c2_grad_norms(const NS_GLOBAL float* grads, NS_GLOBAL float* out, int stride, C2_SLAB_TABLE, int c, int lid,
+// grad_norms (with a global norm clip): the sum of g^2 of slab chunk c into norm_partials[c].
+NS_FN void c2_grad_norms(const NS_GLOBAL float* grads, NS_GLOBAL float* norm_partials, C2_SLAB_TABLE, int c, int lid,
                          NS_LOCAL float* scratch) {
     LOPT_LONG begin, end;
     c2_slab_range(tensor_of, start_of, offsets, sizes, chunk, c, &begin, &end);
     float acc[1] = {0.0f};
     for (LOPT_LONG i = begin + lid; i < end; i += C2_GROUP) acc[0] += grads[i] * grads[i];
     c2_group_sums(acc, 1, lid, scratch);
-    if (lid == 0) out[(LOPT_LONG)c * stride] = scratch[0];
+    if (lid == 0) norm_partials[c] = scratch[0];
 }
 
 // member_scales, for member m: clip_norm / max(||g of every tensor of the member||, clip_norm) (optax's

@@ -1,21 +1,15 @@
-// ciao.cu: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) over a slab in five launches whatever the
-// number of tensors: ciao_norms, ciao_global, ciao_moments, ciao_tensors, ciao_apply. The code is ciao.cuh, which the
-// OpenCL program ciao.cl shares; a block of C2_GROUP threads per slab chunk (ciao_global: one block; ciao_tensors: a
+// ciao.cu: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) over a slab in four launches whatever the
+// number of tensors: ciao_global, ciao_moments, ciao_tensors, ciao_apply. The code is ciao.cuh, which the
+// OpenCL program ciao.cl shares; a block of C2_GROUP threads per slab chunk (ciao_global: one thread; ciao_tensors: a
 // thread per tensor); scalars arrive in double. Java twin: org.lopt4j.optim.CiaoRef; launcher: org.lopt4j.cuda.CudaCiao.
 #include "learned_rule.cuh"
 #include "newton_schulz.cuh"
 #include "celo2.cuh"
 #include "ciao.cuh"
 
-extern "C" __global__ void ciao_norms(const float* grads, float* partials, const int* tensor_of, const int* start_of,
-                                      const int* offsets, const int* sizes, int chunk) {
-    __shared__ float scratch[C2_GROUP];
-    c2_grad_norms(grads, partials + CIAO_RAW, CIAO_SUMS, tensor_of, start_of, offsets, sizes, chunk, blockIdx.x, threadIdx.x, scratch);
-}
-
-extern "C" __global__ void ciao_global(const float* partials, int chunks, float* clip_state, double grad_clip_beta, double clip_norm) {
-    __shared__ float scratch[C2_GROUP];
-    ci_global(partials, chunks, clip_state, (float)grad_clip_beta, (float)clip_norm, threadIdx.x, scratch);
+// One thread.
+extern "C" __global__ void ciao_global(const float* grad_stats, float* clip_state, double grad_clip_beta, double clip_norm) {
+    if (threadIdx.x == 0) ci_global(grad_stats, clip_state, (float)grad_clip_beta, (float)clip_norm);
 }
 
 extern "C" __global__ void ciao_moments(const float* params, const float* grads, float* m, float* v, const float* per_tensor,

@@ -1,10 +1,10 @@
 // ciao.cuh: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) in the C subset CUDA C++ and OpenCL C
-// share; ciao.cu and ciao.cl wrap it in entry points: norms (a work-group per slab chunk: its sum of g^2, by celo2.cuh's
-// c2_grad_norms), global (one work-group: the global norm, the rolling maximum and the clip coefficient), moments (a
+// share; ciao.cu and ciao.cl wrap it in entry points: global (one work-item: the global norm from the gradient
+// statistics pass the step runs anyway, the rolling maximum and the clip coefficient), moments (a
 // work-group per slab chunk: m, v and the chunk's sums of the update's and the features' terms), tensors (a work-item
 // per tensor: bias corrections, LAMB's trust ratio, this step's lr, the 13 features) and apply (a work-group per slab
 // chunk). Nothing is read back. Device functions are ci_*, entry points ciao_*. Include it after learned_rule.cuh,
-// newton_schulz.cuh and celo2.cuh (their macros, c2_group_sums, c2_slab_range and c2_grad_norms).
+// newton_schulz.cuh and celo2.cuh (their macros, c2_group_sums and c2_slab_range).
 // Java twin: org.lopt4j.optim.CiaoRef; launchers: org.lopt4j.cuda.CudaCiao, org.lopt4j.opencl.OpenClCiao.
 #ifndef LOPT4J_CIAO_CUH
 #define LOPT4J_CIAO_CUH
@@ -22,40 +22,33 @@
 // Floats per tensor in per_tensor (bc1, bc2, LAMB's norm EMA, its correction, this step's lr), per chunk in partials,
 // the features (LearnedOps.CiaoArgs).
 #define CIAO_PER_TENSOR 5
-#define CIAO_SUMS 11
+#define CIAO_SUMS 10
 #define CIAO_FEATURES 13
-// Slots of a chunk's partials: the raw g^2; u^2, p^2; on feature steps g'^2, mh^2, (mh - g')^2, g'.mh, g'.p, g'.u,
+// Slots of a chunk's partials: u^2, p^2; on feature steps g'^2, mh^2, (mh - g')^2, g'.mh, g'.p, g'.u,
 // log(|u| + 1e-8), the count of v > eps (g' the clipped gradient, mh the bias-corrected momentum, u the update).
-#define CIAO_RAW 0
-#define CIAO_UU 1
-#define CIAO_PP 2
-#define CIAO_GG 3
-#define CIAO_MM 4
-#define CIAO_DD 5
-#define CIAO_GM 6
-#define CIAO_GP 7
-#define CIAO_GU 8
-#define CIAO_LOGU 9
-#define CIAO_ABOVE 10
+#define CIAO_UU 0
+#define CIAO_PP 1
+#define CIAO_GG 2
+#define CIAO_MM 3
+#define CIAO_DD 4
+#define CIAO_GM 5
+#define CIAO_GP 6
+#define CIAO_GU 7
+#define CIAO_LOGU 8
+#define CIAO_ABOVE 9
 // Fields of clip_state (CiaoArgs.global): rolling maximum, clip coefficient, 1 when the step clipped.
 #define CIAO_ROLLING 0
 #define CIAO_COEF 1
 #define CIAO_CLIPPED 2
 
-// global (one work-group): G = sqrt(sum of every chunk's g^2), R <- max(G, bc * R), coef = clip_norm * R / (G + 1e-6)
-// (1 without a clip), whether coef < 1.
-NS_FN void ci_global(const NS_GLOBAL float* partials, int chunks, NS_GLOBAL float* clip_state, float grad_clip_beta,
-                       float clip_norm, int lid, NS_LOCAL float* scratch) {
-    float acc[1] = {0.0f};
-    for (int c = lid; c < chunks; c += C2_GROUP) acc[0] += partials[(LOPT_LONG)c * CIAO_SUMS + CIAO_RAW];
-    c2_group_sums(acc, 1, lid, scratch);
-    if (lid == 0) {
-        const float norm = LOPT_SQRT(scratch[0]), rolling = LOPT_MAX(norm, grad_clip_beta * clip_state[CIAO_ROLLING]);
-        const float coef = clip_norm > 0.0f ? clip_norm * rolling / (norm + 1e-6f) : 1.0f;
-        clip_state[CIAO_ROLLING] = rolling;
-        clip_state[CIAO_COEF] = coef;
-        clip_state[CIAO_CLIPPED] = coef < 1.0f ? 1.0f : 0.0f;
-    }
+// global (one work-item): G = sqrt(grad_stats[0]), the statistics pass's sum of g^2; R <- max(G, bc * R), coef =
+// clip_norm * R / (G + 1e-6) (1 without a clip), whether coef < 1.
+NS_FN void ci_global(const NS_GLOBAL float* grad_stats, NS_GLOBAL float* clip_state, float grad_clip_beta, float clip_norm) {
+    const float norm = LOPT_SQRT(grad_stats[0]), rolling = LOPT_MAX(norm, grad_clip_beta * clip_state[CIAO_ROLLING]);
+    const float coef = clip_norm > 0.0f ? clip_norm * rolling / (norm + 1e-6f) : 1.0f;
+    clip_state[CIAO_ROLLING] = rolling;
+    clip_state[CIAO_COEF] = coef;
+    clip_state[CIAO_CLIPPED] = coef < 1.0f ? 1.0f : 0.0f;
 }
 
 // The update of element i: u = m / den / bc1 (+ wd * p when the decay is in the update), den = v + eps ('inf') or
@@ -65,8 +58,8 @@ NS_FN float ci_update(float m, float v, float p, float bc1, float bc2, float eps
     return m / den / bc1 + (wd_in_update ? wd * p : 0.0f);
 }
 
-// moments, over slab chunk c: g' = coef * g when the step clips; m, v updated; the chunk's sums (all slots but
-// CIAO_RAW; the feature slots only when features is 1). bc1, bc2 are this step's (the tensors pass stores them).
+// moments, over slab chunk c: g' = coef * g when the step clips; m, v updated; the chunk's sums (the feature slots
+// only when features is 1). bc1, bc2 are this step's (the tensors pass stores them).
 NS_FN void ci_moments(const NS_GLOBAL float* params, const NS_GLOBAL float* grads, NS_GLOBAL float* m, NS_GLOBAL float* v,
                         const NS_GLOBAL float* per_tensor, const NS_GLOBAL float* clip_state, NS_GLOBAL float* partials,
                         float beta1, float beta2, float eps, float wd, int inf, int wd_in_update, int features,
@@ -103,7 +96,7 @@ NS_FN void ci_moments(const NS_GLOBAL float* params, const NS_GLOBAL float* grad
         }
     }
     c2_group_sums(acc, CIAO_SUMS, lid, scratch);
-    if (lid > CIAO_RAW && lid < CIAO_SUMS) partials[(LOPT_LONG)c * CIAO_SUMS + lid] = scratch[lid * C2_GROUP];
+    if (lid < CIAO_SUMS) partials[(LOPT_LONG)c * CIAO_SUMS + lid] = scratch[lid * C2_GROUP];
 }
 
 NS_FN float ci_log(float x) { return LOPT_LOG(x + 1e-8f); }
@@ -131,7 +124,7 @@ NS_FN void ci_tensors(const NS_GLOBAL float* partials, const NS_GLOBAL int* firs
     float s[CIAO_SUMS];
     for (int q = 0; q < CIAO_SUMS; q++) s[q] = 0.0f;
     for (int c = first_chunk[t]; c < first_chunk[t + 1]; c++) {
-        for (int q = 1; q < CIAO_SUMS; q++) s[q] += partials[(LOPT_LONG)c * CIAO_SUMS + q];
+        for (int q = 0; q < CIAO_SUMS; q++) s[q] += partials[(LOPT_LONG)c * CIAO_SUMS + q];
     }
     NS_GLOBAL float* pt = per_tensor + t * CIAO_PER_TENSOR;
     pt[0] = beta1 * pt[0] + (1.0f - beta1);

@@ -8,8 +8,9 @@ import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.LearnedOps.CiaoArgs;
 
 /**
- * CIAO's step on CUDA (ciao.cu with ciao.cuh, the code the OpenCL program shares): five launches whatever the number
- * of tensors — norms, global (the rolling-max clip), moments, tensors (bias corrections, LAMB, features), apply.
+ * CIAO's step on CUDA (ciao.cu with ciao.cuh, the code the OpenCL program shares): four launches whatever the number
+ * of tensors — global (the rolling-max clip, from the step's gradient statistics), moments, tensors (bias corrections,
+ * LAMB, features), apply.
  */
 final class CudaCiao {
     /** Threads of a block (celo2.cuh's C2_GROUP). */
@@ -28,8 +29,8 @@ final class CudaCiao {
         LaunchGeometry perChunk = new LaunchGeometry(chunks, 1, 1, GROUP);
         double beta1 = 1 - a.ombeta1(), beta2 = 1 - a.ombeta2();
         int inf = a.denominatorInf() ? 1 : 0, inUpdate = a.weightDecayInUpdate() ? 1 : 0, features = a.features() == null ? 0 : 1;
-        b.launch(Kernels.CIAO_NORMS, perChunk, new LearnedArgs.CiaoNorms(grads, partials, tensorOf, startOf, offsets, sizes, c.chunk()));
-        b.launch(Kernels.CIAO_GLOBAL, new LaunchGeometry(1, 1, 1, GROUP), new LearnedArgs.CiaoGlobal(partials, chunks, clip, 1 - a.gradClipOmbeta(), a.clipNorm()));
+        b.launch(Kernels.CIAO_GLOBAL, new LaunchGeometry(1, 1, 1, 32), new LearnedArgs.CiaoGlobal(f32(b, a.gradStats(), "gradStats"), clip,
+                1 - a.gradClipOmbeta(), a.clipNorm()));
         b.launch(Kernels.CIAO_MOMENTS, perChunk, new LearnedArgs.CiaoMoments(params, grads, m, v, perTensor, clip, partials, beta1, beta2, a.epsilon(),
                 a.weightDecay(), inf, inUpdate, features, tensorOf, startOf, offsets, sizes, c.chunk()));
         b.launch(Kernels.CIAO_TENSORS, new LaunchGeometry(Math.ceilDiv(tensors, GROUP), 1, 1, GROUP), new LearnedArgs.CiaoTensors(partials,

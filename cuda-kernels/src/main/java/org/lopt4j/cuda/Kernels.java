@@ -55,7 +55,6 @@ public final class Kernels {
     static final KernelSpec CELO2_MLP = celo2("mlp", LearnedArgs.Celo2Mlp.class);
     static final KernelSpec CELO2_STEP_SUMS = celo2("step_sums", LearnedArgs.Celo2StepSums.class);
     static final KernelSpec CELO2_APPLY = celo2("apply", LearnedArgs.Celo2Apply.class);
-    static final KernelSpec CIAO_NORMS = new KernelSpec("ciao_norms", LearnedArgs.CiaoNorms.class, "ciao.ptx");
     static final KernelSpec CIAO_GLOBAL = new KernelSpec("ciao_global", LearnedArgs.CiaoGlobal.class, "ciao.ptx");
     static final KernelSpec CIAO_MOMENTS = new KernelSpec("ciao_moments", LearnedArgs.CiaoMoments.class, "ciao.ptx");
     static final KernelSpec CIAO_TENSORS = new KernelSpec("ciao_tensors", LearnedArgs.CiaoTensors.class, "ciao.ptx");
@@ -69,7 +68,7 @@ public final class Kernels {
             SMALL_FC_LOPT_ROW_MEANS, SMALL_FC_LOPT_FEATURE_SUMS, SMALL_FC_LOPT_APPLY, SMALL_FC_LOPT_GRAD_NORMS, SMALL_FC_LOPT_CLIP, VELO_LOSS_FEATURES, VELO_STATS,
             VELO_STATS_SUMS, VELO_LSTM_FEATURES, VELO_FEATURE_SUMS, VELO_APPLY, L3RS_ACCUMULATE, L3RS_LAYER, L3RS_APPLY,
             NEWTON_SCHULZ_LOAD, NEWTON_SCHULZ_PRODUCT, NEWTON_SCHULZ_STORE, CELO2_GRAD_NORMS, CELO2_MEMBER_SCALES, CELO2_CLIP,
-            CELO2_FEATURE_SUMS, CELO2_BLOCK_SCALES, CELO2_MLP, CELO2_STEP_SUMS, CELO2_APPLY, CIAO_NORMS, CIAO_GLOBAL, CIAO_MOMENTS,
+            CELO2_FEATURE_SUMS, CELO2_BLOCK_SCALES, CELO2_MLP, CELO2_STEP_SUMS, CELO2_APPLY, CIAO_GLOBAL, CIAO_MOMENTS,
             CIAO_TENSORS, CIAO_APPLY);
 
     /** The records that twin the structs of common.cuh (passed by value). */

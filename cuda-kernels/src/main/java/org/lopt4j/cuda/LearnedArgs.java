@@ -155,12 +155,8 @@ final class LearnedArgs {
                       CUdeviceptr tensorBlock, int sharedAdam, double lr, double wd, double adamLr, double adamWd, CUdeviceptr tensorOf,
                       CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes, int chunk) {}
 
-    /** ciao_norms. */
-    record CiaoNorms(CUdeviceptr grads, CUdeviceptr partials, CUdeviceptr tensorOf, CUdeviceptr startOf, CUdeviceptr offsets, CUdeviceptr sizes,
-                     int chunk) {}
-
     /** ciao_global. */
-    record CiaoGlobal(CUdeviceptr partials, int chunks, CUdeviceptr clipState, double gradClipBeta, double clipNorm) {}
+    record CiaoGlobal(CUdeviceptr gradStats, CUdeviceptr clipState, double gradClipBeta, double clipNorm) {}
 
     /** ciao_moments. */
     record CiaoMoments(CUdeviceptr params, CUdeviceptr grads, CUdeviceptr m, CUdeviceptr v, CUdeviceptr perTensor, CUdeviceptr clipState,

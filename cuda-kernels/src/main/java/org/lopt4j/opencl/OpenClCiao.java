@@ -8,8 +8,9 @@ import org.lopt4j.tensor.FusedOps;
 import org.lopt4j.tensor.LearnedOps.CiaoArgs;
 
 /**
- * CIAO's step on OpenCL (ciao.cl with ciao.cuh, the code the CUDA kernels share): five launches whatever the number
- * of tensors — norms, global (the rolling-max clip), moments, tensors (bias corrections, LAMB, features), apply.
+ * CIAO's step on OpenCL (ciao.cl with ciao.cuh, the code the CUDA kernels share): four launches whatever the number
+ * of tensors — global (the rolling-max clip, from the step's gradient statistics), moments, tensors (bias corrections,
+ * LAMB, features), apply.
  */
 final class OpenClCiao {
     /** Work-items of a group (celo2.cuh's C2_GROUP). */
@@ -25,8 +26,7 @@ final class OpenClCiao {
         OpenClStorage perTensor = f32(b, a.perTensor(), "perTensor"), clip = f32(b, a.global(), "global"), partials = f32(b, a.partials(), "partials");
         double beta1 = 1 - a.ombeta1(), beta2 = 1 - a.ombeta2();
         int inf = a.denominatorInf() ? 1 : 0, inUpdate = a.weightDecayInUpdate() ? 1 : 0, features = a.features() == null ? 0 : 1;
-        b.launch(ClProgram.CIAO, DType.F32, "ciao_norms", LaunchSize.groups(chunks, GROUP), table(b, new KernelArgs().mem(grads).mem(partials), c));
-        b.launch(ClProgram.CIAO, DType.F32, "ciao_global", LaunchSize.groups(1, GROUP), new KernelArgs().mem(partials).i32(chunks).mem(clip)
+        b.launch(ClProgram.CIAO, DType.F32, "ciao_global", LaunchSize.groups(1, 1), new KernelArgs().mem(f32(b, a.gradStats(), "gradStats")).mem(clip)
                 .real(DType.F32, 1 - a.gradClipOmbeta()).real(DType.F32, a.clipNorm()));
         b.launch(ClProgram.CIAO, DType.F32, "ciao_moments", LaunchSize.groups(chunks, GROUP), table(b, new KernelArgs().mem(params).mem(grads).mem(m)
                 .mem(v).mem(perTensor).mem(clip).mem(partials).real(DType.F32, beta1).real(DType.F32, beta2).real(DType.F32, a.epsilon())

@@ -9,7 +9,7 @@
 __kernel void celo2_grad_norms(__global const float* grads, __global float* norm_partials, __global const int* tensor_of,
                                __global const int* start_of, __global const int* offsets, __global const int* sizes, int chunk) {
     __local float scratch[C2_GROUP];
-    c2_grad_norms(grads, norm_partials, 1, tensor_of, start_of, offsets, sizes, chunk, C2_GROUP_ID, C2_LID, scratch);
+    c2_grad_norms(grads, norm_partials, tensor_of, start_of, offsets, sizes, chunk, C2_GROUP_ID, C2_LID, scratch);
 }
 
 __kernel void celo2_member_scales(__global const float* norm_partials, __global const int* first_chunk, int per_member,

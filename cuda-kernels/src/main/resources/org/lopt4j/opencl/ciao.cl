@@ -1,17 +1,11 @@
-// ciao.cl: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) in five launches, the passes of ciao.cu:
-// a work-group of C2_GROUP work-items per slab chunk (ciao_global: one group; ciao_tensors: a work-item per tensor).
+// ciao.cl: the step of LHOPT's inner optimizer CIAO (lhopt.md sections 2-3) in four launches, the passes of ciao.cu:
+// a work-group of C2_GROUP work-items per slab chunk (ciao_global: one work-item; ciao_tensors: a work-item per tensor).
 // Built with common.cl, learned_rule.cuh, newton_schulz.cuh, celo2.cuh and ciao.cuh (shared with ciao.cu) in front;
 // launched by org.lopt4j.opencl.OpenClCiao.
 
-__kernel void ciao_norms(__global const float* grads, __global float* partials, __global const int* tensor_of,
-                         __global const int* start_of, __global const int* offsets, __global const int* sizes, int chunk) {
-    __local float scratch[C2_GROUP];
-    c2_grad_norms(grads, partials + CIAO_RAW, CIAO_SUMS, tensor_of, start_of, offsets, sizes, chunk, (int)get_group_id(0), (int)get_local_id(0), scratch);
-}
-
-__kernel void ciao_global(__global const float* partials, int chunks, __global float* clip_state, float grad_clip_beta, float clip_norm) {
-    __local float scratch[C2_GROUP];
-    ci_global(partials, chunks, clip_state, grad_clip_beta, clip_norm, (int)get_local_id(0), scratch);
+// One work-item.
+__kernel void ciao_global(__global const float* grad_stats, __global float* clip_state, float grad_clip_beta, float clip_norm) {
+    if (get_global_id(0) == 0) ci_global(grad_stats, clip_state, grad_clip_beta, clip_norm);
 }
 
 __kernel void ciao_moments(__global const float* params, __global const float* grads, __global float* m, __global float* v,

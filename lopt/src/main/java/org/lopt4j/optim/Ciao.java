@@ -72,9 +72,10 @@ public record Ciao(double lr, double ombeta1, double ombeta2, double epsilon, do
         public boolean didClip() { return global.toDoubleArray()[2] != 0; }
     }
 
-    /** The read-only tables of a layout (chunks, each tensor's first chunk, which tensors are vectors) and a step's scratch. */
-    public record Tables(SlabLayout layout, FusedOps.Chunks chunks, Tensor firstChunk, Tensor vector, Tensor partials, Tensor features) {
-        static Tables of(SlabLayout l, Backend b, DType stats) {
+    /** The read-only tables of a layout (chunks, each tensor's first chunk, which tensors are vectors) and a step's scratch (the gradient statistics among it). */
+    public record Tables(SlabLayout layout, FusedOps.Chunks chunks, Tensor firstChunk, Tensor vector, Tensor gradStats, Tensor partials,
+                         Tensor features) {
+        static Tables of(SlabLayout l, Backend b, DType stats, DType params) {
             FusedOps.Chunks c = FusedOps.Chunks.of(l, b);
             int[] first = new int[l.count() + 1];
             org.lopt4j.tensor.ChunkTable ct = l.chunks(c.chunk());
@@ -84,13 +85,14 @@ public record Ciao(double lr, double ombeta1, double ombeta2, double epsilon, do
             }
             float[] vec = new float[Math.max(1, l.count())];
             for (int t = 0; t < l.count(); t++) vec[t] = l.shape(t).rank() <= 1 ? 1 : 0;
-            return new Tables(l, c, Tensor.of(b, first, first.length), Tensor.of(b, vec, vec.length).to(stats),
+            return new Tables(l, c, Tensor.of(b, first, first.length), Tensor.of(b, vec, vec.length).to(stats), Tensor.zeros(b, params, 2),
                     Tensor.zeros(b, stats, Math.max(1, ct.size()) * CiaoArgs.SUMS), Tensor.zeros(b, stats, Math.max(1, l.count()) * CiaoArgs.FEATURES));
         }
 
         /** The same tables with scratch of their own. */
         Tables fresh() {
-            return new Tables(layout, chunks, firstChunk, vector, Tensor.zeros(partials.backend(), partials.dtype(), partials.numel()),
+            return new Tables(layout, chunks, firstChunk, vector, Tensor.zeros(gradStats.backend(), gradStats.dtype(), 2),
+                    Tensor.zeros(partials.backend(), partials.dtype(), partials.numel()),
                     Tensor.zeros(features.backend(), features.dtype(), features.numel()));
         }
     }
@@ -100,16 +102,19 @@ public record Ciao(double lr, double ombeta1, double ombeta2, double epsilon, do
         DType stats = b.fused().learned().statsType();
         int n = params.layout().count();
         return new State(params.zerosLike(), params.zerosLike(), Tensor.zeros(b, stats, Math.max(1, n) * CiaoArgs.PER_TENSOR), Tensor.zeros(b, stats, 3),
-                Tables.of(params.layout(), b, stats), null, 0, 0);
+                Tables.of(params.layout(), b, stats, params.dtype()), null, 0, 0);
     }
 
     @Override public State update(State s, Slab params, Slab grads, StepInfo info) {
         NonFiniteGuard.checkPair(params, grads);
         Tables t = s.tables();
         if (!params.layout().equals(t.layout())) throw new IllegalArgumentException("parameter slab " + params.layout().names() + " is not the layout this CIAO state was made for");
-        if (!NonFiniteGuard.admit(NonFinitePolicy.SKIP_AND_COUNT, grads, grads, t.chunks())) return s.skip();
+        // the statistics pass's Σg² is also the global norm the kernels clip with: one read of the gradients for both
+        NonFiniteGuard.onDevice(NonFinitePolicy.SKIP_AND_COUNT, grads, grads, t.chunks(), 0, 0, t.gradStats());
+        double[] st = t.gradStats().toDoubleArray();
+        if (!NonFiniteGuard.admit(NonFinitePolicy.SKIP_AND_COUNT, new NonFiniteGuard.GradStats(st[0], (long) st[1]), grads)) return s.skip();
         boolean featuresNow = s.step() % FEATURE_EVERY == 0;
-        params.backend().fused().learned().ciao(new CiaoArgs(params.layout(), params.flat(), grads.flat(), s.m().flat(), s.v().flat(), s.perTensor(),
+        params.backend().fused().learned().ciao(new CiaoArgs(params.layout(), params.flat(), grads.flat(), t.gradStats(), s.m().flat(), s.v().flat(), s.perTensor(),
                 s.global(), t.chunks(), t.firstChunk(), t.partials(), featuresNow ? t.features() : null, t.vector(), lr, ombeta1, ombeta2, epsilon,
                 weightDecay, clipNorm, gradClipOmbeta, denominatorInf, weightDecayInUpdate, lambPower, lambMinTrust, lambMaxTrust, lambIgnoreVectors,
                 lambUpdateNormOmbeta));

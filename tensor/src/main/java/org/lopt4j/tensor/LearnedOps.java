@@ -192,17 +192,18 @@ public interface LearnedOps {
     }
 
     /**
-     * Arguments of {@link #ciao}: the moments {@code m}, {@code v}; {@code perTensor} ({@link #PER_TENSOR} a tensor: bc1,
+     * Arguments of {@link #ciao}: {@code gradStats} the step's gradient statistics ([Σg², non-finite count], the
+     * device kernels read the global norm from it); the moments {@code m}, {@code v}; {@code perTensor} ({@link #PER_TENSOR} a tensor: bc1,
      * bc2, LAMB's norm EMA and its correction, this step's lr), {@code global} (rolling max, clip coefficient, whether it
      * clipped), the statistics dtype of {@link #statsType()}; the chunk table and each tensor's first chunk; scratch
      * {@code partials} ({@link #SUMS} a chunk); {@code features} (tensors × 13) or null; {@code vector} per tensor 1 for rank ≤ 1
      * (LAMB may ignore those); the hyperparameters as lhopt.md §2 names them.
      */
-    record CiaoArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor m, Tensor v, Tensor perTensor, Tensor global, FusedOps.Chunks chunks,
+    record CiaoArgs(SlabLayout layout, Tensor params, Tensor grads, Tensor gradStats, Tensor m, Tensor v, Tensor perTensor, Tensor global, FusedOps.Chunks chunks,
                     Tensor firstChunk, Tensor partials, Tensor features, Tensor vector, double lr, double ombeta1, double ombeta2,
                     double epsilon, double weightDecay, double clipNorm, double gradClipOmbeta, boolean denominatorInf, boolean weightDecayInUpdate,
                     double lambPower, double lambMinTrust, double lambMaxTrust, boolean lambIgnoreVectors, double lambUpdateNormOmbeta) {
         /** Floats per tensor in perTensor and per chunk in partials; the features. */
-        public static final int PER_TENSOR = 5, SUMS = 11, FEATURES = 13;
+        public static final int PER_TENSOR = 5, SUMS = 10, FEATURES = 13;
     }
 }
