@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.lopt4j.metatrain.outer.Recipe;
 import org.lopt4j.metatrain.outer.ThreadPoolUnitExecutor;
 import org.lopt4j.metatrain.outer.UnitExecutor;
+import org.lopt4j.metatrain.rl.EpisodeExecutor;
+import org.lopt4j.metatrain.rl.LhoptConfig;
 import org.lopt4j.metatrain.selftrain.MemberUnitExecutor;
 import org.lopt4j.metatrain.selftrain.SelfTrainConfig;
 
@@ -32,6 +34,21 @@ final class Engines {
             case "spark" -> {
                 try {
                     yield org.lopt4j.metatrain.spark.SparkMemberUnitExecutor.start(master, c, dataDir);
+                } catch (NoClassDefFoundError e) {
+                    throw sparkMissing(e);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + engine + "'; known: threads, spark");
+        };
+    }
+
+    /** Where LHOPT's episodes play when they play at once ({@code c.actors()} > 1). */
+    static EpisodeExecutor episodes(String engine, String master, LhoptConfig c, Path dataDir) {
+        return switch (engine) {
+            case "threads" -> EpisodeExecutor.threads(c.actors());
+            case "spark" -> {
+                try {
+                    yield org.lopt4j.metatrain.spark.SparkEpisodeExecutor.start(master, c, dataDir);
                 } catch (NoClassDefFoundError e) {
                     throw sparkMissing(e);
                 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.lopt4j.metatrain.rl.EpisodeExecutor;
 import org.lopt4j.metatrain.rl.LhoptConfig;
 import org.lopt4j.metatrain.rl.LhoptOptimizer;
 import org.lopt4j.metatrain.rl.LhoptTrainer;
@@ -39,6 +40,8 @@ final class LhoptCommand implements Runnable {
         @Option(names = "--episodes", description = "Episodes per iteration.") Integer episodes;
         @Option(names = "--seed", description = "Run seed.") Long seed;
         @Option(names = "--actors", description = "Episodes played at once on as many threads (default 1: one after another, the normalizer following each observation; any N > 1 gives the same run as every other N > 1).") Integer actors;
+        @Option(names = "--engine", defaultValue = "threads", description = "Where episodes play when they play at once: threads (--actors of them) or spark, one Spark task per episode, the run of any --actors N > 1 (default ${DEFAULT-VALUE}).") String engine;
+        @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: what spark-submit sets).") String master;
         @Option(names = "--data-dir", description = "Directory with mnist/, fashion-mnist/ (IDX); default: embedded data.") Path dataDir;
         @Option(names = "--out", defaultValue = "runs/lhopt", description = "Directory for lhopt.safetensors (checkpoint and policy), metrics.jsonl, plots, summary (default ${DEFAULT-VALUE}).") Path out;
         @Option(names = "--resume", description = "Continue the checkpoint in --out.") boolean resume;
@@ -47,18 +50,20 @@ final class LhoptCommand implements Runnable {
         @Override public Integer call() throws Exception {
             LhoptConfig c = config != null ? LhoptConfig.read(config) : LhoptConfig.defaults();
             c = new ConfigOverrides().put("iterations", "--iterations", iterations).put("episodes", "--episodes", episodes).put("seed", "--seed", seed).put("actors", "--actors", actors).applyTo(c::with);
+            if (!List.of("threads", "spark").contains(engine)) throw new IllegalArgumentException("unknown --engine '" + engine + "'; known: threads, spark");
+            if (engine.equals("spark") && c.actors() == 1) c = c.with(Map.of("actors", 2));   // Spark plays an iteration's episodes at once
             LhoptTrainer t = new LhoptTrainer(c, dataDir);
             Path ckpt = out.resolve(LhoptTrainer.FILE), metrics = out.resolve("metrics.jsonl");
-            try (RunLock lock = RunLock.acquire(out, "lhopt train")) {
+            try (RunLock lock = RunLock.acquire(out, "lhopt train"); EpisodeExecutor actors = c.actors() > 1 ? Engines.episodes(engine, master, c, dataDir) : null) {
                 if (!resume && Files.exists(ckpt)) throw new IllegalArgumentException(ckpt + " exists: pass --resume to continue it, or choose another --out");
                 if (resume) t.read(ckpt);
-                System.err.printf("lhopt: %d iterations x %d episodes of %d x %d CIAO steps on %s, policy width %d, %d actor(s)%s%n", c.iterations(), c.episodes(),
-                        c.outerSteps(), c.innerSteps(), c.tasks(), c.hidden(), c.actors(), resume ? ", resuming at iteration " + t.iteration() : "");
+                System.err.printf("lhopt: %d iterations x %d episodes of %d x %d CIAO steps on %s, policy width %d, %s%s%n", c.iterations(), c.episodes(),
+                        c.outerSteps(), c.innerSteps(), c.tasks(), c.hidden(), actors == null ? "one episode at a time" : "episodes on " + actors.describe(), resume ? ", resuming at iteration " + t.iteration() : "");
                 List<double[]> rewards = new ArrayList<>(), lr = new ArrayList<>();
                 try (StopSignal stop = StopSignal.install(); MetricsLog log = resume ? MetricsLog.resume(metrics, t.iteration()) : MetricsLog.create(metrics);
                      ProgressBar pb = quiet ? null : new ProgressBarBuilder().setTaskName("lhopt").setInitialMax(c.iterations()).setStyle(ProgressBarStyle.ASCII)
                              .setUpdateIntervalMillis(500).continuousUpdate().startsFrom(t.iteration(), java.time.Duration.ZERO).build()) {
-                    t.run(-1, stop::requested, ckpt, r -> {
+                    t.run(-1, stop::requested, ckpt, actors, r -> {
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("step", r.iteration());
                         row.put("mean_reward", r.meanReward());

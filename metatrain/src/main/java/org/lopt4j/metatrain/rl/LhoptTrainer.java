@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.lopt4j.metatrain.task.ImageMlpFamily;
@@ -28,7 +24,7 @@ import org.lopt4j.tensor.io.SafeTensors;
 
 /**
  * LHOPT's learner (lhopt.md §5) on one machine: each iteration plays {@code episodes} episodes of {@link LhoptEnv} with
- * the current policy (one after another, or on {@code actors} threads), then one PPO update. Every key derives from the seed and the iteration, so a run resumed from a
+ * the current policy (one after another, or at once on actor threads or Spark tasks: {@link EpisodeExecutor}), then one PPO update. Every key derives from the seed and the iteration, so a run resumed from a
  * checkpoint (policy, PPO's Adam state, the observation normalizer, the iteration) continues as an uninterrupted one.
  */
 public final class LhoptTrainer {
@@ -85,61 +81,64 @@ public final class LhoptTrainer {
                 config.privilegedCritic());
     }
 
-    /** Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt} (may be null). */
+    /**
+     * Runs iterations until the config's count, {@code stopAfter} more, or {@code stop}; checkpoints into {@code ckpt}
+     * (may be null); with {@code actors} > 1 the episodes play on that many threads.
+     */
     public void run(int stopAfter, BooleanSupplier stop, Path ckpt, Consumer<Report> listener) throws IOException {
+        try (EpisodeExecutor pool = config.actors() > 1 ? EpisodeExecutor.threads(config.actors()) : null) {
+            run(stopAfter, stop, ckpt, pool, listener);
+        }
+    }
+
+    /**
+     * {@link #run(int, BooleanSupplier, Path, Consumer)} with the episodes of each iteration on {@code actors} (a
+     * thread pool, Spark), which a config of {@code actors} > 1 needs and one of 1 refuses.
+     */
+    public void run(int stopAfter, BooleanSupplier stop, Path ckpt, EpisodeExecutor actors, Consumer<Report> listener) throws IOException {
+        if ((actors != null) != (config.actors() > 1)) {
+            throw new IllegalArgumentException(config.actors() > 1 ? "a config of " + config.actors() + " actors needs an episode executor"
+                    : "a config of one actor plays its episodes one after another, without an episode executor");
+        }
         int end = Math.min(config.iterations(), stopAfter < 0 ? Integer.MAX_VALUE : iteration + stopAfter);
         long last = System.nanoTime();
         RandomKey run = RandomKey.of(config.seed());
         LhoptEnv env = env(true);
-        ExecutorService pool = config.actors() > 1 ? Executors.newFixedThreadPool(config.actors(), r -> {
-            Thread t = new Thread(r, "lhopt-actor");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        try {
-            while (iteration < end) {
-                iterate(pool, env, run, listener);
-                boolean done = iteration == end || stop.getAsBoolean();
-                if (ckpt != null && (done || (System.nanoTime() - last) / 1e9 >= config.checkpointSeconds())) {
-                    write(ckpt);
-                    last = System.nanoTime();
-                }
-                if (done) break;
+        while (iteration < end) {
+            iterate(actors, env, run, listener);
+            boolean done = iteration == end || stop.getAsBoolean();
+            if (ckpt != null && (done || (System.nanoTime() - last) / 1e9 >= config.checkpointSeconds())) {
+                write(ckpt);
+                last = System.nanoTime();
             }
-        } finally {
-            if (pool != null) pool.shutdownNow();
+            if (done) break;
         }
     }
 
-    /** One iteration: the episodes (on {@code pool}'s actors when there is one), then one PPO update. */
-    private void iterate(ExecutorService pool, LhoptEnv env, RandomKey run, Consumer<Report> listener) {
+    /** One iteration: the episodes (on {@code actors} when there are several), then one PPO update. */
+    private void iterate(EpisodeExecutor actors, LhoptEnv env, RandomKey run, Consumer<Report> listener) {
         long t0 = System.nanoTime();
         int n = config.episodes();
         List<Ppo.Episode> eps = new ArrayList<>();
         List<List<double[]>> raws = new ArrayList<>();
-        if (pool == null) {
+        RandomKey keys = run.child(1).fold(iteration);
+        if (actors == null) {
             for (int e = 0; e < n; e++) {
                 List<double[]> raw = new ArrayList<>();
                 raws.add(raw);
-                eps.add(ppo.rollout(env, run.child(1).fold(iteration).child(e), norm, config.outerSteps(), raw));
+                eps.add(ppo.rollout(env, keys.child(e), norm, config.outerSteps(), raw));
             }
         } else {
-            List<Future<Ppo.Episode>> futures = new ArrayList<>();
+            double[] policy = ppo.params().flat().toDoubleArray(), frozen = norm.state();
+            List<EpisodeUnit> units = new ArrayList<>();
+            for (int e = 0; e < n; e++) units.add(new EpisodeUnit(e, keys.child(e).k0(), keys.child(e).k1(), policy, frozen));
+            List<EpisodeUnit.Played> played = actors.runAll(this, units);
+            if (played.size() != n) throw new IllegalStateException(actors.describe() + " returned " + played.size() + " episodes for " + n);
             for (int e = 0; e < n; e++) {
-                List<double[]> raw = new ArrayList<>();
-                raws.add(raw);
-                RandomKey key = run.child(1).fold(iteration).child(e);
-                futures.add(pool.submit(() -> ppo.rolloutFrozen(env(true), key, norm, config.outerSteps(), raw)));
-            }
-            for (Future<Ppo.Episode> f : futures) {
-                try {
-                    eps.add(f.get());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while LHOPT's actors played", ie);
-                } catch (ExecutionException ee) {
-                    throw ee.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ee.getCause());
-                }
+                EpisodeUnit.Played p = played.get(e);
+                if (p.index() != e) throw new IllegalStateException("episode " + p.index() + " returned at the place of episode " + e);
+                eps.add(p.episode());
+                raws.add(java.util.Arrays.asList(p.raw()));
             }
             for (List<double[]> raw : raws) for (double[] o : raw) norm.observe(o);   // in episode order: the same for any actor count
         }

@@ -45,7 +45,8 @@ public final class Ppo {
      * One episode as collected: the observations fed, the actions, their log-probabilities and values, the rewards, and
      * the critic's inputs at each observation (null without an asymmetric critic).
      */
-    public record Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards, double[][] privileged) {
+    public record Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards, double[][] privileged)
+            implements java.io.Serializable {
         public Episode(double[][] observations, int[][] actions, double[] logProbs, double[] values, double[] rewards) {
             this(observations, actions, logProbs, values, rewards, null);
         }
@@ -108,20 +109,29 @@ public final class Ppo {
      * Plays one episode of {@code env} (at most {@code maxSteps}), sampling actions with {@code key}; {@code norm} (may
      * be null) observes each observation before normalizing it.
      */
-    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps) { return play(env, key, norm, true, maxSteps, null); }
+    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps) { return play(params, env, key, norm, true, maxSteps, null); }
 
     /** {@link #rollout(Env, RandomKey, EwmaNormalizer, int)} that also keeps the raw observations in {@code raw}. */
-    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) { return play(env, key, norm, true, maxSteps, raw); }
+    public Episode rollout(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) { return play(params, env, key, norm, true, maxSteps, raw); }
 
     /**
      * {@link #rollout} against {@code norm} as it stands, which it only reads (so episodes can play at once); the raw
      * observations go to {@code raw}, for the caller to fold into the normalizer afterwards.
      */
     public Episode rolloutFrozen(Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) {
-        return play(env, key, norm, false, maxSteps, raw);
+        return play(params, env, key, norm, false, maxSteps, raw);
     }
 
-    private Episode play(Env env, RandomKey key, EwmaNormalizer norm, boolean learn, int maxSteps, List<double[]> raw) {
+    /**
+     * {@link #rolloutFrozen} with {@code policy} (this network's layout) in place of the learner's parameters, which it
+     * never touches: an actor elsewhere plays with the policy it was sent.
+     */
+    public Episode rolloutFrozen(Slab policy, Env env, RandomKey key, EwmaNormalizer norm, int maxSteps, List<double[]> raw) {
+        if (!policy.layout().equals(params.layout())) throw new IllegalArgumentException("the policy sent has layout " + policy.layout() + ", this network " + params.layout());
+        return play(policy, env, key, norm, false, maxSteps, raw);
+    }
+
+    private Episode play(Slab policy, Env env, RandomKey key, EwmaNormalizer norm, boolean learn, int maxSteps, List<double[]> raw) {
         List<double[]> obs = new ArrayList<>();
         List<int[]> acts = new ArrayList<>();
         List<Double> lps = new ArrayList<>(), vals = new ArrayList<>(), rews = new ArrayList<>();
@@ -129,7 +139,7 @@ public final class Ppo {
         int z = net.privilegedSize();
         double[] o = env.reset(key.child(0));
         try (Tape t = new Tape(); Tape.NoGrad ng = t.noGrad()) {
-            Params p = model.bind(t, params);
+            Params p = model.bind(t, policy);
             LstmCell.State s = net.zeroState(t, 1, backend, dtype);
             for (int step = 0; step < maxSteps; step++) {
                 if (norm != null && learn) norm.observe(o);
