@@ -76,5 +76,9 @@ public final class ConvTask extends BatchedModelTask {
         return crossEntropyPerMember(head.apply(p, h.mean(2, 3)), b.y());
     }
 
-    @Override public double normalize(double loss) { return Double.isFinite(loss) ? Math.max(0, loss) : 1.5 * Math.log(10); }
+    /** tasks.md §3: clip(L, 0, 1.5·ln C), NaN to the cap, so one diverged conv net cannot outweigh a meta-batch. */
+    @Override public double normalize(double loss) {
+        double cap = 1.5 * Math.log(10);
+        return Double.isFinite(loss) ? Math.max(0, Math.min(cap, loss)) : cap;
+    }
 }

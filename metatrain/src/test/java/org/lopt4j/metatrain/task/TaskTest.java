@@ -82,6 +82,18 @@ class TaskTest {
         assertEquals(t.normalize(Double.NaN), 1.5 * Math.log(10), 1e-12);
     }
 
+    @Test void everyClassifierNormalizerCapsItsLossAtOneAndAHalfLnC() {
+        double cap = 1.5 * Math.log(10);
+        for (String name : new String[] {"ImageMLP_FashionMnist8_Relu32", "Conv_FashionMnist8_16x32"}) {
+            Task t = Tasks.byName(name, null);
+            assertEquals(0.7, t.normalize(0.7), 0, name);
+            assertEquals(cap, t.normalize(2e32), 1e-12, name + ": a diverged run");
+            assertEquals(cap, t.normalize(Double.POSITIVE_INFINITY), 1e-12, name);
+            assertEquals(cap, t.normalize(Double.NaN), 1e-12, name);
+            assertEquals(0, t.normalize(-1), 0, name);
+        }
+    }
+
     @Test void languageModelsAndFullResolutionTasksRun() {
         Path d = data();
         for (String name : new String[] {"RNNLM_TinyShakespeare_LSTM64_Seq32", "TransformerLM_TinyShakespeare_2L64_Seq32", "ImageMLPAE_Mnist_128x32x128_bs128"}) {
