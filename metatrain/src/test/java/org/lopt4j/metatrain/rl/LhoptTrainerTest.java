@@ -81,9 +81,10 @@ class LhoptTrainerTest {
         assertTrue(assertThrows(IOException.class, () -> one.read(ckpt)).getMessage().contains("made with"), "a sequential run does not continue a parallel one");
     }
 
-    /** With the asymmetric critic: its weights are in the checkpoint, a resumed run continues exactly, and the policy runs. */
+    /** With the asymmetric critic (the default): its weights are in the checkpoint, a resumed run continues exactly, and the policy runs. */
     @Test void anAsymmetricCriticRunResumesAndItsPolicyActs(@TempDir Path dir) throws IOException {
-        LhoptConfig c = tiny(2).with(Map.of("privilegedCritic", true));
+        LhoptConfig c = tiny(2);
+        assertTrue(c.privilegedCritic());
         LhoptTrainer straight = new LhoptTrainer(c, null);
         straight.run(-1, () -> false, null, null);
         assertTrue(straight.ppo().params().layout().names().contains("critic_p/w"));
@@ -94,7 +95,7 @@ class LhoptTrainerTest {
         second.read(ckpt);
         second.run(-1, () -> false, ckpt, null);
         assertArrayEquals(straight.ppo().params().flat().toDoubleArray(), second.ppo().params().flat().toDoubleArray(), 0);
-        assertTrue(assertThrows(IOException.class, () -> new LhoptTrainer(tiny(2), null).read(ckpt)).getMessage().contains("made with"));
+        assertTrue(assertThrows(IOException.class, () -> new LhoptTrainer(tiny(2).with(Map.of("privilegedCritic", false)), null).read(ckpt)).getMessage().contains("made with"));
         LhoptOptimizer policy = LhoptOptimizer.load(ckpt);
         org.lopt4j.tensor.Backend b = org.lopt4j.tensor.cpu.ScalarBackend.INSTANCE;
         InnerProblem q = NoisyQuadratic.sample(org.lopt4j.tensor.RandomKey.of(4));
