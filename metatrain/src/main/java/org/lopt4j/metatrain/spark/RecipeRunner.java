@@ -1,7 +1,5 @@
 package org.lopt4j.metatrain.spark;
 
-import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
 import org.lopt4j.metatrain.outer.EstimatorState;
 import org.lopt4j.metatrain.outer.GradientEstimator;
 import org.lopt4j.metatrain.outer.MetaConfig;
@@ -15,17 +13,11 @@ import org.lopt4j.tensor.RandomKey;
  * JVM, so a unit computes the same result wherever and however often it runs.
  */
 public record RecipeRunner(String configJson, String dataDir) implements UnitRunner {
-    private static final ConcurrentHashMap<String, Recipe> RECIPES = new ConcurrentHashMap<>();
-
     /** The recipe of {@code configJson} in this JVM. */
     Recipe recipe() {
-        return RECIPES.computeIfAbsent(configJson + "\u0000" + dataDir, k -> {
-            try {
-                MetaConfig c = MetaConfig.fromJson(configJson);
-                return Recipe.of(c, dataDir == null ? null : Path.of(dataDir), Recipe.backend(c));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        return BuiltPerJvm.of(Recipe.class, configJson, dataDir, (j, d) -> {
+            MetaConfig c = MetaConfig.fromJson(j);
+            return Recipe.of(c, d, Recipe.backend(c));
         });
     }
 

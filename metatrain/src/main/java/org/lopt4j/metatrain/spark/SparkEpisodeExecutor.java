@@ -3,7 +3,6 @@ package org.lopt4j.metatrain.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.lopt4j.metatrain.rl.EpisodeExecutor;
 import org.lopt4j.metatrain.rl.EpisodeUnit;
@@ -39,27 +38,10 @@ public final class SparkEpisodeExecutor implements EpisodeExecutor {
         if (!trainer.config().toJson().equals(configJson)) throw new IllegalArgumentException("this executor plays another LHOPT config");
         if (units.isEmpty()) return List.of();
         String json = configJson, dir = dataDir;
-        return new ArrayList<>(sc.parallelize(units, units.size()).map(u -> u.play(Trainers.of(json, dir))).collect());
+        return new ArrayList<>(sc.parallelize(units, units.size()).map(u -> u.play(BuiltPerJvm.of(LhoptTrainer.class, json, dir, (j, d) -> new LhoptTrainer(LhoptConfig.fromJson(j), d)))).collect());
     }
 
     @Override public String describe() { return "Spark " + sc.master() + " (" + sc.defaultParallelism() + " slots)"; }
 
     @Override public void close() { if (owned) sc.stop(); }
-
-    /** The trainer of a config in this JVM, built once (no checkpoint: units only play). */
-    static final class Trainers {
-        private static final ConcurrentHashMap<String, LhoptTrainer> BUILT = new ConcurrentHashMap<>();
-
-        private Trainers() {}
-
-        static LhoptTrainer of(String configJson, String dataDir) {
-            return BUILT.computeIfAbsent(configJson + "\u0000" + dataDir, k -> {
-                try {
-                    return new LhoptTrainer(LhoptConfig.fromJson(configJson), dataDir == null ? null : Path.of(dataDir));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }

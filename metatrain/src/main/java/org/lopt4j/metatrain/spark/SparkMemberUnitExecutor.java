@@ -3,7 +3,6 @@ package org.lopt4j.metatrain.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.lopt4j.metatrain.selftrain.MemberUnit;
 import org.lopt4j.metatrain.selftrain.MemberUnitExecutor;
@@ -39,28 +38,13 @@ public final class SparkMemberUnitExecutor implements MemberUnitExecutor {
         if (!trainer.config().toJson().equals(configJson)) throw new IllegalArgumentException("this executor runs another self-training config");
         if (units.isEmpty()) return List.of();
         String json = configJson, dir = dataDir;
-        return new ArrayList<>(sc.parallelize(units, units.size()).map(u -> u.run(Trainers.of(json, dir))).collect());
+        return new ArrayList<>(sc.parallelize(units, units.size()).map(u -> u.run(BuiltPerJvm.of(SelfTrainer.class, json, dir, (j, d) -> {
+            SelfTrainConfig c = SelfTrainConfig.fromJson(j);
+            return new SelfTrainer(c, d, SelfTrainer.backend(c), null);
+        }))).collect());
     }
 
     @Override public String describe() { return "Spark " + sc.master() + " (" + sc.defaultParallelism() + " slots)"; }
 
     @Override public void close() { if (owned) sc.stop(); }
-
-    /** The trainer of a config in this JVM, built once (no checkpoint: units only compute). */
-    static final class Trainers {
-        private static final ConcurrentHashMap<String, SelfTrainer> BUILT = new ConcurrentHashMap<>();
-
-        private Trainers() {}
-
-        static SelfTrainer of(String configJson, String dataDir) {
-            return BUILT.computeIfAbsent(configJson + "\u0000" + dataDir, k -> {
-                try {
-                    SelfTrainConfig c = SelfTrainConfig.fromJson(configJson);
-                    return new SelfTrainer(c, dataDir == null ? null : Path.of(dataDir), SelfTrainer.backend(c), null);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }
