@@ -48,6 +48,9 @@ public final class Workspace {
         return w;
     }
 
+    /** Whether the θ buffers hold {@code source}'s inputs already (so a caller need not build them again). */
+    public boolean holds(Object source) { return loaded == source; }
+
     /** Writes {@code parts} (the θ-derived inputs of {@code source}) into the θ buffers unless they hold {@code source} already. */
     public void load(Object source, float[]... parts) {
         if (loaded == source) return;

@@ -171,7 +171,7 @@ public record SmallFcLopt(int hiddenSize, int hiddenLayers, double stepMult, dou
             }
             info.checkMembers(theta.mlp().members());
             Workspace w = s.workspace();
-            w.load(this, theta.mlp().values(), theta.decays(), options.fanInScales(params.layout()));
+            if (!w.holds(this)) w.load(this, theta.mlp().values(), theta.decays(), options.fanInScales(params.layout()));
             if (info.memberSteps() != null) UpdateCounts.set(s.count(), info.memberSteps());
             NonFiniteGuard.onDevice(lopt.policy(), params, grads, s.tables().chunks(), 0, 0, w.gradStats());
             params.backend().fused().learned().smallFcLopt(new LearnedOps.SmallFcLoptArgs(
