@@ -53,7 +53,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "small_fc_lopt", description = "The learned optimizer (default ${DEFAULT-VALUE}, θ shipped).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "Its θ, in any format `train --lopt-checkpoint` takes (default: the shipped θ).") Path loptCheckpoint;
     @Option(names = "--fan-in-reference", description = "small_fc_lopt: scale each weight's step by min(1, sqrt(N / its fan-in)), as `train --fan-in-reference` (default: off).") Double fanInReference;
-    @Option(names = "--tasks", split = ",", description = "Comma-separated tasks (default: the held-out suite; names in `lopt4j tasks`).") List<String> tasks;
+    @Option(names = "--tasks", split = ",", description = "Comma-separated tasks (default: the held-out suite): fixed tasks or family samples FAMILY#KEY, as `lopt4j tasks` lists them.") List<String> tasks;
     @Option(names = "--steps", defaultValue = "300", description = "Steps per run (default ${DEFAULT-VALUE}: the suite in about 12 minutes on 2 cores; RESULTS.md runs 2000).") int steps;
     @Option(names = "--seeds", defaultValue = "3", description = "Held-out seeds, run as one batched model (default ${DEFAULT-VALUE}).") int seeds;
     @Option(names = "--seed", defaultValue = "1000", description = "First key of the held-out seeds (default ${DEFAULT-VALUE}).") long seed;
@@ -72,7 +72,7 @@ final class SuiteCommand implements Callable<Integer> {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be positive, got " + seeds);
         double[] lrs = CompareCommand.grid(lrGrid);
         List<String> names = tasks == null ? HELDOUT : tasks;
-        for (String n : names) if (!Tasks.names().contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; see `lopt4j tasks`");
+        for (String n : names) if (!Tasks.exists(n)) throw new IllegalArgumentException("unknown task '" + n + "'; see `lopt4j tasks` (a family's sample: FAMILY#KEY)");
         Optimizer<?> learned = LearnedOption.of(optimizer, loptCheckpoint, seeds, fanInReference == null ? UpdateOptions.NONE : new UpdateOptions(1, 0, 0, fanInReference));
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         Map<String, Object> config = new LinkedHashMap<>();

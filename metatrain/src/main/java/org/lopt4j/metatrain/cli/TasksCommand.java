@@ -39,7 +39,7 @@ final class TasksCommand implements Callable<Integer> {
             }
             System.out.printf("%-45s %s%n", n, params);
         }
-        System.out.printf("%ntask families (a task drawn per key, reproducibly; metatrain --task mix:FAMILY[*WEIGHT],...):%n");
+        System.out.printf("%ntask families (a task drawn per key, reproducibly; metatrain --task mix:FAMILY[*WEIGHT],...; one sample: --task FAMILY#KEY):%n");
         for (String f : TaskFamilies.names()) {
             TaskFamilies.Entry e = TaskFamilies.entry(f);
             System.out.printf("%-20s %s%n%-20s loss scale: initial %.4g, Adam %.4g%n", f, e.description(), "", e.scale().initial(), e.scale().adam());

@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Exit code of a diverged run (1 is a refused command, 2 a command-line error). */
     static final int DIVERGED = 3;
 
-    @Option(names = "--task", required = true, description = "Task name (see `lopt4j tasks`).") String task;
+    @Option(names = "--task", required = true, description = "Task name, or a family's sample FAMILY#KEY (see `lopt4j tasks`).") String task;
     @Option(names = "--optimizer", description = "One of: sgd, momentum, nesterov, adam, adamw, rmsprop, adafactor, lion, nadamw, lhopt (CIAO under the shipped or --policy LHOPT policy), or a learned optimizer: small_fc_lopt (θ shipped), small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (θ from --lopt-checkpoint) (default: adam, or with --lopt-checkpoint the checkpoint's learned optimizer).") String optimizer;
     @Option(names = "--policy", description = "With --optimizer lhopt: an LHOPT policy (lhopt.safetensors from `lopt4j lhopt train`) that sets CIAO's hyperparameters as the run goes (default: the shipped policy).") Path policy;
     @Option(names = "--lopt-checkpoint", description = "θ for a learned optimizer, recognised by content: a lopt.safetensors or meta-training checkpoint from lopt4j, a PyLO small_fc_lopt/μLO directory, PyLO's VeLO (a directory with VeLO_RNN/ and VeLO_MLP/), or a learned_optimization flax msgpack θ (with --optimizer). Default for small_fc_lopt: the shipped θ.") Path loptCheckpoint;

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.lopt4j.metatrain.task.ImageMlpTask.Activation;
+import org.lopt4j.tensor.RandomKey;
 
 /**
  * The fixed tasks by learned_optimization's names and shapes (tasks.md §4), plus lopt4j's conv and Tiny Shakespeare
@@ -41,10 +44,29 @@ public final class Tasks {
     /** Names of all fixed tasks, in listing order. */
     public static java.util.List<String> names() { return java.util.List.copyOf(registry().keySet()); }
 
-    /** The task called {@code name}; {@code dataDir} may be null for tasks on the embedded data. */
+    /** A family's sample by name: {@code FAMILY#KEY}, e.g. {@code charlm_family#1} (the task `lopt4j tasks` lists at that key). */
+    private static final Pattern SAMPLE = Pattern.compile("([A-Za-z0-9_]+)#([0-9]{1,9})");
+
+    /** Whether {@code name} is a fixed task or a family's sample ({@code FAMILY#KEY}). */
+    public static boolean exists(String name) {
+        Matcher m = SAMPLE.matcher(name);
+        return registry().containsKey(name) || (m.matches() && TaskFamilies.entry(m.group(1)) != null);
+    }
+
+    /**
+     * The task called {@code name}: a fixed task, or {@code FAMILY#KEY} for the task a family draws at that key (so a
+     * family's members can be trained and evaluated on their own); {@code dataDir} may be null for tasks on the
+     * embedded data.
+     */
     public static Task byName(String name, Path dataDir) {
+        Matcher m = SAMPLE.matcher(name);
+        if (m.matches()) {
+            TaskFamilies.Entry e = TaskFamilies.entry(m.group(1));
+            if (e == null) throw new IllegalArgumentException("unknown task family '" + m.group(1) + "' in '" + name + "'; families: " + TaskFamilies.names());
+            return e.make().apply(dataDir).sample(RandomKey.of(Integer.parseInt(m.group(2))));
+        }
         Function<Path, Task> f = registry().get(name);
-        if (f == null) throw new IllegalArgumentException("unknown task '" + name + "'; see `lopt4j tasks`");
+        if (f == null) throw new IllegalArgumentException("unknown task '" + name + "'; see `lopt4j tasks` (a family's sample: FAMILY#KEY)");
         return f.apply(dataDir);
     }
 }

@@ -37,6 +37,25 @@ class TaskFamiliesTest {
         }
     }
 
+    /** {@code FAMILY#KEY} names the task the family draws at that key, for train, compare and suite alike. */
+    @Test void aFamilySampleIsReachedByName() {
+        for (String f : TaskFamilies.names()) {
+            if (f.equals("mlp28_family")) continue;
+            Task drawn = TaskFamilies.entry(f).make().apply(null).sample(RandomKey.of(7)), named = Tasks.byName(f + "#7", null);
+            assertTrue(Tasks.exists(f + "#7"), f);
+            assertEquals(drawn.name(), named.name(), f);
+            assertEquals(drawn.layout(), named.layout(), f);
+        }
+        assertNotEquals(Tasks.byName("conv_family#1", null).layout(), Tasks.byName("conv_family#2", null).layout());
+        assertFalse(Tasks.exists("no_family#1"));
+        assertFalse(Tasks.exists("conv_family#"));
+        assertFalse(Tasks.exists("conv_family#-1"));
+        assertTrue(Tasks.exists("ImageMLP_FashionMnist8_Relu32"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tasks.byName("no_family#1", null));
+        assertTrue(e.getMessage().contains("unknown task family 'no_family'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tasks.byName("conv_family#x", null));
+    }
+
     /**
      * The held-out suite must stay out of the training mixture, whatever the key: no MLP at 16×16, no MNIST MLP at
      * 28×28 (28×28 Fashion-MNIST MLPs may be drawn), no 64-wide char-LM, no Fashion-MNIST conv or autoencoder.
