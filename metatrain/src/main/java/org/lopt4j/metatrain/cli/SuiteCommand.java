@@ -50,7 +50,7 @@ final class SuiteCommand implements Callable<Integer> {
     static final List<String> HELDOUT = List.of("ImageMLP_FashionMnist16_Relu32", "Conv_FashionMnist8_16x32", "ImageMLPAE_FashionMnist8_32x8x32",
             "RNNLM_TinyShakespeare_LSTM64_Seq32", "TransformerLM_TinyShakespeare_2L64_Seq32", "ImageMLP_Mnist_128x128x128_Relu");
 
-    @Option(names = "--optimizer", defaultValue = "small_fc_lopt", description = "The learned optimizer (default ${DEFAULT-VALUE}, θ shipped).") String optimizer;
+    @Option(names = "--optimizer", defaultValue = "small_fc_lopt", description = "The learned optimizer, or a shipped θ by name: small_fc_lopt_general (default ${DEFAULT-VALUE}, θ shipped).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "Its θ, in any format `train --lopt-checkpoint` takes (default: the shipped θ).") Path loptCheckpoint;
     @Option(names = "--fan-in-reference", description = "small_fc_lopt: scale each weight's step by min(1, sqrt(N / its fan-in)), as `train --fan-in-reference` (default: off).") Double fanInReference;
     @Option(names = "--tasks", split = ",", description = "Comma-separated tasks (default: the held-out suite): fixed tasks or family samples FAMILY#KEY, as `lopt4j tasks` lists them.") List<String> tasks;
@@ -62,7 +62,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "Backend: auto, simd, scalar, opencl, cuda (default ${DEFAULT-VALUE}).") String device;
     @Option(names = "--out", defaultValue = "runs/suite", description = "Directory for suite.json, summary.txt and the plots (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--resume", description = "Keep the finished tasks of suite.json in --out and run the rest.") boolean resume;
-    @Option(names = "--adam-cache", defaultValue = "runs/adam-cache", description = "Directory that keeps the Adam runs for reuse by later suites with the same steps, seeds and backend (default ${DEFAULT-VALUE}); 'none' = no cache.") String adamCache;
+    @Option(names = "--adam-cache", defaultValue = "runs/adam-cache", description = "Directory that keeps the Adam runs for reuse by later suites with the same data, steps, seeds and backend (default ${DEFAULT-VALUE}); 'none' = no cache.") String adamCache;
     @Option(names = "--quiet", description = "No progress bar.") boolean quiet;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -146,7 +146,7 @@ final class SuiteCommand implements Callable<Integer> {
         RunCache cache = new RunCache(adamCache.equals("none") ? null : Path.of(adamCache));
         Task task = t;
         for (double lr : lrs) {
-            adam.add(cache.get(name, "adam", lr, steps, seeds, seed, b.name(), () -> Comparison.run(task, OptimizerOption.of("adam", lr), steps, seed, seeds, b, null)));
+            adam.add(cache.get(name, RunCache.data(dataDir), "adam", lr, steps, seeds, seed, b.name(), () -> Comparison.run(task, OptimizerOption.of("adam", lr), steps, seed, seeds, b, null)));
             if (pb != null) pb.step();
         }
         int best = Comparison.best(adam);

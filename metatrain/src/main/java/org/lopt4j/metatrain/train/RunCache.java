@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 import org.lopt4j.metatrain.run.AtomicFiles;
 
 /**
- * Baseline runs kept on disk by what determines them (task, optimizer and its learning rate, steps, seeds, first seed,
- * backend): a run is a pure function of these, so a suite that evaluates another θ reuses its Adam grid instead of
+ * Baseline runs kept on disk by what determines them (task, where its data came from, optimizer and its learning rate,
+ * steps, seeds, first seed, backend): a run is a pure function of these, so a suite that evaluates another θ reuses its Adam grid instead of
  * training it again. An entry that does not parse, or was made for other inputs, is recomputed and overwritten.
  */
 public final class RunCache {
@@ -22,19 +22,23 @@ public final class RunCache {
     /** A cache in {@code dir} (created on first write); null = no cache. */
     public RunCache(Path dir) { this.dir = dir; }
 
-    /** The cached run for these inputs, or {@code compute}'s, written to the cache. */
-    public Comparison.Run get(String task, String optimizer, double lr, int steps, int seeds, long seed, String backend,
+    /**
+     * The cached run for these inputs, or {@code compute}'s, written to the cache. {@code data} says where the task's
+     * data came from ({@link #data}): a task on a data directory's full files is another task than on the embedded subset.
+     */
+    public Comparison.Run get(String task, String data, String optimizer, double lr, int steps, int seeds, long seed, String backend,
                               Supplier<Comparison.Run> compute) throws IOException {
         if (dir == null) return compute.get();
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("task", task);
+        key.put("data", data);
         key.put("optimizer", optimizer);
         key.put("lr", Double.toHexString(lr));
         key.put("steps", steps);
         key.put("seeds", seeds);
         key.put("first_seed", seed);
         key.put("backend", backend);
-        Path file = dir.resolve(String.format("%s_%s_lr%.6g_%d_%dx%d_%s.json", task, optimizer, lr, steps, seeds, seed, backend)
+        Path file = dir.resolve(String.format("%s_%s_%s_lr%.6g_%d_%dx%d_%s.json", task, Integer.toHexString(data.hashCode()), optimizer, lr, steps, seeds, seed, backend)
                 .replaceAll("[^A-Za-z0-9._+-]", "_"));
         JsonNode wanted = JSON.readTree(JSON.writeValueAsString(key));   // as read back: numbers take the file's node types
         if (Files.isRegularFile(file)) {
@@ -61,6 +65,9 @@ public final class RunCache {
         AtomicFiles.write(file, o -> o.write(bytes));
         return r;
     }
+
+    /** {@link #get}'s {@code data} for a run on {@code dataDir} (null: the embedded data). */
+    public static String data(Path dataDir) { return dataDir == null ? "embedded" : dataDir.toAbsolutePath().normalize().toString(); }
 
     private static double value(JsonNode n) { return n == null || n.isNull() ? Double.NaN : n.asDouble(); }
 }
