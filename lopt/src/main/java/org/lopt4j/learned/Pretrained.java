@@ -30,8 +30,15 @@ import org.lopt4j.tensor.io.SafeTensors;
  * @param source where it came from, for logs
  */
 public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
-    /** The learned optimizers whose θ ships in this jar (meta-trained by lopt4j; how, in RESULTS.md). */
-    public static final List<String> SHIPPED = List.of("small_fc_lopt");
+    /**
+     * The θs that ship in this jar, by name (meta-trained by lopt4j; how, in RESULTS.md): {@code small_fc_lopt}, meta-trained
+     * on one task ({@code ImageMLP_FashionMnist8_Relu32}), and {@code small_fc_lopt_general}, the same optimizer
+     * meta-trained further on a mixture of task families.
+     */
+    public static final List<String> SHIPPED = List.of("small_fc_lopt", "small_fc_lopt_general");
+
+    /** The learned optimizer a shipped θ is for ({@link LearnedOptimizers#named}); {@code name} itself when it is one. */
+    public static String optimizerOf(String name) { return name.equals("small_fc_lopt_general") ? "small_fc_lopt" : name; }
 
     /** What {@link #load} reads, for error messages. */
     static final String FORMATS = "a lopt4j lopt.safetensors, a PyLO small_fc_lopt/μLO or CELO2 directory (config.json + model.safetensors), "
@@ -46,7 +53,7 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
     /** The optimizer for a population of {@code members} models that all use this θ. */
     public Optimizer<?> optimizer(int members) { return lopt.optimizer(lopt.population(theta, members)); }
 
-    /** The θ that ships for {@code name} (small_fc_lopt: hidden 4, meta-trained on ImageMLP_FashionMnist8_Relu32). */
+    /** The shipped θ called {@code name} ({@link #SHIPPED}) with its optimizer. */
     public static Pretrained shipped(String name) throws IOException {
         if (!SHIPPED.contains(name)) throw new IllegalArgumentException("no θ ships for '" + name + "'; shipped: " + SHIPPED + "; load one with Pretrained.load(path)");
         String resource = resource(name);
@@ -54,7 +61,7 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
         try (InputStream in = Pretrained.class.getResourceAsStream(resource)) {
             if (in == null) throw new IOException("the shipped θ " + resource + " is missing from the class path");
             Files.write(tmp, in.readAllBytes());
-            LearnedOptimizer<?> lo = LearnedOptimizers.named(name);
+            LearnedOptimizer<?> lo = LearnedOptimizers.named(optimizerOf(name));
             return new Pretrained(lo, LearnedCheckpoint.load(tmp, lo, null, ScalarBackend.INSTANCE).theta(), "shipped " + name);
         } finally {
             Files.deleteIfExists(tmp);

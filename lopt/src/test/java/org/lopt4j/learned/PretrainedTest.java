@@ -27,6 +27,9 @@ class PretrainedTest {
         assertEquals(p.lopt().thetaLayout(), p.theta().layout());
         assertTrue(Arrays.stream(p.theta().flat().toDoubleArray()).anyMatch(v -> v != 0), "a meta-trained θ, not zeros");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Pretrained.shipped("velo")).getMessage().contains("no θ ships"));
+        Pretrained general = Pretrained.shipped("small_fc_lopt_general");
+        assertEquals(p.lopt(), general.lopt(), "the general θ is small_fc_lopt's");
+        assertTrue(!Arrays.equals(p.theta().flat().toDoubleArray(), general.theta().flat().toDoubleArray()), "and meta-trained further");
     }
 
     @Test void lopt4jFilesOfEveryLearnedOptimizerComeBackWithTheirOptimizer(@TempDir Path dir) throws Exception {

@@ -17,6 +17,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lopt4j.learned.LearnedOptimizer;
 import org.lopt4j.learned.LearnedOptimizers;
+import org.lopt4j.learned.Pretrained;
 import org.lopt4j.learned.l3rs.L3rs;
 import org.lopt4j.metatrain.run.AtomicFiles;
 import org.lopt4j.metatrain.run.RunLock;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Option;
                 "Score: the training loss averaged over the last 10%% of the steps, then over seeds; the test loss of the trained nets beside it."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name, or a family's sample FAMILY#KEY (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (needs --lopt-checkpoint except small_fc_lopt).") String optimizer;
+    @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (needs --lopt-checkpoint except small_fc_lopt), or a shipped θ by name: small_fc_lopt_general.") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ of the learned optimizer (lopt.safetensors from `lopt4j metatrain`).") Path loptCheckpoint;
     @Option(names = "--fresh-theta", description = "Run the learned optimizer with its meta-training initialization (what meta-training starts from) instead of a θ file.") boolean freshTheta;
     @Option(names = "--steps", defaultValue = "200,400,800", split = ",", description = "Training lengths (default ${DEFAULT-VALUE}).") int[] steps;
@@ -74,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         DataCheck.require(t);
         if (freshTheta && (optimizer == null || loptCheckpoint != null)) throw new IllegalArgumentException("--fresh-theta needs --optimizer and no --lopt-checkpoint");
-        Optimizer<?> learned = optimizer == null ? null : freshTheta ? fresh(LearnedOptimizers.named(optimizer)) : LearnedOption.of(optimizer, loptCheckpoint, seeds);
+        Optimizer<?> learned = optimizer == null ? null : freshTheta ? fresh(LearnedOptimizers.named(Pretrained.optimizerOf(optimizer))) : LearnedOption.of(optimizer, loptCheckpoint, seeds);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         try (RunLock lock = RunLock.acquire(out, "compare")) {
             return compare(t, learned, b, lrs);

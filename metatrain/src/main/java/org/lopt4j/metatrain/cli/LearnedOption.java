@@ -16,8 +16,8 @@ import org.lopt4j.optim.Optimizer;
 final class LearnedOption {
     private LearnedOption() {}
 
-    /** Whether {@code name} is one of {@link LearnedOptimizers}' learned optimizers. */
-    static boolean isLearned(String name) { return LearnedOptimizers.NAMES.contains(name); }
+    /** Whether {@code name} is one of {@link LearnedOptimizers}' learned optimizers or a shipped θ ({@link Pretrained#SHIPPED}). */
+    static boolean isLearned(String name) { return LearnedOptimizers.NAMES.contains(name) || Pretrained.SHIPPED.contains(name); }
 
     /** The learned optimizer {@code name} (null: the checkpoint's) with θ from {@code file} (null: the shipped θ), one θ per member. */
     static Optimizer<?> of(String name, Path file, int members) throws IOException { return of(name, file, members, UpdateOptions.NONE); }
@@ -36,7 +36,7 @@ final class LearnedOption {
             }
             return Pretrained.shipped(name);
         }
-        return LoptCheckpoints.load(file, name == null ? null : LearnedOptimizers.named(name));
+        return LoptCheckpoints.load(file, name == null ? null : LearnedOptimizers.named(Pretrained.optimizerOf(name)));
     }
 
     /** The name {@link LearnedOptimizers#named} gives {@code lo} or, failing that, an optimizer of its kind with its θ layout. */

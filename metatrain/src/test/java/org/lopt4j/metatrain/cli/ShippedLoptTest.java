@@ -15,7 +15,7 @@ import org.lopt4j.metatrain.train.InnerTrainer;
 import org.lopt4j.tensor.Backend;
 import org.lopt4j.tensor.Backends;
 
-/** The θ lopt4j ships for small_fc_lopt loads, trains the task it was meta-trained on, and bad θ files are refused. */
+/** The θs lopt4j ships for small_fc_lopt load and train, from Java and the command line; bad θ files are refused. */
 class ShippedLoptTest {
     final Backend b = Backends.best();
 
@@ -24,6 +24,19 @@ class ShippedLoptTest {
         InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("small_fc_lopt", null, 2), 500, 5, 2, b, null);
         double[] l = InnerTrainer.evaluate(t, r.params(), 2, Split.TRAIN, 5, 6, b);
         for (double x : l) assertTrue(x < 1.0, "train loss after 500 steps " + x + " (initial ≈ 2.30)");
+    }
+
+    /** The general θ trains a member of a family it was meta-trained on, and a held-out task, by its name alone. */
+    @Test void generalThetaTrainsByName(@TempDir Path dir) throws Exception {
+        Task t = Tasks.byName("conv_family#2", null);
+        InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("small_fc_lopt_general", null, 2), 300, 5, 2, b, null);
+        double[] l = InnerTrainer.evaluate(t, r.params(), 2, Split.TRAIN, 5, 6, b);
+        for (double x : l) assertTrue(x < 1.6, t.name() + ": train loss after 300 steps " + x + " (initial ≈ 2.30; 1.28 when this test was written)");
+        assertEquals(0, Main.run("train", "--task", "ImageMLPAE_FashionMnist8_32x8x32", "--optimizer", "small_fc_lopt_general", "--steps", "30",
+                "--out", dir.resolve("ae").toString()));
+        assertEquals(0, Main.run("suite", "--optimizer", "small_fc_lopt_general", "--tasks", "mlp_family#3", "--steps", "20", "--lr-grid", "1e-2:1e-2:1",
+                "--adam-cache", "none", "--quiet", "--out", dir.resolve("suite").toString()));
+        assertTrue(Files.readString(dir.resolve("suite/suite.json")).contains("\"optimizer\" : \"small_fc_lopt_general\""));
     }
 
     @Test void commandLineTrainsWithIt(@TempDir Path dir) {

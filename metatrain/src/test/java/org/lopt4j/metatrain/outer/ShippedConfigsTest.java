@@ -25,6 +25,6 @@ class ShippedConfigsTest {
         }
         MetaConfig fanIn = MetaConfig.read(Path.of("configs/small_fc_lopt_fanin.json"));
         assertEquals(8, fanIn.loptOptions().fanInReference(), "small_fc_lopt_fanin.json's fan-in reference");
-        assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_general.json")).loptOptions().fanInReference());
+        assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_mixture28.json")).loptOptions().fanInReference());
     }
 }
