@@ -6,15 +6,19 @@ package org.lopt4j.learned;
  * ({@code p ← p − lr·wd·p}); {@code maxGradNorm} clips each parameter tensor's gradient to that norm before any
  * feature (torch's {@code clip_grad_norm_} per tensor, in place; 0 = off). {@code fanInReference} (small_fc_lopt;
  * 0 = off, not PyLO's) scales each weight tensor's step by {@link #fanInScale}: a θ meta-trained on layers of that
- * fan-in keeps its steps in proportion to the weights' initial scale (∝ 1/√fan-in) on wider inputs. None of them is
+ * fan-in keeps its steps in proportion to the weights' initial scale (∝ 1/√fan-in) on wider inputs;
+ * {@code fanInMatricesOnly} limits that to matrices (rank 2), leaving conv kernels at θ's own step. None of them is
  * part of θ.
  */
-public record UpdateOptions(double lr, double weightDecay, double maxGradNorm, double fanInReference) {
+public record UpdateOptions(double lr, double weightDecay, double maxGradNorm, double fanInReference, boolean fanInMatricesOnly) {
     /** PyLO's defaults: lr 1, no weight decay, no clipping; no fan-in scaling. */
     public static final UpdateOptions NONE = new UpdateOptions(1, 0, 0);
 
     /** PyLO's three options, without fan-in scaling. */
     public UpdateOptions(double lr, double weightDecay, double maxGradNorm) { this(lr, weightDecay, maxGradNorm, 0); }
+
+    /** PyLO's three options and fan-in scaling of every weight of rank ≥ 2. */
+    public UpdateOptions(double lr, double weightDecay, double maxGradNorm, double fanInReference) { this(lr, weightDecay, maxGradNorm, fanInReference, false); }
 
     public UpdateOptions {
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number above 0, got " + lr);
@@ -26,11 +30,11 @@ public record UpdateOptions(double lr, double weightDecay, double maxGradNorm, d
     /**
      * Tensor {@code t}'s step factor: {@code min(1, √(fanInReference / fan-in))} for a weight of rank ≥ 2 (fan-in: the
      * product of all its axes but the last, as weights are stored [in, out] and conv kernels [kh, kw, in, out]); 1 for
-     * biases and scalars, and when the option is off.
+     * biases and scalars, for tensors above rank 2 when {@code fanInMatricesOnly}, and when the option is off.
      */
     public float fanInScale(org.lopt4j.tensor.SlabLayout l, int t) {
         org.lopt4j.tensor.Shape s = l.shape(t);
-        if (fanInReference == 0 || s.rank() < 2 || s.numel() == 0) return 1f;
+        if (fanInReference == 0 || s.rank() < 2 || s.numel() == 0 || (fanInMatricesOnly && s.rank() > 2)) return 1f;
         double fanIn = (double) s.numel() / s.dim(s.rank() - 1);
         return (float) Math.min(1, Math.sqrt(fanInReference / fanIn));
     }
@@ -47,6 +51,6 @@ public record UpdateOptions(double lr, double weightDecay, double maxGradNorm, d
 
     /** For {@code describe()}: empty at the defaults. */
     public String describe() {
-        return equals(NONE) ? "" : ", lr=" + lr + ", weight_decay=" + weightDecay + ", max_grad_norm=" + maxGradNorm + (fanInReference == 0 ? "" : ", fan_in_reference=" + fanInReference);
+        return equals(NONE) ? "" : ", lr=" + lr + ", weight_decay=" + weightDecay + ", max_grad_norm=" + maxGradNorm + (fanInReference == 0 ? "" : ", fan_in_reference=" + fanInReference + (fanInMatricesOnly ? " (matrices only)" : ""));
     }
 }

@@ -20,6 +20,10 @@ class UpdateOptionsTest {
                 o.fanInScales(L), 1e-7f);
         assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, UpdateOptions.NONE.fanInScales(L), 0f);
         assertEquals(", lr=1.0, weight_decay=0.0, max_grad_norm=0.0, fan_in_reference=64.0", o.describe());
+        UpdateOptions matrices = new UpdateOptions(1, 0, 0, 64, true);
+        assertArrayEquals(new float[] {(float) Math.sqrt(64.0 / 784), 1, 1, 1, 1, (float) Math.sqrt(64.0 / 96)}, matrices.fanInScales(L), 1e-7f,
+                "matrices only: the conv kernel keeps θ's step");
+        assertEquals(", lr=1.0, weight_decay=0.0, max_grad_norm=0.0, fan_in_reference=64.0 (matrices only)", matrices.describe());
     }
 
     @Test void refusesABadReference() {
