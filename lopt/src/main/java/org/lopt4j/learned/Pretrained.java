@@ -37,8 +37,11 @@ public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
      */
     public static final List<String> SHIPPED = List.of("small_fc_lopt", "small_fc_lopt_general");
 
+    /** The shipped θs named other than their learned optimizer, with the optimizer each is for. */
+    private static final Map<String, String> OPTIMIZER_OF = Map.of("small_fc_lopt_general", "small_fc_lopt");
+
     /** The learned optimizer a shipped θ is for ({@link LearnedOptimizers#named}); {@code name} itself when it is one. */
-    public static String optimizerOf(String name) { return name.equals("small_fc_lopt_general") ? "small_fc_lopt" : name; }
+    public static String optimizerOf(String name) { return OPTIMIZER_OF.getOrDefault(name, name); }
 
     /** What {@link #load} reads, for error messages. */
     static final String FORMATS = "a lopt4j lopt.safetensors, a PyLO small_fc_lopt/μLO or CELO2 directory (config.json + model.safetensors), "
