@@ -26,5 +26,7 @@ class ShippedConfigsTest {
         MetaConfig fanIn = MetaConfig.read(Path.of("configs/small_fc_lopt_fanin.json"));
         assertEquals(8, fanIn.loptOptions().fanInReference(), "small_fc_lopt_fanin.json's fan-in reference");
         assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_mixture28.json")).loptOptions().fanInReference());
+        assertEquals(new org.lopt4j.learned.UpdateOptions(1, 0, 0, 8, true), MetaConfig.read(Path.of("configs/small_fc_lopt_mixture_fanin.json")).loptOptions(),
+                "small_fc_lopt_mixture_fanin.json scales matrices only, as the suite's --fan-in-matrices-only");
     }
 }
