@@ -54,6 +54,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--lopt-checkpoint", description = "Its θ, in any format `train --lopt-checkpoint` takes (default: the shipped θ).") Path loptCheckpoint;
     @Option(names = "--fan-in-reference", description = "small_fc_lopt: scale each weight's step by min(1, sqrt(N / its fan-in)), as `train --fan-in-reference` (default: off).") Double fanInReference;
     @Option(names = "--fan-in-matrices-only", description = "With --fan-in-reference: scale matrices only (rank 2), leaving conv kernels at the θ's own step.") boolean fanInMatricesOnly;
+    @Option(names = "--fan-in-linear", description = "With --fan-in-reference: scale by min(1, N / its fan-in), μP's rule for Adam-like steps, instead of the square root.") boolean fanInLinear;
     @Option(names = "--tasks", split = ",", description = "Comma-separated tasks (default: the held-out suite): fixed tasks or family samples FAMILY#KEY, as `lopt4j tasks` lists them.") List<String> tasks;
     @Option(names = "--steps", defaultValue = "300", description = "Steps per run (default ${DEFAULT-VALUE}: the suite in about 12 minutes on 2 cores; RESULTS.md runs 2000).") int steps;
     @Option(names = "--seeds", defaultValue = "3", description = "Held-out seeds, run as one batched model (default ${DEFAULT-VALUE}).") int seeds;
@@ -69,19 +70,20 @@ final class SuiteCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override public Integer call() throws Exception {
-        if (fanInMatricesOnly && fanInReference == null) throw new IllegalArgumentException("--fan-in-matrices-only goes with --fan-in-reference N");
+        if ((fanInMatricesOnly || fanInLinear) && fanInReference == null) throw new IllegalArgumentException("--fan-in-matrices-only and --fan-in-linear go with --fan-in-reference N");
         if (steps < 10) throw new IllegalArgumentException("--steps must be at least 10, got " + steps);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be positive, got " + seeds);
         double[] lrs = CompareCommand.grid(lrGrid);
         List<String> names = tasks == null ? HELDOUT : tasks;
         for (String n : names) if (!Tasks.exists(n)) throw new IllegalArgumentException("unknown task '" + n + "'; see `lopt4j tasks` (a family's sample: FAMILY#KEY)");
-        Optimizer<?> learned = LearnedOption.of(optimizer, loptCheckpoint, seeds, fanInReference == null ? UpdateOptions.NONE : new UpdateOptions(1, 0, 0, fanInReference, fanInMatricesOnly));
+        Optimizer<?> learned = LearnedOption.of(optimizer, loptCheckpoint, seeds, fanInReference == null ? UpdateOptions.NONE : new UpdateOptions(1, 0, 0, fanInReference, fanInMatricesOnly, fanInLinear));
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("optimizer", optimizer);
         config.put("theta", loptCheckpoint == null ? "shipped" : loptCheckpoint.toString());
         if (fanInReference != null) config.put("fanInReference", fanInReference);
         if (fanInMatricesOnly) config.put("fanInMatricesOnly", true);
+        if (fanInLinear) config.put("fanInLinear", true);
         config.put("steps", steps);
         config.put("seeds", seeds);
         config.put("first_seed", seed);

@@ -44,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-grad-norm", description = "A learned optimizer's per-tensor gradient norm limit before its features, as PyLO's max_grad_norm (default: none; small_fc_lopt only).") Double maxGradNorm;
     @Option(names = "--fan-in-reference", description = "small_fc_lopt: scale each weight's step by min(1, sqrt(N / its fan-in)), N the fan-in its θ was meta-trained on (default: off).") Double fanInReference;
     @Option(names = "--fan-in-matrices-only", description = "With --fan-in-reference: scale matrices only (rank 2), leaving conv kernels at the θ's own step.") boolean fanInMatricesOnly;
+    @Option(names = "--fan-in-linear", description = "With --fan-in-reference: scale by min(1, N / its fan-in), μP's rule for Adam-like steps, instead of the square root.") boolean fanInLinear;
     @Option(names = "--steps", defaultValue = "1000", description = "Inner steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--members", defaultValue = "1", description = "Independent copies trained as one batched model (default ${DEFAULT-VALUE}).") int members;
@@ -70,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!learned && (weightDecay != null || maxGradNorm != null || fanInReference != null)) {
             throw new IllegalArgumentException("--weight-decay, --max-grad-norm and --fan-in-reference are a learned optimizer's options; " + optimizer + " is not one");
         }
-        if (fanInMatricesOnly && fanInReference == null) throw new IllegalArgumentException("--fan-in-matrices-only goes with --fan-in-reference N");
+        if ((fanInMatricesOnly || fanInLinear) && fanInReference == null) throw new IllegalArgumentException("--fan-in-matrices-only and --fan-in-linear go with --fan-in-reference N");
         double rate = lr == null ? (learned ? 1 : 1e-3) : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--lr must be a finite number above 0, got " + rate);
         if (!learned && !lhopt) OptimizerOption.of(optimizer, rate);     // an unknown name is refused before any data is read
@@ -78,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         DataCheck.require(t);
         Backend b = device.equals("auto") ? Backends.best() : Backends.named(device);
         Optimizer<?> opt = lhopt ? (policy == null ? org.lopt4j.metatrain.rl.LhoptOptimizer.shipped() : org.lopt4j.metatrain.rl.LhoptOptimizer.load(policy)) : learned ? LearnedOption.of(optimizer, loptCheckpoint, members,
-                new UpdateOptions(rate, weightDecay == null ? 0 : weightDecay, maxGradNorm == null ? 0 : maxGradNorm, fanInReference == null ? 0 : fanInReference, fanInMatricesOnly)) : OptimizerOption.of(optimizer, rate);
+                new UpdateOptions(rate, weightDecay == null ? 0 : weightDecay, maxGradNorm == null ? 0 : maxGradNorm, fanInReference == null ? 0 : fanInReference, fanInMatricesOnly, fanInLinear)) : OptimizerOption.of(optimizer, rate);
         Divergence rule = new Divergence(divergenceFactor);
         try (RunLock lock = RunLock.acquire(out, "train"); MetricsLog log = MetricsLog.create(out.resolve("metrics.jsonl"))) {
             List<double[]> curve = new ArrayList<>();

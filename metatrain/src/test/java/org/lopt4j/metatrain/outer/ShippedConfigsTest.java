@@ -28,5 +28,7 @@ class ShippedConfigsTest {
         assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_mixture28.json")).loptOptions().fanInReference());
         assertEquals(new org.lopt4j.learned.UpdateOptions(1, 0, 0, 8, true), MetaConfig.read(Path.of("configs/small_fc_lopt_mixture_fanin.json")).loptOptions(),
                 "small_fc_lopt_mixture_fanin.json scales matrices only, as the suite's --fan-in-matrices-only");
+        assertEquals(new org.lopt4j.learned.UpdateOptions(1, 0, 0, 32, true, true), MetaConfig.read(Path.of("configs/small_fc_lopt_linear_fanin.json")).loptOptions(),
+                "small_fc_lopt_linear_fanin.json scales matrices only by min(1, 32 / fan-in), as the suite's --fan-in-linear");
     }
 }
