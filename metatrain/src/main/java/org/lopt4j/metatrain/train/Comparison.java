@@ -20,8 +20,17 @@ public final class Comparison {
 
     /** A run's outcome: {@code curve[s]} the seeds' mean training loss before step s's update. */
     public record Run(double[] curve, double score, double testLoss) {
-        /** Whether the run went non-finite. */
-        public boolean diverged() { return !Double.isFinite(score) || !Double.isFinite(testLoss); }
+        /**
+         * Whether the run diverged by {@code train}'s rule ({@link Divergence#standard()}: its mean loss at some step not
+         * finite or above 10× the initial loss), or its score or test loss is not finite. A run that blows up and
+         * partly recovers, or ends far above where it started, is diverged even when its numbers stay finite.
+         */
+        public boolean diverged() {
+            if (!Double.isFinite(score) || !Double.isFinite(testLoss)) return true;
+            Divergence rule = Divergence.standard();
+            for (double loss : curve) if (rule.diverged(curve[0], loss)) return true;
+            return false;
+        }
     }
 
     private Comparison() {}

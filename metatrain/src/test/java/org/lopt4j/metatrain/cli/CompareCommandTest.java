@@ -99,4 +99,12 @@ class CompareCommandTest {
         assertEquals(1, Comparison.best(List.of(ok, better, diverged)));
         assertEquals(-1, Comparison.best(List.of(diverged)));
     }
+
+    @Test void aFiniteRunThatPassesTenTimesItsInitialLossIsDiverged() {
+        var blewUp = new Comparison.Run(new double[] {2.3, 23.5, 0.3}, 0.3, 0.35);        // 23.5 > 10 × 2.3, then recovered
+        var spiky = new Comparison.Run(new double[] {2.3, 22.9, 0.5}, 0.5, 0.6);          // just under the limit
+        assertTrue(blewUp.diverged(), "train's rule: above 10× the initial loss at some step");
+        assertFalse(spiky.diverged());
+        assertEquals(1, Comparison.best(List.of(blewUp, spiky)), "the lowest score of a diverged run does not count");
+    }
 }
