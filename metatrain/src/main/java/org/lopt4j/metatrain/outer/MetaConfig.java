@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.lopt4j.learned.UpdateOptions;
+import org.lopt4j.learned.velo.VeloAdamStart;
 
 /**
  * A meta-training recipe (outer_training.md §11), as read from a JSON config file or the command line. The defaults
@@ -40,6 +41,8 @@ import org.lopt4j.learned.UpdateOptions;
  * @param device             backend: {@code auto} (the best that starts), {@code simd}, {@code scalar}, {@code cuda}, …
  * @param initTheta          a θ file ({@code lopt.safetensors}) to start from instead of the meta-training init, as
  *                           VeLO's later phases start from the previous phase's θ ("" = none)
+ * @param adamStart          VeLO only: start from {@link VeloAdamStart}'s Adam-like θ with this step multiplier
+ *                           instead of Haiku's random initialization (0 = off)
  * @param loptOptions        how the learned optimizer's updates are applied in the inner problems: PyLO's lr, weight
  *                           decay and per-tensor gradient norm limit ({@code {"lr": 1, "weightDecay": 0, "maxGradNorm": 0}})
  */
@@ -47,7 +50,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
                          String schedule, int initialOffset, int problems, int estimators, int outerSteps, double outerLr,
                          double clip, int accumulate, int resampleFrequency, long seed, int evalSteps, int evalSeeds,
                          double adamLr, double checkpointSeconds, String lossType, int recomputeSamples, double clipLossDiff,
-                         String metaLossSplit, String device, String initTheta, UpdateOptions loptOptions) {
+                         String metaLossSplit, String device, String initTheta, double adamStart, UpdateOptions loptOptions) {
     public MetaConfig {
         if (loptOptions == null) loptOptions = UpdateOptions.NONE;
         if (lossType == null || lossType.isEmpty()) lossType = "avg";
@@ -67,12 +70,18 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
         ConfigChecks.finitePositive("sigma", sigma);
         ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
         TruncationSchedule.parse(schedule);
+        ConfigChecks.notNegative("adamStart", adamStart);
+        if (Double.isInfinite(adamStart)) throw new IllegalArgumentException("adamStart must be finite, got " + adamStart);
+        if (adamStart > 0 && !lopt.startsWith("velo"))
+            throw new IllegalArgumentException("adamStart sets a VeLO θ; " + lopt + " has no Adam start (use initTheta for a θ file)");
+        if (adamStart > 0 && !initTheta.isEmpty())
+            throw new IllegalArgumentException("adamStart and initTheta both say where θ starts; give one");
     }
 
     /** The README's main job. */
     public static MetaConfig defaults() {
         return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
-                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "avg", 50, 0, "", "auto", "", UpdateOptions.NONE);
+                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "avg", 50, 0, "", "auto", "", 0, UpdateOptions.NONE);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

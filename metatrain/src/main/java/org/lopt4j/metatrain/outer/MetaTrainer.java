@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.lopt4j.learned.LearnedOptimizers;
+import org.lopt4j.learned.velo.Velo;
+import org.lopt4j.learned.velo.VeloAdamStart;
 import org.lopt4j.tensor.DType;
 import org.lopt4j.tensor.Op;
 import org.lopt4j.tensor.RandomKey;
+import org.lopt4j.tensor.Slab;
 
 /**
  * The single-machine outer loop (outer_training.md §9–10): each outer step sends one unit per estimator through a
@@ -51,12 +55,17 @@ public final class MetaTrainer {
 
     /** A fresh run: θ from the config's θ file or the learned optimizer's meta-training init, fresh workers. */
     public MetaState fresh() throws IOException {
-        String init = recipe.config().initTheta();
-        double[] theta = Perturbations.flat(init.isEmpty() ? recipe.lopt().initTheta(runKey().child(0), recipe.backend())
-                : MetaCheckpoint.anyTheta(Path.of(init), recipe.lopt(), recipe.backend()));
+        double[] theta = Perturbations.flat(initialTheta());
         EstimatorState[] w = new EstimatorState[recipe.config().estimators()];
         for (int e = 0; e < w.length; e++) w[e] = recipe.estimator().init(theta, runKey().child(1).child(e));
         return new MetaState(0, theta, outer.init(theta.length), w, 0, 0, 0, 0);
+    }
+
+    private Slab initialTheta() throws IOException {
+        MetaConfig c = recipe.config();
+        if (!c.initTheta().isEmpty()) return MetaCheckpoint.anyTheta(Path.of(c.initTheta()), recipe.lopt(), recipe.backend());
+        if (c.adamStart() > 0) return VeloAdamStart.theta((Velo) LearnedOptimizers.named(c.lopt()), c.adamStart(), VeloAdamStart.NOISE, runKey().child(0), recipe.backend());
+        return recipe.lopt().initTheta(runKey().child(0), recipe.backend());
     }
 
     /** Runs outer steps from {@code s} until the config's count (or {@code stopAfter} more steps); returns the state. */

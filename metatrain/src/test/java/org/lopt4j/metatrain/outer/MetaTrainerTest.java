@@ -135,4 +135,22 @@ class MetaTrainerTest {
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(ckpt, r));
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(dir.resolve("missing.safetensors"), r));
     }
+
+    /** {@code adamStart} gives VeLO the Adam-like θ drawn from the run key; other learned optimizers, and a θ file beside it, are refused. */
+    @Test void adamStartSetsVelosInitialTheta() throws Exception {
+        MetaConfig c = tiny(1).with(java.util.Map.of("lopt", "velo_small", "adamStart", 6.0));
+        Recipe r = Recipe.of(c, null, b);
+        try (ThreadPoolUnitExecutor ex = new ThreadPoolUnitExecutor(1)) {
+            double[] got = new MetaTrainer(r, ex, null).fresh().theta();
+            double[] want = Perturbations.flat(org.lopt4j.learned.velo.VeloAdamStart.theta((org.lopt4j.learned.velo.Velo) r.lopt(), 6,
+                    org.lopt4j.learned.velo.VeloAdamStart.NOISE, RandomKey.of(c.seed()).child(0), b));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got);
+            double[] haiku = Perturbations.flat(r.lopt().initTheta(RandomKey.of(c.seed()).child(0), b));
+            assertTrue(!java.util.Arrays.equals(haiku, got), "the Adam start is Haiku's init");
+        }
+        for (var bad : java.util.List.of(java.util.Map.of("adamStart", 6.0), java.util.Map.of("lopt", "velo_small", "adamStart", -1.0),
+                java.util.Map.of("lopt", "velo_small", "adamStart", Double.POSITIVE_INFINITY),
+                java.util.Map.of("lopt", "velo_small", "adamStart", 6.0, "initTheta", "lopt.safetensors")))
+            assertThrows(IllegalArgumentException.class, () -> tiny(1).with(bad), bad.toString());
+    }
 }

@@ -30,5 +30,7 @@ class ShippedConfigsTest {
                 "small_fc_lopt_mixture_fanin.json scales matrices only, as the suite's --fan-in-matrices-only");
         assertEquals(new org.lopt4j.learned.UpdateOptions(1, 0, 0, 32, true, true), MetaConfig.read(Path.of("configs/small_fc_lopt_linear_fanin.json")).loptOptions(),
                 "small_fc_lopt_linear_fanin.json scales matrices only by min(1, 32 / fan-in), as the suite's --fan-in-linear");
+        assertEquals(6, MetaConfig.read(Path.of("configs/velo_small_adam_start.json")).adamStart(), "velo_small_adam_start.json's step multiplier");
+        assertEquals(0, MetaConfig.read(Path.of("configs/velo_small_mixture.json")).adamStart());
     }
 }
