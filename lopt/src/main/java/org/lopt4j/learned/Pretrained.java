@@ -32,13 +32,14 @@ import org.lopt4j.tensor.io.SafeTensors;
 public record Pretrained(LearnedOptimizer<?> lopt, Slab theta, String source) {
     /**
      * The θs that ship in this jar, by name (meta-trained by lopt4j; how, in RESULTS.md): {@code small_fc_lopt}, meta-trained
-     * on one task ({@code ImageMLP_FashionMnist8_Relu32}), and {@code small_fc_lopt_general}, the same optimizer
-     * meta-trained further on a mixture of task families.
+     * on one task ({@code ImageMLP_FashionMnist8_Relu32}), {@code small_fc_lopt_general}, the same optimizer
+     * meta-trained further on a mixture of task families, and {@code velo_small_general}, velo_small meta-trained on that
+     * mixture from its Adam start ({@code velo.VeloAdamStart}).
      */
-    public static final List<String> SHIPPED = List.of("small_fc_lopt", "small_fc_lopt_general");
+    public static final List<String> SHIPPED = List.of("small_fc_lopt", "small_fc_lopt_general", "velo_small_general");
 
     /** The shipped θs named other than their learned optimizer, with the optimizer each is for. */
-    private static final Map<String, String> OPTIMIZER_OF = Map.of("small_fc_lopt_general", "small_fc_lopt");
+    private static final Map<String, String> OPTIMIZER_OF = Map.of("small_fc_lopt_general", "small_fc_lopt", "velo_small_general", "velo_small");
 
     /** The learned optimizer a shipped θ is for ({@link LearnedOptimizers#named}); {@code name} itself when it is one. */
     public static String optimizerOf(String name) { return OPTIMIZER_OF.getOrDefault(name, name); }

@@ -30,6 +30,9 @@ class PretrainedTest {
         Pretrained general = Pretrained.shipped("small_fc_lopt_general");
         assertEquals(p.lopt(), general.lopt(), "the general θ is small_fc_lopt's");
         assertTrue(!Arrays.equals(p.theta().flat().toDoubleArray(), general.theta().flat().toDoubleArray()), "and meta-trained further");
+        Pretrained velo = Pretrained.shipped("velo_small_general");
+        assertEquals(LearnedOptimizers.named("velo_small"), velo.lopt());
+        assertTrue(Arrays.stream(velo.theta().flat().toDoubleArray()).allMatch(Double::isFinite), "a finite θ");
     }
 
     @Test void lopt4jFilesOfEveryLearnedOptimizerComeBackWithTheirOptimizer(@TempDir Path dir) throws Exception {

@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                 "Score: the training loss averaged over the last 10%% of the steps, then over seeds; the test loss of the trained nets beside it."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name, or a family's sample FAMILY#KEY (see `lopt4j tasks`).") String task;
-    @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (needs --lopt-checkpoint except small_fc_lopt), or a shipped θ by name: small_fc_lopt_general.") String optimizer;
+    @Option(names = "--optimizer", description = "A learned optimizer: " + "small_fc_lopt, small_fc_lopt32, mlp_lopt, velo, velo_small, l3rs, celo2, elo_celo2 (needs --lopt-checkpoint except small_fc_lopt), or a shipped θ by name: small_fc_lopt_general, velo_small_general.") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "θ of the learned optimizer (lopt.safetensors from `lopt4j metatrain`).") Path loptCheckpoint;
     @Option(names = "--fresh-theta", description = "Run the learned optimizer with its meta-training initialization (what meta-training starts from) instead of a θ file.") boolean freshTheta;
     @Option(names = "--steps", defaultValue = "200,400,800", split = ",", description = "Training lengths (default ${DEFAULT-VALUE}).") int[] steps;

@@ -50,7 +50,7 @@ final class SuiteCommand implements Callable<Integer> {
     static final List<String> HELDOUT = List.of("ImageMLP_FashionMnist16_Relu32", "Conv_FashionMnist8_16x32", "ImageMLPAE_FashionMnist8_32x8x32",
             "RNNLM_TinyShakespeare_LSTM64_Seq32", "TransformerLM_TinyShakespeare_2L64_Seq32", "ImageMLP_Mnist_128x128x128_Relu");
 
-    @Option(names = "--optimizer", defaultValue = "small_fc_lopt", description = "The learned optimizer, or a shipped θ by name: small_fc_lopt_general (default ${DEFAULT-VALUE}, θ shipped).") String optimizer;
+    @Option(names = "--optimizer", defaultValue = "small_fc_lopt", description = "The learned optimizer, or a shipped θ by name: small_fc_lopt_general, velo_small_general (default ${DEFAULT-VALUE}, θ shipped).") String optimizer;
     @Option(names = "--lopt-checkpoint", description = "Its θ, in any format `train --lopt-checkpoint` takes (default: the shipped θ).") Path loptCheckpoint;
     @Option(names = "--fan-in-reference", description = "small_fc_lopt: scale each weight's step by min(1, sqrt(N / its fan-in)), as `train --fan-in-reference` (default: off).") Double fanInReference;
     @Option(names = "--fan-in-matrices-only", description = "With --fan-in-reference: scale matrices only (rank 2), leaving conv kernels at the θ's own step.") boolean fanInMatricesOnly;

@@ -39,6 +39,16 @@ class ShippedLoptTest {
         assertTrue(Files.readString(dir.resolve("suite/suite.json")).contains("\"optimizer\" : \"small_fc_lopt_general\""));
     }
 
+    /** The shipped velo_small θ trains a held-out task by its name, without diverging. */
+    @Test void veloSmallThetaTrainsByName(@TempDir Path dir) throws Exception {
+        Task t = Tasks.byName("ImageMLP_FashionMnist16_Relu32", null);
+        InnerTrainer.Result r = InnerTrainer.train(t, LearnedOption.of("velo_small_general", null, 2), 300, 5, 2, b, null);
+        double[] l = InnerTrainer.evaluate(t, r.params(), 2, Split.TRAIN, 5, 6, b);
+        for (double x : l) assertTrue(x < 1.2, t.name() + ": train loss after 300 steps " + x + " (initial ≈ 2.30)");
+        assertEquals(0, Main.run("train", "--task", "ImageMLPAE_FashionMnist8_32x8x32", "--optimizer", "velo_small_general", "--steps", "30",
+                "--out", dir.resolve("ae").toString()));
+    }
+
     @Test void commandLineTrainsWithIt(@TempDir Path dir) {
         assertEquals(0, Main.run("train", "--task", "ImageMLP_FashionMnist8_Relu32", "--optimizer", "small_fc_lopt", "--steps", "50",
                 "--out", dir.toString()));
