@@ -96,7 +96,7 @@ public final class MetaCheckpoint {
         SafeTensors.Contents c = SafeTensors.read(file, b);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) throw new IOException(file + ": not a lopt4j meta-training checkpoint (format " + meta.get("format") + ")");
-        ResumeCheck.require(file, Integer.parseInt(meta.get("step")), meta.get("config"), r.config().toJson(), RESUMABLE);
+        ResumeCheck.require(file, Integer.parseInt(meta.get("step")), meta.get("config"), r.config().toJson(), MetaConfig.defaults().toJson(), RESUMABLE);
         double[] theta = get(file, c, "outer/theta_f64").toDoubleArray();
         if (theta.length != r.lopt().thetaLayout().size()) throw new IOException(file + ": θ has " + theta.length + " values, the learned optimizer " + r.lopt().thetaLayout().size());
         OuterOptimizer.State outer = new OuterOptimizer.State(get(file, c, "outer/m").toDoubleArray(), get(file, c, "outer/v").toDoubleArray(),

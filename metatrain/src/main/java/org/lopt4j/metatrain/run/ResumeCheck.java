@@ -2,6 +2,7 @@ package org.lopt4j.metatrain.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,15 @@ public final class ResumeCheck {
      * {@code step}; the message lists every differing field.
      */
     public static void require(Path file, int step, String storedJson, String currentJson, List<String> mayDiffer) throws IOException {
-        JsonNode stored = JSON.readTree(storedJson), current = JSON.readTree(currentJson);
+        require(file, step, storedJson, currentJson, "{}", mayDiffer);
+    }
+
+    /**
+     * {@link #require(Path, int, String, String, List)}, where a field the stored config lacks (at any depth) counts as
+     * its value in {@code defaultsJson}: a checkpoint written before the field existed ran with its default.
+     */
+    public static void require(Path file, int step, String storedJson, String currentJson, String defaultsJson, List<String> mayDiffer) throws IOException {
+        JsonNode stored = withDefaults(JSON.readTree(storedJson), JSON.readTree(defaultsJson)), current = JSON.readTree(currentJson);
         List<String> diff = new ArrayList<>();
         for (Iterator<String> it = current.fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -40,5 +49,16 @@ public final class ResumeCheck {
         }
         int outerSteps = current.get("outerSteps").asInt();
         if (outerSteps < step) throw new IOException("outerSteps " + outerSteps + " is below the checkpoint's outer step " + step + " (" + file + ")");
+    }
+
+    /** {@code stored} with every field it lacks, in it or in its nested objects, taken from {@code defaults}. */
+    static JsonNode withDefaults(JsonNode stored, JsonNode defaults) {
+        if (!(stored instanceof ObjectNode s) || !defaults.isObject()) return stored;
+        ObjectNode merged = s.deepCopy();
+        for (Iterator<String> it = defaults.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            merged.set(k, merged.has(k) ? withDefaults(merged.get(k), defaults.get(k)) : defaults.get(k).deepCopy());
+        }
+        return merged;
     }
 }

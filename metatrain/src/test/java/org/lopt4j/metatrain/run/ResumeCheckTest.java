@@ -18,6 +18,20 @@ class ResumeCheckTest {
         ResumeCheck.require(F, 8, "{\"seed\":1,\"outerSteps\":30}", "{\"seed\":1,\"outerSteps\":8}", MAY);
     }
 
+    /** A checkpoint written before a config field existed resumes when the field has its default now, and only then. */
+    @Test void fieldsAbsentFromTheCheckpointCountAsTheirDefaults() throws IOException {
+        String defaults = "{\"seed\":0,\"outerSteps\":1,\"adamStart\":0.0,\"options\":{\"lr\":1.0,\"linear\":false}}";
+        String old = "{\"seed\":1,\"outerSteps\":8,\"options\":{\"lr\":1.0}}";
+        ResumeCheck.require(F, 8, old, "{\"seed\":1,\"outerSteps\":8,\"adamStart\":0.0,\"options\":{\"lr\":1.0,\"linear\":false}}", defaults, MAY);
+        assertEquals(F + " was written for a different config: adamStart 0.0 in the checkpoint, 6.0 now (only outerSteps, checkpointSeconds may change on --resume)",
+                assertThrows(IOException.class, () -> ResumeCheck.require(F, 8, old,
+                        "{\"seed\":1,\"outerSteps\":8,\"adamStart\":6.0,\"options\":{\"lr\":1.0,\"linear\":false}}", defaults, MAY)).getMessage());
+        assertThrows(IOException.class, () -> ResumeCheck.require(F, 8, old,
+                "{\"seed\":1,\"outerSteps\":8,\"adamStart\":0.0,\"options\":{\"lr\":1.0,\"linear\":true}}", defaults, MAY));
+        assertThrows(IOException.class, () -> ResumeCheck.require(F, 8, old,
+                "{\"seed\":1,\"outerSteps\":8,\"adamStart\":0.0,\"options\":{\"lr\":1.0,\"linear\":false}}", MAY), "without defaults the absent fields differ");
+    }
+
     @Test void otherChangesAndTooFewStepsAreRefused() {
         assertEquals(F + " was written for a different config: seed 1 in the checkpoint, 2 now (only outerSteps, checkpointSeconds may change on --resume)",
                 assertThrows(IOException.class, () -> ResumeCheck.require(F, 8, "{\"seed\":1,\"outerSteps\":8}", "{\"seed\":2,\"outerSteps\":8}", MAY)).getMessage());
