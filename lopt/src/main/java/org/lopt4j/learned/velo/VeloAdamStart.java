@@ -41,7 +41,7 @@ public final class VeloAdamStart {
                 for (int e = 0; e < v.length; e++) v[e] *= (float) noise;
             // W_j = (100 / banks) · Σ_k ctrl_k · B_k (velo.md §7): controls of 0.1 and a bank at a tenth of the identity
             // path make W_j that path, and a step of Adam on θ moves both by a like fraction of their size.
-            if (name.equals("rnn_params/rnn_to_controls/b")) java.util.Arrays.fill(v, (float) CONTROL);
+            if (name.equals("rnn_params/rnn_to_controls/b")) java.util.Arrays.fill(v, CONTROL);
             if (name.equals("rnn_params/step_size/b")) v[0] = (float) step;
             int groupFive = Velo.GROUPS[5] * h; // w0__5 is [banks, 3, 4]; its row 0 reads m·r at decay 0.9
             for (int k = 0; k < banks; k++) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.lopt4j.learned.LearnedOptimizers;
 import org.lopt4j.learned.UpdateOptions;
+import org.lopt4j.learned.velo.Velo;
 import org.lopt4j.learned.velo.VeloAdamStart;
 
 /**
@@ -72,7 +74,7 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
         TruncationSchedule.parse(schedule);
         ConfigChecks.notNegative("adamStart", adamStart);
         if (Double.isInfinite(adamStart)) throw new IllegalArgumentException("adamStart must be finite, got " + adamStart);
-        if (adamStart > 0 && !lopt.startsWith("velo"))
+        if (adamStart > 0 && !(LearnedOptimizers.named(lopt) instanceof Velo))
             throw new IllegalArgumentException("adamStart sets a VeLO θ; " + lopt + " has no Adam start (use initTheta for a θ file)");
         if (adamStart > 0 && !initTheta.isEmpty())
             throw new IllegalArgumentException("adamStart and initTheta both say where θ starts; give one");
