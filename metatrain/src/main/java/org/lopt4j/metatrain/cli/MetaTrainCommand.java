@@ -53,6 +53,7 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-seconds", description = "Seconds between checkpoints (0 = every outer step).") Double checkpointSeconds;
     @Option(names = "--init-theta", description = "Start from this θ (a lopt.safetensors) instead of the meta-training init.") Path initTheta;
     @Option(names = "--adam-start", description = "VeLO only: start from an Adam-like θ with this step multiplier (a step of S · 0.001 · rms(p) per tensor) instead of Haiku's random initialization.") Double adamStart;
+    @Option(names = "--meta-loss-ramp", description = "PES/TES: weight step t of an L-step episode's loss by (1 + p)·(t/L)^p, leaning the meta-objective towards the end of training (default 0: every step alike).") Double metaLossRamp;
     @Option(names = "--device", description = "Backend: auto (default: the best that starts), simd, scalar, opencl, cuda.") String device;
     @Option(names = "--engine", defaultValue = "threads", description = "Where units run: threads (a pool over the cores) or spark (default ${DEFAULT-VALUE}).") String engine;
     @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2,4] (default: what spark-submit sets).") String master;
@@ -72,7 +73,8 @@ final class MetaTrainCommand implements Callable<Integer> {
                 .put("estimators", "--estimators", estimators).put("outerSteps", "--outer-steps", outerSteps).put("outerLr", "--outer-lr", outerLr)
                 .put("seed", "--seed", seed).put("evalSteps", "--eval-steps", evalSteps).put("evalSeeds", "--eval-seeds", evalSeeds)
                 .put("checkpointSeconds", "--checkpoint-seconds", checkpointSeconds).put("device", "--device", device)
-                .put("initTheta", "--init-theta", initTheta == null ? null : initTheta.toString()).put("adamStart", "--adam-start", adamStart).applyTo(c::with);
+                .put("initTheta", "--init-theta", initTheta == null ? null : initTheta.toString()).put("adamStart", "--adam-start", adamStart)
+                .put("metaLossRamp", "--meta-loss-ramp", metaLossRamp).applyTo(c::with);
     }
 
     @Override public Integer call() throws Exception {

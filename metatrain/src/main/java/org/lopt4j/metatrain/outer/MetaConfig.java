@@ -45,6 +45,8 @@ import org.lopt4j.learned.velo.VeloAdamStart;
  *                           VeLO's later phases start from the previous phase's θ ("" = none)
  * @param adamStart          VeLO only: start from {@link VeloAdamStart}'s Adam-like θ with this step multiplier
  *                           instead of Haiku's random initialization (0 = off)
+ * @param metaLossRamp       PES and TES: weight the loss of step t of an L-step episode by {@code (1 + p)·(t/L)^p}, so the
+ *                           meta-objective leans towards the end of training (0 = every step alike, as upstream)
  * @param loptOptions        how the learned optimizer's updates are applied in the inner problems: PyLO's lr, weight
  *                           decay and per-tensor gradient norm limit ({@code {"lr": 1, "weightDecay": 0, "maxGradNorm": 0}})
  */
@@ -52,7 +54,8 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
                          String schedule, int initialOffset, int problems, int estimators, int outerSteps, double outerLr,
                          double clip, int accumulate, int resampleFrequency, long seed, int evalSteps, int evalSeeds,
                          double adamLr, double checkpointSeconds, String lossType, int recomputeSamples, double clipLossDiff,
-                         String metaLossSplit, String device, String initTheta, double adamStart, UpdateOptions loptOptions) {
+                         String metaLossSplit, String device, String initTheta, double adamStart, double metaLossRamp,
+                         UpdateOptions loptOptions) {
     public MetaConfig {
         if (loptOptions == null) loptOptions = UpdateOptions.NONE;
         if (lossType == null || lossType.isEmpty()) lossType = "avg";
@@ -78,12 +81,16 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
             throw new IllegalArgumentException("adamStart sets a VeLO θ; " + lopt + " has no Adam start (use initTheta for a θ file)");
         if (adamStart > 0 && !initTheta.isEmpty())
             throw new IllegalArgumentException("adamStart and initTheta both say where θ starts; give one");
+        ConfigChecks.notNegative("metaLossRamp", metaLossRamp);
+        if (Double.isInfinite(metaLossRamp)) throw new IllegalArgumentException("metaLossRamp must be finite, got " + metaLossRamp);
+        if (metaLossRamp > 0 && !estimator.equals("pes") && !estimator.equals("tes"))
+            throw new IllegalArgumentException("metaLossRamp weights the steps of truncated episodes: pes or tes, not " + estimator);
     }
 
     /** The README's main job. */
     public static MetaConfig defaults() {
         return new MetaConfig("small_fc_lopt", "ImageMLP_FashionMnist8_Relu32", "pes", 30, 0.01, 0, "constant:2000", 2000,
-                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "avg", 50, 0, "", "auto", "", 0, UpdateOptions.NONE);
+                4, 8, 1000, 3e-3, 3.0, 1, 0, 0, 2000, 5, 1e-3, 60, "avg", 50, 0, "", "auto", "", 0, 0, UpdateOptions.NONE);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);

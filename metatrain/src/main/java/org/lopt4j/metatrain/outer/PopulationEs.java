@@ -54,7 +54,7 @@ public record PopulationEs(TruncatedUnroll base, FullEs.LossType lossType, int r
             longest = Math.max(longest, lengths[p]);
         }
         TruncatedUnroll u = new TruncatedUnroll(base.task(), base.lopt(), base.schedule(), n, 2, 0, longest, base.backend(), base.metaLossSplit(),
-                base.family(), first * pairs);
+                base.family(), first * pairs, 0);
         double[][] eps = new double[n][];
         for (int i = 0; i < n; i++) eps[i] = Perturbations.epsilon(base.lopt().thetaLayout(), key.child(0).child(first * pairs + i), sigmas[i / pairs]);
         Slab pop = Perturbations.population(base.lopt(), thetas, pairs, eps);

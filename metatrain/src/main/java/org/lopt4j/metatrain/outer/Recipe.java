@@ -49,8 +49,10 @@ public record Recipe(MetaConfig config, Task task, LearnedOptimizer<?> lopt, Gra
     static GradientEstimator estimator(MetaConfig c, Task task, TaskSampler f, LearnedOptimizer<?> lo, Backend b) {
         TruncationSchedule sched = c.truncation();
         return switch (c.estimator()) {
-            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
-            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f), c.truncLength(), c.sigma(), c.signDelta());
+            case "pes" -> new TruncatedPes(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f)
+                    .withMetaLossRamp(c.metaLossRamp()), c.truncLength(), c.sigma(), c.signDelta());
+            case "tes" -> new TruncatedEs(new TruncatedUnroll(task, lo, sched, c.problems(), 2, c.initialOffset(), 0, b, c.metaLossSplit(), f)
+                    .withMetaLossRamp(c.metaLossRamp()), c.truncLength(), c.sigma(), c.signDelta());
             // a constant length is the planned number of steps the inner optimizer sees (VeLO's and L3RS's time features)
             case "full_es" -> new FullEs(new TruncatedUnroll(task, lo, new TruncationSchedule.NeverEnding(), c.problems(), 2, 0,
                     sched instanceof TruncationSchedule.Constant k ? k.length() : 0, b, c.metaLossSplit(), f), sched,

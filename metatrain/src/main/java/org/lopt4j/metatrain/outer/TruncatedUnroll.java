@@ -33,11 +33,17 @@ import org.lopt4j.tensor.SlabLayout;
  * Problem i draws every key of its own (initialization, batches, resets, lengths) as child {@code firstProblem + i}, so
  * an unroll of problems {@code a … b−1} given {@code firstProblem = a} computes exactly those problems of a larger
  * unroll from the same keys: a population can be split into units that run apart.
+ * <p>
+ * {@code metaLossRamp} p weights the loss of the step at iteration t of an episode of length L by
+ * {@code (1 + p)·min(1, t/L)^p} (mean 1 over the episode; p = 0 weighs every step alike, learned_optimization's
+ * objective). With p &gt; 0 the meta-objective leans towards the end of training, where a held-out score is read.
  */
 public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies,
                               int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family,
-                              int firstProblem) {
+                              int firstProblem, double metaLossRamp) {
     public TruncatedUnroll {
+        if (!(metaLossRamp >= 0) || Double.isInfinite(metaLossRamp))
+            throw new IllegalArgumentException("metaLossRamp must be finite and ≥ 0, got " + metaLossRamp);
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
         if (firstProblem < 0) throw new IllegalArgumentException("first problem index " + firstProblem + " < 0");
         if (metaLossSplit == null) metaLossSplit = "";
@@ -48,12 +54,23 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
     /** Problems numbered from 0. */
     public TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSchedule schedule, int problems, int copies, int initialOffset,
                            int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family) {
-        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, 0);
+        this(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, 0, 0);
     }
 
     /** This unroll with its problems numbered from {@code first}. */
     public TruncatedUnroll numberedFrom(int first) {
-        return new TruncatedUnroll(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, first);
+        return new TruncatedUnroll(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, first, metaLossRamp);
+    }
+
+    /** This unroll with its step losses weighted by the ramp {@code p} (see the class comment). */
+    public TruncatedUnroll withMetaLossRamp(double p) {
+        return new TruncatedUnroll(task, lopt, schedule, problems, copies, initialOffset, numStepsOverride, backend, metaLossSplit, family, firstProblem, p);
+    }
+
+    /** The ramp's weight of the loss at iteration {@code t} of an episode of {@code length} steps. */
+    double stepWeight(int t, int length) {
+        if (metaLossRamp == 0) return 1;
+        return (1 + metaLossRamp) * Math.pow(Math.min(1.0, Math.max(0, t) / (double) Math.max(1, length)), metaLossRamp);
     }
 
     /** One fixed task for every problem. */
@@ -204,7 +221,8 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
                 nextStep = 0;
             } else {
                 Task ti = taskOf(s.taskKeys(), i);
-                for (int c = 0; c < copies; c++) loss[c * problems + i] = ti.normalize(metaRaw[c * problems + i]);
+                double w = stepWeight(s.iteration()[i], s.length()[i]);
+                for (int c = 0; c < copies; c++) loss[c * problems + i] = w * ti.normalize(metaRaw[c * problems + i]);
                 if (applied) s.optStep()[i]++;
                 nextStep = s.iteration()[i] + 1;
             }

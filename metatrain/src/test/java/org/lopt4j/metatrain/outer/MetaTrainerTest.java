@@ -136,6 +136,17 @@ class MetaTrainerTest {
         assertThrows(java.io.IOException.class, () -> MetaCheckpoint.read(dir.resolve("missing.safetensors"), r));
     }
 
+    /** {@code metaLossRamp} reaches the recipe's PES unroll, and is refused where no truncated episode is weighed. */
+    @Test void metaLossRampReachesTheUnrollsAndIsCheckedInTheConfig() {
+        MetaConfig c = tiny(1).with(java.util.Map.of("metaLossRamp", 1.5));
+        GradientEstimator e = Recipe.of(c, null, org.lopt4j.tensor.Backends.best()).estimator();
+        assertEquals(1.5, ((TruncatedPes) e).unroll().metaLossRamp(), 0);
+        assertEquals(0, ((TruncatedPes) Recipe.of(tiny(1), null, org.lopt4j.tensor.Backends.best()).estimator()).unroll().metaLossRamp(), 0);
+        for (var bad : java.util.List.of(java.util.Map.of("metaLossRamp", -1.0), java.util.Map.of("metaLossRamp", Double.POSITIVE_INFINITY),
+                java.util.Map.of("metaLossRamp", 1.0, "estimator", "full_es"), java.util.Map.of("metaLossRamp", 1.0, "estimator", "truncated_grad")))
+            assertThrows(IllegalArgumentException.class, () -> tiny(1).with(bad), bad.toString());
+    }
+
     /** {@code adamStart} gives VeLO the Adam-like θ drawn from the run key; other learned optimizers, and a θ file beside it, are refused. */
     @Test void adamStartSetsVelosInitialTheta() throws Exception {
         MetaConfig c = tiny(1).with(java.util.Map.of("lopt", "velo_small", "adamStart", 6.0));

@@ -30,6 +30,11 @@ class ShippedConfigsTest {
                 "small_fc_lopt_mixture_fanin.json scales matrices only, as the suite's --fan-in-matrices-only");
         assertEquals(new org.lopt4j.learned.UpdateOptions(1, 0, 0, 32, true, true), MetaConfig.read(Path.of("configs/small_fc_lopt_linear_fanin.json")).loptOptions(),
                 "small_fc_lopt_linear_fanin.json scales matrices only by min(1, 32 / fan-in), as the suite's --fan-in-linear");
+        MetaConfig ramp = MetaConfig.read(Path.of("configs/small_fc_lopt_linear_ramp.json"));
+        assertEquals(1, ramp.metaLossRamp(), "small_fc_lopt_linear_ramp.json's ramp");
+        assertEquals(MetaConfig.read(Path.of("configs/small_fc_lopt_linear_fanin.json")).with(java.util.Map.of("metaLossRamp", 1.0)), ramp,
+                "the ramp recipe differs from the linear fan-in recipe in its ramp only");
+        assertEquals(0, MetaConfig.read(Path.of("configs/small_fc_lopt_linear_fanin.json")).metaLossRamp());
         assertEquals(6, MetaConfig.read(Path.of("configs/velo_small_adam_start.json")).adamStart(), "velo_small_adam_start.json's step multiplier");
         assertEquals(0, MetaConfig.read(Path.of("configs/velo_small_mixture.json")).adamStart());
     }

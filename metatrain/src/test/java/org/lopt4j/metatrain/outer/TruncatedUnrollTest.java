@@ -80,6 +80,35 @@ class TruncatedUnrollTest {
         assertTrue(l >= 10 && l < 100, "length " + l);
     }
 
+    /** The meta-loss ramp p: step t of an L-step episode emits (1 + p)·(t/L)^p times the unweighted loss; p = 0 is upstream's. */
+    @Test void metaLossRampWeighsLaterSteps() {
+        int len = 4;
+        double[] ps = {1, 2.5};
+        TruncatedUnroll plain = new TruncatedUnroll(task, lo, new TruncationSchedule.Constant(len), 2, 1, 0, 0, b);
+        for (double p : ps) {
+            TruncatedUnroll ramp = plain.withMetaLossRamp(p);
+            Slab th = thetas(2);
+            UnrollState a = plain.init(RandomKey.of(1), th), r = ramp.init(RandomKey.of(1), th);
+            Slab ga = a.params().zerosLike(), gr = r.params().zerosLike();
+            for (int t = 0; t < 2 * len + 1; t++) {
+                int it = r.iteration()[0];
+                boolean reset = r.done()[0];
+                double[] la = plain.step(a, RandomKey.of(2).child(t), ga, plain.fused(th)).loss();
+                double[] lr = ramp.step(r, RandomKey.of(2).child(t), gr, ramp.fused(th)).loss();
+                double w = reset ? 0 : (1 + p) * Math.pow(it / (double) len, p);
+                for (int m = 0; m < 2; m++) assertEquals(w * la[m], lr[m], 1e-12 * Math.abs(la[m]), "p " + p + ", step " + t + ", member " + m);
+                if (!reset && it > 0) assertTrue(la[0] > 0, "a trained step's loss is weighed, not zeroed");
+            }
+            double mean = 0;
+            for (int t = 0; t < 1000; t++) mean += ramp.stepWeight(t, 1000) / 1000;
+            assertEquals(1, mean, 0.01, "the weights average to 1 over an episode");
+        }
+        assertEquals(1, plain.stepWeight(0, len), 0);
+        assertThrows(IllegalArgumentException.class, () -> plain.withMetaLossRamp(-1));
+        assertThrows(IllegalArgumentException.class, () -> plain.withMetaLossRamp(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> plain.withMetaLossRamp(Double.POSITIVE_INFINITY));
+    }
+
     /** same_data: the loss of the updated parameters on the step's batch, which training lowers below the default. */
     @Test void metaLossSplits() {
         var t = Tasks.byName("ImageMLP_FashionMnist8_Relu32", null);
