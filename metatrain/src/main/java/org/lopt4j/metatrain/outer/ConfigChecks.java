@@ -21,6 +21,11 @@ public final class ConfigChecks {
         if (!(value > 0) || Double.isInfinite(value)) throw new IllegalArgumentException(field + " must be a finite number above 0, got " + value);
     }
 
+    /** Refuses a value that is not a finite number ≥ 0 (multipliers whose 0 means off). */
+    public static void finiteNotNegative(String field, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(field + " must be a finite number ≥ 0, got " + value);
+    }
+
     /** Refuses NaN and negative values (∞ is allowed: "never"). */
     public static void notNegative(String field, double value) {
         if (!(value >= 0)) throw new IllegalArgumentException(field + " must be ≥ 0, got " + value);

@@ -75,14 +75,12 @@ public record MetaConfig(String lopt, String task, String estimator, int truncLe
         ConfigChecks.finitePositive("sigma", sigma);
         ConfigChecks.notNegative("checkpointSeconds", checkpointSeconds);
         TruncationSchedule.parse(schedule);
-        ConfigChecks.notNegative("adamStart", adamStart);
-        if (Double.isInfinite(adamStart)) throw new IllegalArgumentException("adamStart must be finite, got " + adamStart);
+        ConfigChecks.finiteNotNegative("adamStart", adamStart);
         if (adamStart > 0 && !(LearnedOptimizers.named(lopt) instanceof Velo))
             throw new IllegalArgumentException("adamStart sets a VeLO θ; " + lopt + " has no Adam start (use initTheta for a θ file)");
         if (adamStart > 0 && !initTheta.isEmpty())
             throw new IllegalArgumentException("adamStart and initTheta both say where θ starts; give one");
-        ConfigChecks.notNegative("metaLossRamp", metaLossRamp);
-        if (Double.isInfinite(metaLossRamp)) throw new IllegalArgumentException("metaLossRamp must be finite, got " + metaLossRamp);
+        ConfigChecks.finiteNotNegative("metaLossRamp", metaLossRamp);
         if (metaLossRamp > 0 && !estimator.equals("pes") && !estimator.equals("tes"))
             throw new IllegalArgumentException("metaLossRamp weights the steps of truncated episodes: pes or tes, not " + estimator);
     }

@@ -42,8 +42,7 @@ public record TruncatedUnroll(Task task, LearnedOptimizer<?> lopt, TruncationSch
                               int initialOffset, int numStepsOverride, Backend backend, String metaLossSplit, TaskSampler family,
                               int firstProblem, double metaLossRamp) {
     public TruncatedUnroll {
-        if (!(metaLossRamp >= 0) || Double.isInfinite(metaLossRamp))
-            throw new IllegalArgumentException("metaLossRamp must be finite and ≥ 0, got " + metaLossRamp);
+        ConfigChecks.finiteNotNegative("metaLossRamp", metaLossRamp);
         if (problems < 1 || copies < 1) throw new IllegalArgumentException("an unroll needs ≥ 1 problem and ≥ 1 copy");
         if (firstProblem < 0) throw new IllegalArgumentException("first problem index " + firstProblem + " < 0");
         if (metaLossSplit == null) metaLossSplit = "";
